@@ -1,0 +1,29 @@
+// Three tiers: unit (fakes allowed), integration and e2e (real Postgres and Kafka).
+const { pathsToModuleNameMapper } = require('ts-jest');
+const { compilerOptions } = require('./tsconfig.json');
+
+const base = {
+  moduleFileExtensions: ['js', 'json', 'ts'],
+  rootDir: __dirname,
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }] },
+  moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
+  testEnvironment: 'node',
+};
+
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,scripts}/**/*.spec.ts'] },
+    {
+      ...base,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{apps,libs}/**/*.integration-spec.ts'],
+      setupFiles: ['<rootDir>/test/support/guard-test-env.ts'],
+    },
+    {
+      ...base,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      setupFiles: ['<rootDir>/test/support/guard-test-env.ts'],
+    },
+  ],
+};

@@ -1,0 +1,129 @@
+import type {
+  AssignmentReason,
+  CaseCategory,
+  CaseStatus,
+  Channel,
+  OutcomeType,
+  Priority,
+  RiskIndicator,
+  SlaStage,
+} from './vocabulary';
+import { ASSIGNMENT_EVENTS_TOPIC, CASE_EVENTS_TOPIC } from './topics';
+
+/** CloudEvents `type` of every Casebridge event. The suffix is the contract version. */
+export const EventTypes = {
+  CaseSubmitted: 'casebridge.case.submitted.v1',
+  CaseStatusChanged: 'casebridge.case.status-changed.v1',
+  CaseAssigned: 'casebridge.case.assigned.v1',
+  CaseSlaBreached: 'casebridge.case.sla-breached.v1',
+} as const;
+export type EventType = (typeof EventTypes)[keyof typeof EventTypes];
+
+export const EventSources = {
+  intake: '/casebridge/intake',
+  assignment: '/casebridge/assignment',
+  reporting: '/casebridge/reporting',
+} as const;
+
+export interface MoneyAmount {
+  /** Decimal amount in major units, at most two decimals. */
+  amount: number;
+  /** ISO 4217 code. */
+  currency: string;
+}
+
+export interface CaseSubmittedV1 {
+  caseId: string;
+  reference: string;
+  hostCountry: string;
+  hostCity: string | null;
+  category: CaseCategory;
+  priority: Priority;
+  riskIndicators: RiskIndicator[];
+  channel: Channel;
+  preferredLanguage: string;
+  submittedAt: string;
+  amountClaimed?: MoneyAmount | null;
+  possibleDuplicateOf?: string | null;
+}
+
+export interface StatusActor {
+  type: 'user' | 'system';
+  /** Staff user id (JWT `sub`) or the name of the system component. Never a complainant. */
+  id: string;
+  role?: string;
+}
+
+export interface CaseOutcome {
+  type: OutcomeType;
+  amountRecovered?: MoneyAmount | null;
+}
+
+export interface CaseStatusChangedV1 {
+  caseId: string;
+  hostCountry: string;
+  from: CaseStatus;
+  to: CaseStatus;
+  at: string;
+  actor: StatusActor;
+  /** The case version after this change; orders a case's changes. */
+  version: number;
+  /** A reason code (never free text: free text may hold personal data). */
+  reason?: string | null;
+  outcome?: CaseOutcome | null;
+}
+
+export interface AssignmentHolder {
+  consulateId: string;
+  caseworkerId: string | null;
+}
+
+export interface CaseAssignedV1 {
+  caseId: string;
+  hostCountry: string;
+  consulateId: string;
+  caseworkerId: string | null;
+  assignedAt: string;
+  reason: AssignmentReason;
+  previous?: AssignmentHolder | null;
+  /** Increases by one with every assignment of the case; orders them. */
+  sequence: number;
+}
+
+export interface CaseSlaBreachedV1 {
+  caseId: string;
+  hostCountry?: string;
+  consulateId: string;
+  caseworkerId: string | null;
+  stage: SlaStage;
+  dueAt: string;
+  breachedAt: string;
+}
+
+/** Typed map from CloudEvents type to its data: every emit and handler is type-checked. */
+export interface EventDataMap {
+  [EventTypes.CaseSubmitted]: CaseSubmittedV1;
+  [EventTypes.CaseStatusChanged]: CaseStatusChangedV1;
+  [EventTypes.CaseAssigned]: CaseAssignedV1;
+  [EventTypes.CaseSlaBreached]: CaseSlaBreachedV1;
+}
+
+export const EVENT_TOPIC_OF: Record<EventType, string> = {
+  [EventTypes.CaseSubmitted]: CASE_EVENTS_TOPIC,
+  [EventTypes.CaseStatusChanged]: CASE_EVENTS_TOPIC,
+  [EventTypes.CaseAssigned]: ASSIGNMENT_EVENTS_TOPIC,
+  [EventTypes.CaseSlaBreached]: ASSIGNMENT_EVENTS_TOPIC,
+};
+
+/** An event as a consumer sees it: CloudEvents attributes plus typed data. */
+export interface CasebridgeEvent<T extends EventType = EventType> {
+  id: string;
+  type: T;
+  source: string;
+  subject: string;
+  time: string;
+  correlationId: string;
+  causationId?: string;
+  traceparent?: string;
+  data: EventDataMap[T];
+}

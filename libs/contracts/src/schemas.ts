@@ -1,0 +1,161 @@
+import {
+  ASSIGNMENT_REASONS,
+  CASE_CATEGORIES,
+  CASE_STATUSES,
+  CHANNELS,
+  OUTCOME_TYPES,
+  PRIORITIES,
+  RISK_INDICATORS,
+  SLA_STAGES,
+} from './vocabulary';
+import { EventType, EventTypes } from './events';
+
+/**
+ * JSON Schemas (draft-07) of each event's data. `additionalProperties: false` everywhere: a
+ * field that is not in the contract (a name, a note…) makes the event invalid.
+ */
+const uuid = { type: 'string', format: 'uuid' } as const;
+const dateTime = { type: 'string', format: 'date-time' } as const;
+const country = { type: 'string', pattern: '^[A-Z]{2}$' } as const;
+const consulateId = { type: 'string', pattern: '^[A-Z0-9][A-Z0-9-]{1,31}$' } as const;
+const caseworkerId = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' } as const;
+const money = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['amount', 'currency'],
+  properties: {
+    amount: { type: 'number', minimum: 0 },
+    currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+  },
+} as const;
+
+export const caseSubmittedV1Schema = {
+  $id: 'https://casebridge.example/schemas/casebridge.case.submitted.v1.json',
+  title: EventTypes.CaseSubmitted,
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'caseId',
+    'reference',
+    'hostCountry',
+    'hostCity',
+    'category',
+    'priority',
+    'riskIndicators',
+    'channel',
+    'preferredLanguage',
+    'submittedAt',
+  ],
+  properties: {
+    caseId: uuid,
+    reference: { type: 'string', pattern: '^CB-[0-9]{4}-[0-9]{6,}$' },
+    hostCountry: country,
+    hostCity: { type: ['string', 'null'], maxLength: 100 },
+    category: { enum: CASE_CATEGORIES },
+    priority: { enum: PRIORITIES },
+    riskIndicators: { type: 'array', items: { enum: RISK_INDICATORS }, uniqueItems: true },
+    channel: { enum: CHANNELS },
+    preferredLanguage: { type: 'string', pattern: '^[a-z]{2,3}$' },
+    submittedAt: dateTime,
+    amountClaimed: { oneOf: [money, { type: 'null' }] },
+    possibleDuplicateOf: { oneOf: [uuid, { type: 'null' }] },
+  },
+} as const;
+
+export const caseStatusChangedV1Schema = {
+  $id: 'https://casebridge.example/schemas/casebridge.case.status-changed.v1.json',
+  title: EventTypes.CaseStatusChanged,
+  type: 'object',
+  additionalProperties: false,
+  required: ['caseId', 'hostCountry', 'from', 'to', 'at', 'actor', 'version'],
+  properties: {
+    caseId: uuid,
+    hostCountry: country,
+    from: { enum: CASE_STATUSES },
+    to: { enum: CASE_STATUSES },
+    at: dateTime,
+    actor: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['type', 'id'],
+      properties: {
+        type: { enum: ['user', 'system'] },
+        id: { type: 'string', minLength: 1, maxLength: 128 },
+        role: { type: 'string', maxLength: 32 },
+      },
+    },
+    version: { type: 'integer', minimum: 1 },
+    reason: { type: ['string', 'null'], pattern: '^[a-z_]{1,64}$' },
+    outcome: {
+      oneOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['type'],
+          properties: {
+            type: { enum: OUTCOME_TYPES },
+            amountRecovered: { oneOf: [money, { type: 'null' }] },
+          },
+        },
+      ],
+    },
+  },
+} as const;
+
+const holder = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['consulateId', 'caseworkerId'],
+  properties: { consulateId, caseworkerId: { oneOf: [caseworkerId, { type: 'null' }] } },
+} as const;
+
+export const caseAssignedV1Schema = {
+  $id: 'https://casebridge.example/schemas/casebridge.case.assigned.v1.json',
+  title: EventTypes.CaseAssigned,
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'caseId',
+    'hostCountry',
+    'consulateId',
+    'caseworkerId',
+    'assignedAt',
+    'reason',
+    'sequence',
+  ],
+  properties: {
+    caseId: uuid,
+    hostCountry: country,
+    consulateId,
+    caseworkerId: { oneOf: [caseworkerId, { type: 'null' }] },
+    assignedAt: dateTime,
+    reason: { enum: ASSIGNMENT_REASONS },
+    previous: { oneOf: [holder, { type: 'null' }] },
+    sequence: { type: 'integer', minimum: 1 },
+  },
+} as const;
+
+export const caseSlaBreachedV1Schema = {
+  $id: 'https://casebridge.example/schemas/casebridge.case.sla-breached.v1.json',
+  title: EventTypes.CaseSlaBreached,
+  type: 'object',
+  additionalProperties: false,
+  required: ['caseId', 'consulateId', 'caseworkerId', 'stage', 'dueAt', 'breachedAt'],
+  properties: {
+    caseId: uuid,
+    hostCountry: country,
+    consulateId,
+    caseworkerId: { oneOf: [caseworkerId, { type: 'null' }] },
+    stage: { enum: SLA_STAGES },
+    dueAt: dateTime,
+    breachedAt: dateTime,
+  },
+} as const;
+
+export const EVENT_SCHEMAS: Record<EventType, object> = {
+  [EventTypes.CaseSubmitted]: caseSubmittedV1Schema,
+  [EventTypes.CaseStatusChanged]: caseStatusChangedV1Schema,
+  [EventTypes.CaseAssigned]: caseAssignedV1Schema,
+  [EventTypes.CaseSlaBreached]: caseSlaBreachedV1Schema,
+};

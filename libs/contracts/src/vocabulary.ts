@@ -1,0 +1,104 @@
+/** Classifications shared by every service. Events carry these, never personal data. */
+
+export const CASE_CATEGORIES = [
+  'unpaid_wages',
+  'document_confiscation',
+  'contract_violation',
+  'unsafe_conditions',
+  'workplace_injury',
+  'forced_labour',
+  'trafficking',
+  'physical_abuse',
+  'discrimination',
+  'detention',
+  'deportation',
+  'illegal_recruitment_fees',
+  'legal_status',
+  'repatriation',
+  'missing_person',
+  'death_abroad',
+  'other',
+] as const;
+export type CaseCategory = (typeof CASE_CATEGORIES)[number];
+
+/** The ILO's eleven indicators of forced labour. */
+export const RISK_INDICATORS = [
+  'abuse_of_vulnerability',
+  'deception',
+  'restriction_of_movement',
+  'isolation',
+  'physical_sexual_violence',
+  'intimidation_threats',
+  'retention_of_identity_documents',
+  'withholding_of_wages',
+  'debt_bondage',
+  'abusive_working_living_conditions',
+  'excessive_overtime',
+] as const;
+export type RiskIndicator = (typeof RISK_INDICATORS)[number];
+
+export const CHANNELS = [
+  'hotline',
+  'walk_in',
+  'web',
+  'email',
+  'integration',
+  'partner_referral',
+] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const PRIORITIES = ['urgent', 'high', 'normal'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const CASE_STATUSES = [
+  'submitted',
+  'assigned',
+  'in_progress',
+  'awaiting_third_party',
+  'resolved',
+  'closed',
+  'withdrawn',
+  'rejected',
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+/** Statuses in which a case still needs work (it holds a caseworker's capacity). */
+export const OPEN_CASE_STATUSES: readonly CaseStatus[] = [
+  'submitted',
+  'assigned',
+  'in_progress',
+  'awaiting_third_party',
+];
+
+export const OUTCOME_TYPES = [
+  'wages_recovered',
+  'documents_returned',
+  'repatriated',
+  'legal_aid_provided',
+  'referred_to_host_authority',
+  'compensation_paid',
+  'no_resolution',
+  'other',
+] as const;
+export type OutcomeType = (typeof OUTCOME_TYPES)[number];
+
+/** Languages complainants and caseworkers use (ISO 639-1). */
+export const LANGUAGES = ['uz', 'ru', 'en', 'kk', 'ky', 'tg', 'ko', 'tr', 'de', 'ar', 'pl', 'cs', 'ja', 'zh', 'he', 'it', 'fr', 'lv', 'lt', 'uk', 'az', 'fa'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const ASSIGNMENT_REASONS = ['auto', 'reassigned', 'transferred', 'no_coverage'] as const;
+export type AssignmentReason = (typeof ASSIGNMENT_REASONS)[number];
+
+export const SLA_STAGES = ['acceptance', 'resolution'] as const;
+export type SlaStage = (typeof SLA_STAGES)[number];
+
+/** Staff roles carried in JWT `roles`. */
+export const ROLES = [
+  'intake_officer',
+  'caseworker',
+  'consul',
+  'manager',
+  'admin',
+  'integration',
+] as const;
+export type Role = (typeof ROLES)[number];
