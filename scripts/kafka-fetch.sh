@@ -27,7 +27,7 @@ trap 'rm -rf "$TMP"' EXIT
 # One line per downloaded jar; the full Maven output is kept and shown on failure.
 if ! mvn -B -f "$POM" dependency:copy-dependencies -DincludeScope=runtime \
       -DoutputDirectory="$TMP" 2>&1 | tee "$TMP/.mvn.log" \
-      | { grep --line-buffered -E '^\[INFO\] Downloaded from .*\.jar ' || true; }; then
+      | sed -un 's|^\[INFO\] Downloaded from [^:]*: .*/\([^/]*\.jar\) (\([^ ]* [kMG]*B\).*|  downloaded \1 (\2)|p'; then
   tail -n 40 "$TMP/.mvn.log" >&2
   echo "Kafka fetch failed (see Maven output above)" >&2
   exit 1

@@ -1,0 +1,57 @@
+import { INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import { runMigrationsLocked } from './database/migrations';
+import { bodyErrors, correlationContext, jsonBody, requestId, requireJsonBody } from './http/http-pipeline';
+import { httpMetrics } from './metrics/http-metrics.middleware';
+import { EnvironmentError } from './config/environment';
+
+export interface ServiceDescription {
+  title: string;
+  description: string;
+  port: number;
+  bodyLimit: string;
+}
+
+/** Builds a service's HTTP app: hardened body parsing, correlation ids, Swagger at /docs. */
+export async function createServiceApp(module: Type<unknown>, service: ServiceDescription): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(module, { bodyParser: false, bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.use(requestId, httpMetrics, requireJsonBody, jsonBody(service.bodyLimit), bodyErrors, correlationContext);
+  app.enableShutdownHooks();
+  const config = new DocumentBuilder()
+    .setTitle(service.title)
+    .setDescription(service.description)
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .addSecurityRequirements('bearer')
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), {
+    jsonDocumentUrl: 'docs/openapi.json',
+  });
+  return app;
+}
+
+/** Migrates (under an advisory lock), then listens. Used by each service's main.ts. */
+export async function startService(app: INestApplication, port: number): Promise<void> {
+  const logger = app.get(Logger);
+  const applied = await runMigrationsLocked(app.get(DataSource));
+  if (applied.length) logger.log(`applied migrations: ${applied.join(', ')}`, 'Migrations');
+  await app.listen(port, '0.0.0.0');
+  logger.log(`listening on http://localhost:${port}`, 'Bootstrap');
+}
+
+/** Prints a configuration error plainly (no stack) and exits non-zero. */
+export function exitOnStartupFailure(error: unknown): never {
+  if (error instanceof EnvironmentError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    const e = error as Error;
+    process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: 'startup failed', err: { type: e?.name, message: e?.message } })}\n`);
+  }
+  process.exit(1);
+}

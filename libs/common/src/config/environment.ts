@@ -1,0 +1,125 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+export const DEV_JWT_SECRET = 'casebridge-development-secret-not-for-production';
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+
+/** Settings every service reads. Validated at start-up; the service refuses to start otherwise. */
+export class CommonEnvironment {
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** Comma-separated host:port list. */
+  @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port…]' })
+  KAFKA_BROKERS = 'localhost:9092';
+
+  @IsString()
+  DATABASE_HOST = '127.0.0.1';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  DATABASE_PORT = 5432;
+
+  /** Appended to each service's database name (`_test` in the test suite). */
+  @Matches(/^[a-z0-9_]*$/)
+  DATABASE_NAME_SUFFIX = '';
+
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  AUTH_JWT_SECRET?: string;
+
+  /** PEM public key: tokens are then verified as RS256. */
+  @IsOptional()
+  @IsString()
+  AUTH_JWT_PUBLIC_KEY?: string;
+
+  /** JWKS endpoint: tokens are then verified as RS256 against the key named by `kid`. */
+  @IsOptional()
+  @IsString()
+  AUTH_JWKS_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  AUTH_JWT_ISSUER?: string;
+
+  @IsOptional()
+  @IsString()
+  AUTH_JWT_AUDIENCE?: string;
+
+  @Matches(/^\d+(b|kb|mb)$/i)
+  HTTP_BODY_LIMIT = '256kb';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_MINUTE = 600;
+
+  /** How often the outbox relay looks for new events when idle. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(5)
+  OUTBOX_POLL_MS = 50;
+
+  /** Attempts of a failing message before it goes to the dead-letter topic. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  CONSUMER_MAX_ATTEMPTS = 5;
+}
+
+export class EnvironmentError extends Error {}
+
+/** Validates `raw` into `cls`, or throws listing every invalid variable (never its value). */
+export function validateEnvironment<T extends CommonEnvironment>(
+  cls: new () => T,
+  raw: Record<string, unknown>,
+): T {
+  const env = plainToInstance(cls, raw, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
+  const problems = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  if (env.NODE_ENV === 'production') {
+    const hasKey = env.AUTH_JWT_PUBLIC_KEY || env.AUTH_JWKS_URL;
+    if (!hasKey && (!env.AUTH_JWT_SECRET || env.AUTH_JWT_SECRET === DEV_JWT_SECRET)) {
+      problems.push('AUTH_JWT_SECRET: a real secret (or AUTH_JWT_PUBLIC_KEY / AUTH_JWKS_URL) is required in production');
+    } else if (!hasKey && (env.AUTH_JWT_SECRET ?? '').length < 32) {
+      problems.push('AUTH_JWT_SECRET: must be at least 32 characters in production');
+    }
+  }
+  if (problems.length > 0) {
+    throw new EnvironmentError(`Invalid environment variables:\n  ${problems.join('\n  ')}`);
+  }
+  return env;
+}
+
+export type ServiceName = 'intake' | 'assignment' | 'reporting';
+
+/** The connection URL of a service's own database, as its own role. */
+export function serviceDatabaseUrl(service: ServiceName, env: CommonEnvironment, override?: string): string {
+  if (override) return override;
+  const role = `casebridge_${service}`;
+  const db = `casebridge_${service}${env.DATABASE_NAME_SUFFIX}`;
+  return `postgres://${role}:${role}@${env.DATABASE_HOST}:${env.DATABASE_PORT}/${db}`;
+}
+
+export function kafkaBrokers(env: CommonEnvironment): string[] {
+  return env.KAFKA_BROKERS.split(',').map((b) => b.trim());
+}

@@ -1,0 +1,47 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
+import { Public } from '../auth/auth-user';
+
+/** Implemented by the messaging library: can the broker be reached right now? */
+export interface BrokerProbe {
+  isReachable(): Promise<boolean>;
+}
+export const BROKER_PROBE = Symbol('BROKER_PROBE');
+
+@ApiTags('operations')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly db: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    @Inject(BROKER_PROBE) private readonly broker: BrokerProbe,
+  ) {}
+
+  @Public()
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process is up' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Public()
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: the database and the Kafka broker answer' })
+  ready() {
+    return this.health.check([
+      () => this.db.pingCheck('database', { timeout: 2000 }),
+      async () => {
+        const check = this.indicators.check('broker');
+        return (await this.broker.isReachable()) ? check.up() : check.down({ message: 'Kafka is unreachable' });
+      },
+    ]);
+  }
+}

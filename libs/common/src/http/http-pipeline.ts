@@ -1,0 +1,76 @@
+import type { NextFunction, Request, Response } from 'express';
+import express from 'express';
+import { PROBLEM_CONTENT_TYPE, problemType } from '../errors/problem';
+import { correlationIdFrom, runWithCorrelation } from '../logging/correlation';
+
+type Middleware = (req: Request, res: Response, next: NextFunction) => void;
+type ErrorMiddleware = (err: unknown, req: Request, res: Response, next: NextFunction) => void;
+
+function sendProblem(res: Response, req: Request, status: number, code: string, title: string, detail: string): void {
+  res
+    .status(status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(
+      JSON.stringify({
+        type: problemType(code),
+        title,
+        status,
+        detail,
+        code,
+        instance: req.path,
+        requestId: (req as Request & { id?: string }).id,
+      }),
+    );
+}
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+/** Assigns the request id (the correlation id of everything the request causes). */
+export const requestId: Middleware = (req, res, next) => {
+  const id = correlationIdFrom(req.headers['x-correlation-id'] ?? req.headers['x-request-id']);
+  (req as Request & { id?: string }).id = id;
+  res.setHeader('X-Request-Id', id);
+  next();
+};
+
+/** 415 for a request body that is not JSON. */
+export const requireJsonBody: Middleware = (req, res, next) => {
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (BODY_METHODS.has(req.method) && hasBody && !req.is(['application/json', 'application/*+json'])) {
+    sendProblem(res, req, 415, 'unsupported_media_type', 'Unsupported media type', 'Send the body as application/json.');
+    return;
+  }
+  next();
+};
+
+export function jsonBody(limit: string): Middleware {
+  return express.json({ limit, strict: true, type: ['application/json', 'application/*+json'] });
+}
+
+/** Turns body-parser failures into problem+json: malformed JSON 400, too large 413, bad charset 415. */
+export const bodyErrors: ErrorMiddleware = (err, req, res, next) => {
+  const e = err as { type?: string; status?: number };
+  switch (e?.type) {
+    case 'entity.parse.failed':
+      return sendProblem(res, req, 400, 'malformed_json', 'Malformed JSON', 'The request body is not valid JSON.');
+    case 'entity.too.large':
+      return sendProblem(res, req, 413, 'payload_too_large', 'Payload too large', 'The request body exceeds the size limit.');
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return sendProblem(res, req, 415, 'unsupported_media_type', 'Unsupported media type', 'Send the body as UTF-8 JSON.');
+    case 'request.aborted':
+    case 'request.size.invalid':
+      return sendProblem(res, req, 400, 'bad_request', 'Bad request', 'The request body was incomplete.');
+    default:
+      if (e?.status && e.status >= 400 && e.status < 500) {
+        return sendProblem(res, req, e.status, 'bad_request', 'Bad request', 'The request could not be read.');
+      }
+      next(err);
+  }
+};
+
+/** Runs the rest of the request inside its correlation context (after body parsing, which loses it). */
+export const correlationContext: Middleware = (req, _res, next) => {
+  const traceparent = typeof req.headers['traceparent'] === 'string' ? req.headers['traceparent'] : undefined;
+  runWithCorrelation({ correlationId: (req as Request & { id: string }).id, traceparent }, next);
+};

@@ -1,0 +1,212 @@
+import { Logger } from '@nestjs/common';
+import type { Consumer, EachMessagePayload, IHeaders, Kafka } from 'kafkajs';
+import type { DataSource, EntityManager } from 'typeorm';
+import { CasebridgeEvent, DeadLetterHeaders, deadLetterTopic, EventType } from '@casebridge/contracts';
+import {
+  deadLetters,
+  eventsConsumed,
+  isInfrastructureUnavailable,
+  isRetryableConflict,
+  runWithCorrelation,
+} from '@casebridge/common';
+import { decodeEvent, InvalidEventError, UnknownEventTypeError } from '../cloud-event.codec';
+import type { KafkaAdmin } from '../kafka/kafka-admin.service';
+import type { KafkaProducer } from '../kafka/kafka-producer.service';
+
+/** Applies one event inside the inbox transaction: use `manager` for every write. */
+export type EventHandlers = {
+  [T in EventType]?: (event: CasebridgeEvent<T>, manager: EntityManager) => Promise<void>;
+};
+
+export interface ConsumerDefinition {
+  groupId: string;
+  topics: string[];
+  handlers: EventHandlers;
+  /** Partitions processed at once by this instance. */
+  concurrency?: number;
+}
+
+export interface ConsumerDependencies {
+  kafka: Kafka;
+  dataSource: DataSource;
+  producer: KafkaProducer;
+  admin: KafkaAdmin;
+  maxAttempts: number;
+}
+
+type Outcome = 'applied' | 'duplicate';
+const MAX_TRANSIENT_BACKOFF_MS = 5000;
+const LAG_REFRESH_MS = 10_000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Consumes event topics with exactly-once effect: each event id is recorded in the inbox in the
+ * same transaction as the handler's writes, so a redelivery (crash, rebalance, replay) changes
+ * nothing. A message that cannot be decoded, or whose handler keeps failing, goes to
+ * `<topic>.dlq` with the error in its headers and the partition moves on. While the database
+ * is unreachable the message is retried without limit (it is not the message's fault).
+ */
+export class EventConsumer {
+  private readonly logger: Logger;
+  private consumer?: Consumer;
+  private stopping = false;
+  private lagTimer?: NodeJS.Timeout;
+  private startup?: Promise<void>;
+
+  constructor(
+    private readonly definition: ConsumerDefinition,
+    private readonly deps: ConsumerDependencies,
+  ) {
+    this.logger = new Logger(`EventConsumer:${definition.groupId}`);
+  }
+
+  /** Starts in the background, retrying while the broker is unreachable. */
+  start(): void {
+    this.startup = this.connectWithRetry();
+    this.lagTimer = setInterval(() => {
+      void this.deps.admin.refreshLag(this.definition.groupId, this.definition.topics);
+    }, LAG_REFRESH_MS);
+    this.lagTimer.unref();
+  }
+
+  /** Resolves once the consumer has joined its group and started fetching. */
+  async ready(): Promise<void> {
+    await this.startup;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.lagTimer);
+    await this.startup?.catch(() => undefined);
+    await this.consumer?.disconnect().catch(() => undefined);
+  }
+
+  private async connectWithRetry(): Promise<void> {
+    let backoff = 500;
+    while (!this.stopping) {
+      try {
+        await this.run();
+        return;
+      } catch (error) {
+        this.logger.warn(`consumer not started, retrying in ${backoff} ms: ${(error as Error).message}`);
+        await this.consumer?.disconnect().catch(() => undefined);
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, MAX_TRANSIENT_BACKOFF_MS);
+      }
+    }
+  }
+
+  private async run(): Promise<void> {
+    const { groupId, topics, concurrency } = this.definition;
+    const consumer = this.deps.kafka.consumer({
+      groupId,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3000,
+      maxWaitTimeInMs: 500,
+      allowAutoTopicCreation: false,
+      retry: { retries: 10 },
+    });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({
+      partitionsConsumedConcurrently: concurrency ?? 3,
+      eachMessage: (payload) => this.handle(payload),
+    });
+  }
+
+  private async handle(payload: EachMessagePayload): Promise<void> {
+    const { topic, message } = payload;
+    let event: CasebridgeEvent;
+    try {
+      event = decodeEvent(message);
+    } catch (error) {
+      if (error instanceof UnknownEventTypeError) {
+        eventsConsumed.inc({ topic, type: error.eventType, outcome: 'ignored' });
+        return;
+      }
+      const kind = error instanceof InvalidEventError ? 'invalid_message' : 'decode_failed';
+      await this.deadLetter(payload, error, 1, kind);
+      return;
+    }
+    const handler = this.definition.handlers[event.type] as
+      | ((e: CasebridgeEvent, m: EntityManager) => Promise<void>)
+      | undefined;
+    if (!handler) {
+      eventsConsumed.inc({ topic, type: event.type, outcome: 'ignored' });
+      return;
+    }
+    await runWithCorrelation(
+      { correlationId: event.correlationId, causationId: event.id, traceparent: event.traceparent },
+      () => this.applyWithRetries(payload, event, handler),
+    );
+  }
+
+  private async applyWithRetries(
+    payload: EachMessagePayload,
+    event: CasebridgeEvent,
+    handler: (e: CasebridgeEvent, m: EntityManager) => Promise<void>,
+  ): Promise<void> {
+    const { topic, partition, message, heartbeat } = payload;
+    let attempts = 0;
+    let backoff = 100;
+    for (;;) {
+      if (this.stopping) throw new Error('consumer stopping; the message will be redelivered');
+      try {
+        const outcome = await this.deps.dataSource.transaction(async (manager): Promise<Outcome> => {
+          const inserted = await manager.query<unknown[]>(
+            `INSERT INTO inbox_message (consumer_group, event_id, event_type, topic, partition, "offset")
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING event_id`,
+            [this.definition.groupId, event.id, event.type, topic, partition, message.offset],
+          );
+          if (inserted.length === 0) return 'duplicate';
+          await handler(event, manager);
+          return 'applied';
+        });
+        eventsConsumed.inc({ topic, type: event.type, outcome });
+        return;
+      } catch (error) {
+        if (isInfrastructureUnavailable(error) || isRetryableConflict(error)) {
+          this.logger.warn(`transient failure on ${event.type} ${event.id}, retrying in ${backoff} ms: ${(error as Error).message}`);
+        } else {
+          attempts += 1;
+          if (attempts >= this.deps.maxAttempts) {
+            await this.deadLetter(payload, error, attempts, 'handler_failed', event);
+            return;
+          }
+          this.logger.warn(`attempt ${attempts} of ${event.type} ${event.id} failed: ${(error as Error).message}`);
+        }
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, MAX_TRANSIENT_BACKOFF_MS);
+        await heartbeat();
+      }
+    }
+  }
+
+  private async deadLetter(
+    payload: EachMessagePayload,
+    error: unknown,
+    attempts: number,
+    kind: string,
+    event?: CasebridgeEvent,
+  ): Promise<void> {
+    const { topic, partition, message } = payload;
+    const reason = ((error as Error)?.message ?? String(error)).slice(0, 1000);
+    const headers: IHeaders = {
+      ...(message.headers ?? {}),
+      [DeadLetterHeaders.error]: reason,
+      [DeadLetterHeaders.errorKind]: kind,
+      [DeadLetterHeaders.originalTopic]: topic,
+      [DeadLetterHeaders.originalPartition]: String(partition),
+      [DeadLetterHeaders.originalOffset]: message.offset,
+      [DeadLetterHeaders.consumerGroup]: this.definition.groupId,
+      [DeadLetterHeaders.attempts]: String(attempts),
+      [DeadLetterHeaders.failedAt]: new Date().toISOString(),
+    };
+    await this.deps.producer.send(deadLetterTopic(topic), [{ key: message.key, value: message.value, headers }]);
+    deadLetters.inc({ topic });
+    eventsConsumed.inc({ topic, type: event?.type ?? 'unknown', outcome: 'dead_lettered' });
+    this.logger.error(`dead-lettered ${topic}/${partition}@${message.offset} (${kind}): ${reason}`);
+  }
+}

@@ -1,0 +1,45 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import type { Kafka, Message, Producer } from 'kafkajs';
+import { KAFKA } from '../messaging.options';
+
+/** The service's single idempotent producer (acks=all, one request in flight). */
+@Injectable()
+export class KafkaProducer implements OnModuleDestroy {
+  private producer?: Producer;
+  private connecting?: Promise<Producer>;
+
+  constructor(@Inject(KAFKA) private readonly kafka: Kafka) {}
+
+  private async connected(): Promise<Producer> {
+    if (this.producer) return this.producer;
+    this.connecting ??= (async () => {
+      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      producer.on(producer.events.DISCONNECT, () => {
+        if (this.producer === producer) this.producer = undefined;
+      });
+      try {
+        await producer.connect();
+        this.producer = producer;
+        return producer;
+      } finally {
+        this.connecting = undefined;
+      }
+    })();
+    return this.connecting;
+  }
+
+  async sendBatch(topicMessages: { topic: string; messages: Message[] }[]): Promise<void> {
+    const producer = await this.connected();
+    await producer.sendBatch({ topicMessages, acks: -1 });
+  }
+
+  async send(topic: string, messages: Message[]): Promise<void> {
+    const producer = await this.connected();
+    await producer.send({ topic, messages, acks: -1 });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.producer?.disconnect().catch(() => undefined);
+    this.producer = undefined;
+  }
+}

@@ -1,0 +1,15 @@
+export interface MessagingOptions {
+  /** CloudEvents source of events this service produces, e.g. `/casebridge/intake`. */
+  source: string;
+  clientId: string;
+  brokers: string[];
+  /** How often the outbox relay polls when idle (ms). */
+  outboxPollMs: number;
+  /** Attempts before a failing message is dead-lettered. */
+  maxAttempts: number;
+  /** Whether this service produces events (runs an outbox relay). */
+  producesEvents: boolean;
+}
+
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+export const KAFKA = Symbol('KAFKA');

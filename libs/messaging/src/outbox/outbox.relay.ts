@@ -1,0 +1,117 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { Message } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { eventsPublished, outboxBacklog } from '@casebridge/common';
+import { KafkaProducer } from '../kafka/kafka-producer.service';
+import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.options';
+
+/** Only one relay per database publishes at a time; the others wait their turn. */
+const RELAY_LOCK = 7_262_022_002;
+const BATCH_SIZE = 500;
+const MAX_BACKOFF_MS = 5000;
+const CLEANUP_EVERY_MS = 60_000;
+const KEEP_PUBLISHED = '7 days';
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  message_key: string;
+  event_type: string;
+  headers: Record<string, string>;
+  payload: unknown;
+}
+
+/**
+ * Publishes outbox rows in id order with the idempotent producer and marks them published in
+ * the same transaction that claimed them. It selects every unpublished row on each pass, so a
+ * row that commits late (with a lower id) is published on the next pass, never skipped. A crash
+ * between send and commit republishes the batch: consumers deduplicate by event id.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private lastCleanup = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly producer: KafkaProducer,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.options.producesEvents) return;
+    this.running = true;
+    this.loop = this.run();
+    outboxBacklog.reset();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    let backoff = 200;
+    while (this.running) {
+      try {
+        const published = await this.publishBatch();
+        backoff = 200;
+        if (published < BATCH_SIZE) await this.sleep(this.options.outboxPollMs);
+        await this.cleanup();
+      } catch (error) {
+        this.logger.warn(`outbox relay paused ${backoff} ms: ${(error as Error).message}`);
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      }
+    }
+  }
+
+  /** One pass: claim the oldest unpublished rows, publish them, mark them. Returns how many. */
+  async publishBatch(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const [{ locked }] = await manager.query<{ locked: boolean }[]>('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK]);
+      if (!locked) return 0;
+      const rows = await manager.query<OutboxRow[]>(
+        `SELECT id, topic, message_key, event_type, headers, payload FROM outbox_event
+         WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+        [BATCH_SIZE],
+      );
+      const [{ backlog }] = await manager.query<{ backlog: string }[]>(
+        'SELECT count(*) AS backlog FROM outbox_event WHERE published_at IS NULL',
+      );
+      outboxBacklog.set(Number(backlog));
+      if (rows.length === 0) return 0;
+      const byTopic = new Map<string, Message[]>();
+      for (const row of rows) {
+        const messages = byTopic.get(row.topic) ?? [];
+        messages.push({ key: row.message_key, value: JSON.stringify(row.payload), headers: row.headers });
+        byTopic.set(row.topic, messages);
+      }
+      await this.producer.sendBatch([...byTopic].map(([topic, messages]) => ({ topic, messages })));
+      await manager.query('UPDATE outbox_event SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+      for (const row of rows) eventsPublished.inc({ topic: row.topic, type: row.event_type });
+      outboxBacklog.set(Math.max(0, Number(backlog) - rows.length));
+      return rows.length;
+    });
+  }
+
+  private async cleanup(): Promise<void> {
+    if (Date.now() - this.lastCleanup < CLEANUP_EVERY_MS) return;
+    this.lastCleanup = Date.now();
+    await this.dataSource.query(`DELETE FROM outbox_event WHERE published_at < now() - interval '${KEEP_PUBLISHED}'`);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
