@@ -21,6 +21,7 @@ flock 9 # a parallel run may be fetching; wait for it, then re-check
 if fetched; then echo "Kafka $VERSION already fetched"; exit 0; fi
 
 echo "Fetching Apache Kafka $VERSION from Maven Central into .local/kafka/libs (first run only)…"
+rm -rf "$KAFKA_HOME"/libs.tmp.* # left by an interrupted fetch
 TMP="$(mktemp -d "$KAFKA_HOME/libs.tmp.XXXXXX")"
 trap 'rm -rf "$TMP"' EXIT
 

@@ -1,4 +1,4 @@
-import { INestApplication, Type } from '@nestjs/common';
+import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -17,7 +17,7 @@ export interface ServiceDescription {
 }
 
 /** Builds a service's HTTP app: hardened body parsing, correlation ids, Swagger at /docs. */
-export async function createServiceApp(module: Type<unknown>, service: ServiceDescription): Promise<NestExpressApplication> {
+export async function createServiceApp(module: Type<unknown> | DynamicModule, service: ServiceDescription): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module, { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');

@@ -50,6 +50,9 @@ export class CommonModule {
   }
 }
 
-export function loadEnvironment<T extends CommonEnvironment>(cls: new () => T): T {
-  return validateEnvironment(cls, process.env);
+export function loadEnvironment<T extends CommonEnvironment>(
+  cls: new () => T,
+  extraChecks?: (env: T) => string[],
+): T {
+  return validateEnvironment(cls, process.env, extraChecks);
 }

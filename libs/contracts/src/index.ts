@@ -3,3 +3,4 @@ export * from './vocabulary';
 export * from './events';
 export * from './headers';
 export * from './schemas';
+export * from './iso';

@@ -92,6 +92,7 @@ export class EnvironmentError extends Error {}
 export function validateEnvironment<T extends CommonEnvironment>(
   cls: new () => T,
   raw: Record<string, unknown>,
+  extraChecks: (env: T) => string[] = () => [],
 ): T {
   const env = plainToInstance(cls, raw, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
@@ -104,6 +105,7 @@ export function validateEnvironment<T extends CommonEnvironment>(
       problems.push('AUTH_JWT_SECRET: must be at least 32 characters in production');
     }
   }
+  if (errors.length === 0) problems.push(...extraChecks(env));
   if (problems.length > 0) {
     throw new EnvironmentError(`Invalid environment variables:\n  ${problems.join('\n  ')}`);
   }

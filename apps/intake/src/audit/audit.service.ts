@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AuthUser, currentCorrelation } from '@casebridge/common';
+
+export type AuditAction =
+  | 'case.created'
+  | 'case.read'
+  | 'case.listed'
+  | 'case.transitioned'
+  | 'case.note_added'
+  | 'case.notes_read'
+  | 'case.history_read'
+  | 'case.idempotent_replay';
+
+/** Appends to the audit trail inside the caller's transaction (the table refuses updates). */
+@Injectable()
+export class AuditService {
+  async record(manager: EntityManager, user: AuthUser, action: AuditAction, caseId: string | null): Promise<void> {
+    await manager.query(
+      `INSERT INTO audit_entry (case_id, actor_id, actor_role, consulate_id, action, request_id)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [caseId, user.sub, user.roles.join(','), user.consulateId, action, currentCorrelation()?.correlationId ?? null],
+    );
+  }
+
+  async recordMany(manager: EntityManager, user: AuthUser, action: AuditAction, caseIds: string[]): Promise<void> {
+    if (caseIds.length === 0) return;
+    await manager.query(
+      `INSERT INTO audit_entry (case_id, actor_id, actor_role, consulate_id, action, request_id)
+       SELECT unnest($1::uuid[]), $2, $3, $4, $5, $6`,
+      [caseIds, user.sub, user.roles.join(','), user.consulateId, action, currentCorrelation()?.correlationId ?? null],
+    );
+  }
+}

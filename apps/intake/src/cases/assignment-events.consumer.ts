@@ -1,0 +1,27 @@
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { ASSIGNMENT_EVENTS_TOPIC, EventTypes } from '@casebridge/contracts';
+import { EventConsumerFactory } from '@casebridge/messaging';
+import { CasesService } from './cases.service';
+
+export const INTAKE_CONSUMER_GROUP = 'casebridge-intake';
+
+/** Intake learns from `case.assigned` which consulate holds a case (it scopes consular access). */
+@Injectable()
+export class AssignmentEventsConsumer implements OnApplicationBootstrap {
+  constructor(
+    private readonly consumers: EventConsumerFactory,
+    private readonly cases: CasesService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.consumers
+      .create({
+        groupId: INTAKE_CONSUMER_GROUP,
+        topics: [ASSIGNMENT_EVENTS_TOPIC],
+        handlers: {
+          [EventTypes.CaseAssigned]: (event, manager) => this.cases.applyAssignment(event, manager),
+        },
+      })
+      .start();
+  }
+}

@@ -1,0 +1,78 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { CaseCategory, CaseStatus, Channel, OutcomeType, Priority, RiskIndicator } from '@casebridge/contracts';
+import type { CaseFile, Complainant, Employer } from '../case-file.entity';
+
+class MoneyResponse {
+  @ApiProperty({ example: 1850.5 }) amount!: number;
+  @ApiProperty({ example: 'RUB' }) currency!: string;
+}
+
+class OutcomeResponse {
+  @ApiProperty({ example: 'wages_recovered' }) type!: OutcomeType;
+  @ApiPropertyOptional({ type: MoneyResponse, nullable: true }) amountRecovered!: MoneyResponse | null;
+}
+
+/** The case file as the API shows it. Fields are listed one by one: a new column never leaks. */
+export class CaseResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'CB-2026-000123' }) reference!: string;
+  @ApiProperty({ example: 'submitted' }) status!: CaseStatus;
+  @ApiProperty({ example: 'high' }) priority!: Priority;
+  @ApiProperty({ example: 'unpaid_wages' }) category!: CaseCategory;
+  @ApiProperty({ example: ['withholding_of_wages'] }) riskIndicators!: RiskIndicator[];
+  @ApiProperty({ example: 'RU' }) hostCountry!: string;
+  @ApiProperty({ example: 'Moscow', nullable: true }) hostCity!: string | null;
+  @ApiProperty({ example: 'hotline' }) channel!: Channel;
+  @ApiProperty() complainant!: Complainant & { preferredLanguage: string; consentToShare: boolean };
+  @ApiProperty({ nullable: true }) employer!: Employer | null;
+  @ApiProperty() description!: string;
+  @ApiProperty({ nullable: true, example: '2026-09-01' }) incidentDate!: string | null;
+  @ApiProperty({ type: MoneyResponse, nullable: true }) amountClaimed!: MoneyResponse | null;
+  @ApiProperty({ type: OutcomeResponse, nullable: true }) outcome!: OutcomeResponse | null;
+  @ApiProperty({ format: 'uuid', nullable: true }) possibleDuplicateOf!: string | null;
+  @ApiProperty({ example: 'RU-MOW', nullable: true }) consulateId!: string | null;
+  @ApiProperty({ nullable: true }) caseworkerId!: string | null;
+  @ApiProperty() submittedAt!: string;
+  @ApiProperty() updatedAt!: string;
+  @ApiProperty({ example: 1 }) version!: number;
+}
+
+function money(amount: string | null, currency: string | null): MoneyResponse | null {
+  return amount !== null && currency !== null ? { amount: Number(amount), currency: currency.trim() } : null;
+}
+
+export function toCaseResponse(c: CaseFile, complainant: Complainant, employer: Employer | null, description: string): CaseResponse {
+  return {
+    id: c.id,
+    reference: c.reference,
+    status: c.status,
+    priority: c.priority,
+    category: c.category,
+    riskIndicators: c.riskIndicators,
+    hostCountry: c.hostCountry,
+    hostCity: c.hostCity,
+    channel: c.channel,
+    complainant: {
+      fullName: complainant.fullName,
+      passportNumber: complainant.passportNumber,
+      dateOfBirth: complainant.dateOfBirth,
+      phone: complainant.phone,
+      email: complainant.email,
+      preferredLanguage: c.preferredLanguage,
+      consentToShare: c.consentToShare,
+    },
+    employer: employer ? { name: employer.name, address: employer.address, taxId: employer.taxId } : null,
+    description,
+    incidentDate: c.incidentDate,
+    amountClaimed: money(c.amountClaimed, c.amountClaimedCurrency),
+    outcome: c.outcomeType
+      ? { type: c.outcomeType, amountRecovered: money(c.amountRecovered, c.amountRecoveredCurrency) }
+      : null,
+    possibleDuplicateOf: c.possibleDuplicateOf,
+    consulateId: c.consulateId,
+    caseworkerId: c.caseworkerId,
+    submittedAt: c.submittedAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+    version: c.version,
+  };
+}

@@ -1,0 +1,51 @@
+import { Transform } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { CommonEnvironment } from '@casebridge/common';
+
+const BASE64_32_BYTES = /^[A-Za-z0-9+/]{43}=$/;
+
+/** Development-only keys: production refuses to start with them (see validateIntakeSecrets). */
+export const DEV_ENCRYPTION_KEY = 'ZGV2LW9ubHktY2FzZWJyaWRnZS1lbmNyeXB0aW9uLWs=';
+export const DEV_BLIND_INDEX_KEY = 'ZGV2LW9ubHktY2FzZWJyaWRnZS1ibGluZC1pbmRleC0=';
+
+export class IntakeEnvironment extends CommonEnvironment {
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  INTAKE_PORT = 3001;
+
+  @IsOptional()
+  @IsString()
+  INTAKE_DATABASE_URL?: string;
+
+  /** AES-256-GCM key for personal data, base64 of 32 bytes. */
+  @Matches(BASE64_32_BYTES, { message: 'INTAKE_ENCRYPTION_KEY must be base64 of 32 bytes' })
+  INTAKE_ENCRYPTION_KEY = DEV_ENCRYPTION_KEY;
+
+  /** Id stored with each ciphertext, so that keys can rotate. */
+  @Matches(/^[a-z0-9]{1,16}$/)
+  INTAKE_ENCRYPTION_KEY_ID = 'dev1';
+
+  /** Former keys still able to decrypt, as `id:base64,id:base64`. */
+  @IsOptional()
+  @Matches(/^([a-z0-9]{1,16}:[A-Za-z0-9+/]{43}=)(,[a-z0-9]{1,16}:[A-Za-z0-9+/]{43}=)*$/)
+  INTAKE_PREVIOUS_ENCRYPTION_KEYS?: string;
+
+  /** HMAC key of the passport blind index, base64 of 32 bytes. */
+  @Matches(BASE64_32_BYTES, { message: 'INTAKE_BLIND_INDEX_KEY must be base64 of 32 bytes' })
+  INTAKE_BLIND_INDEX_KEY = DEV_BLIND_INDEX_KEY;
+}
+
+/** The production guard for intake's own secrets. */
+export function intakeSecretProblems(env: IntakeEnvironment): string[] {
+  if (env.NODE_ENV !== 'production') return [];
+  const problems: string[] = [];
+  if (env.INTAKE_ENCRYPTION_KEY === DEV_ENCRYPTION_KEY) {
+    problems.push('INTAKE_ENCRYPTION_KEY: a real key is required in production');
+  }
+  if (env.INTAKE_BLIND_INDEX_KEY === DEV_BLIND_INDEX_KEY) {
+    problems.push('INTAKE_BLIND_INDEX_KEY: a real key is required in production');
+  }
+  return problems;
+}

@@ -1,0 +1,16 @@
+import { postgresOptions, serviceDatabaseUrl } from '@casebridge/common';
+import type { DataSourceOptions } from 'typeorm';
+import { CaseFile } from '../cases/case-file.entity';
+import type { IntakeEnvironment } from '../config/intake.environment';
+import { intakeMigrations } from './migrations';
+
+export const intakeEntities = [CaseFile];
+
+export function intakeDataSourceOptions(env: IntakeEnvironment): DataSourceOptions {
+  return postgresOptions(
+    serviceDatabaseUrl('intake', env, env.INTAKE_DATABASE_URL),
+    intakeEntities,
+    intakeMigrations,
+    'casebridge-intake',
+  );
+}
