@@ -39,7 +39,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         CommonModule.forService('intake', env),
-        TypeOrmModule.forRoot({ ...intakeDataSourceOptions(env), retryAttempts: 30, retryDelay: 2000 }),
+        TypeOrmModule.forRoot({
+          ...intakeDataSourceOptions(env),
+          retryAttempts: 30,
+          retryDelay: 2000,
+        }),
         MessagingModule.forService({
           source: EventSources.intake,
           clientId: 'casebridge-intake',
@@ -54,4 +58,3 @@ export class AppModule {
     };
   }
 }
-

@@ -5,7 +5,13 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { runMigrationsLocked } from './database/migrations';
-import { bodyErrors, correlationContext, jsonBody, requestId, requireJsonBody } from './http/http-pipeline';
+import {
+  bodyErrors,
+  correlationContext,
+  jsonBody,
+  requestId,
+  requireJsonBody,
+} from './http/http-pipeline';
 import { httpMetrics } from './metrics/http-metrics.middleware';
 import { EnvironmentError } from './config/environment';
 
@@ -17,11 +23,24 @@ export interface ServiceDescription {
 }
 
 /** Builds a service's HTTP app: hardened body parsing, correlation ids, Swagger at /docs. */
-export async function createServiceApp(module: Type<unknown> | DynamicModule, service: ServiceDescription): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(module, { bodyParser: false, bufferLogs: true });
+export async function createServiceApp(
+  module: Type<unknown> | DynamicModule,
+  service: ServiceDescription,
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(module, {
+    bodyParser: false,
+    bufferLogs: true,
+  });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
-  app.use(requestId, httpMetrics, requireJsonBody, jsonBody(service.bodyLimit), bodyErrors, correlationContext);
+  app.use(
+    requestId,
+    httpMetrics,
+    requireJsonBody,
+    jsonBody(service.bodyLimit),
+    bodyErrors,
+    correlationContext,
+  );
   app.enableShutdownHooks();
   const config = new DocumentBuilder()
     .setTitle(service.title)
@@ -51,7 +70,9 @@ export function exitOnStartupFailure(error: unknown): never {
     process.stderr.write(`${error.message}\n`);
   } else {
     const e = error as Error;
-    process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: 'startup failed', err: { type: e?.name, message: e?.message } })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ level: 'fatal', msg: 'startup failed', err: { type: e?.name, message: e?.message } })}\n`,
+    );
   }
   process.exit(1);
 }

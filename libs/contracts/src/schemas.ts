@@ -18,7 +18,12 @@ const uuid = { type: 'string', format: 'uuid' } as const;
 const dateTime = { type: 'string', format: 'date-time' } as const;
 const country = { type: 'string', pattern: '^[A-Z]{2}$' } as const;
 const consulateId = { type: 'string', pattern: '^[A-Z0-9][A-Z0-9-]{1,31}$' } as const;
-const caseworkerId = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' } as const;
+const caseworkerId = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 64,
+  pattern: '^[A-Za-z0-9._-]+$',
+} as const;
 const money = {
   type: 'object',
   additionalProperties: false,

@@ -83,7 +83,30 @@ export const OUTCOME_TYPES = [
 export type OutcomeType = (typeof OUTCOME_TYPES)[number];
 
 /** Languages complainants and caseworkers use (ISO 639-1). */
-export const LANGUAGES = ['uz', 'ru', 'en', 'kk', 'ky', 'tg', 'ko', 'tr', 'de', 'ar', 'pl', 'cs', 'ja', 'zh', 'he', 'it', 'fr', 'lv', 'lt', 'uk', 'az', 'fa'] as const;
+export const LANGUAGES = [
+  'uz',
+  'ru',
+  'en',
+  'kk',
+  'ky',
+  'tg',
+  'ko',
+  'tr',
+  'de',
+  'ar',
+  'pl',
+  'cs',
+  'ja',
+  'zh',
+  'he',
+  'it',
+  'fr',
+  'lv',
+  'lt',
+  'uk',
+  'az',
+  'fa',
+] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 export const ASSIGNMENT_REASONS = ['auto', 'reassigned', 'transferred', 'no_coverage'] as const;

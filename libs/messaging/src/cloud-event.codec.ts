@@ -71,13 +71,21 @@ export function newEventId(): string {
 function header(headers: IHeaders | undefined, name: string): string | undefined {
   const value = headers?.[name];
   const first = Array.isArray(value) ? value[0] : value;
-  return first === undefined ? undefined : Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
+  return first === undefined
+    ? undefined
+    : Buffer.isBuffer(first)
+      ? first.toString('utf8')
+      : String(first);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Decodes and validates a Kafka message into a typed event; throws InvalidEventError if it cannot. */
-export function decodeEvent(message: { key: Buffer | null; value: Buffer | null; headers?: IHeaders }): CasebridgeEvent {
+export function decodeEvent(message: {
+  key: Buffer | null;
+  value: Buffer | null;
+  headers?: IHeaders;
+}): CasebridgeEvent {
   const h = (name: string) => header(message.headers, name);
   if (h(CloudEventHeaders.specversion) !== CLOUDEVENTS_SPEC_VERSION) {
     throw new InvalidEventError(`missing or unsupported ${CloudEventHeaders.specversion}`);
@@ -89,7 +97,8 @@ export function decodeEvent(message: { key: Buffer | null; value: Buffer | null;
   const subject = h(CloudEventHeaders.subject);
   if (!id || !UUID.test(id)) throw new InvalidEventError(`${CloudEventHeaders.id} must be a UUID`);
   if (!type) throw new InvalidEventError(`missing ${CloudEventHeaders.type}`);
-  if (!source || !time || !subject) throw new InvalidEventError('missing ce_source, ce_time or ce_subject');
+  if (!source || !time || !subject)
+    throw new InvalidEventError('missing ce_source, ce_time or ce_subject');
   if (!isKnownEventType(type)) throw new UnknownEventTypeError(type);
   if (!message.value) throw new InvalidEventError('empty message value');
   let data: unknown;
@@ -99,7 +108,8 @@ export function decodeEvent(message: { key: Buffer | null; value: Buffer | null;
     throw new InvalidEventError('message value is not valid JSON');
   }
   const errors = eventSchemaErrors(type, data);
-  if (errors.length) throw new InvalidEventError(`data violates ${type} schema: ${errors.slice(0, 5).join('; ')}`);
+  if (errors.length)
+    throw new InvalidEventError(`data violates ${type} schema: ${errors.slice(0, 5).join('; ')}`);
   const caseId = (data as { caseId: string }).caseId;
   if (subject !== caseId) throw new InvalidEventError('ce_subject does not match data.caseId');
   return {

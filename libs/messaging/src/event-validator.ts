@@ -18,5 +18,7 @@ export function eventSchemaErrors(type: EventType, data: unknown): string[] {
   const validate = validators.get(type);
   if (!validate) return [`no schema for ${type}`];
   if (validate(data)) return [];
-  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
+  return (validate.errors ?? []).map(
+    (e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`,
+  );
 }

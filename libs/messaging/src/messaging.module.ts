@@ -25,7 +25,15 @@ export class MessagingModule {
         OutboxRelay,
         EventConsumerFactory,
       ],
-      exports: [KAFKA, KafkaProducer, KafkaAdmin, BROKER_PROBE, OutboxWriter, OutboxRelay, EventConsumerFactory],
+      exports: [
+        KAFKA,
+        KafkaProducer,
+        KafkaAdmin,
+        BROKER_PROBE,
+        OutboxWriter,
+        OutboxRelay,
+        EventConsumerFactory,
+      ],
     };
   }
 }

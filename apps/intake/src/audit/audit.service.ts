@@ -15,20 +15,44 @@ export type AuditAction =
 /** Appends to the audit trail inside the caller's transaction (the table refuses updates). */
 @Injectable()
 export class AuditService {
-  async record(manager: EntityManager, user: AuthUser, action: AuditAction, caseId: string | null): Promise<void> {
+  async record(
+    manager: EntityManager,
+    user: AuthUser,
+    action: AuditAction,
+    caseId: string | null,
+  ): Promise<void> {
     await manager.query(
       `INSERT INTO audit_entry (case_id, actor_id, actor_role, consulate_id, action, request_id)
        VALUES ($1, $2, $3, $4, $5, $6)`,
-      [caseId, user.sub, user.roles.join(','), user.consulateId, action, currentCorrelation()?.correlationId ?? null],
+      [
+        caseId,
+        user.sub,
+        user.roles.join(','),
+        user.consulateId,
+        action,
+        currentCorrelation()?.correlationId ?? null,
+      ],
     );
   }
 
-  async recordMany(manager: EntityManager, user: AuthUser, action: AuditAction, caseIds: string[]): Promise<void> {
+  async recordMany(
+    manager: EntityManager,
+    user: AuthUser,
+    action: AuditAction,
+    caseIds: string[],
+  ): Promise<void> {
     if (caseIds.length === 0) return;
     await manager.query(
       `INSERT INTO audit_entry (case_id, actor_id, actor_role, consulate_id, action, request_id)
        SELECT unnest($1::uuid[]), $2, $3, $4, $5, $6`,
-      [caseIds, user.sub, user.roles.join(','), user.consulateId, action, currentCorrelation()?.correlationId ?? null],
+      [
+        caseIds,
+        user.sub,
+        user.roles.join(','),
+        user.consulateId,
+        action,
+        currentCorrelation()?.correlationId ?? null,
+      ],
     );
   }
 }

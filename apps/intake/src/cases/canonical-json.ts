@@ -15,5 +15,7 @@ function canonical(value: unknown): unknown {
 
 /** A hash of a request body that ignores key order (for Idempotency-Key comparison). */
 export function requestHash(body: unknown): string {
-  return createHash('sha256').update(JSON.stringify(canonical(body))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(body)))
+    .digest('hex');
 }

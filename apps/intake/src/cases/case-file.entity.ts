@@ -1,5 +1,12 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { CaseCategory, CaseStatus, Channel, OutcomeType, Priority, RiskIndicator } from '@casebridge/contracts';
+import type {
+  CaseCategory,
+  CaseStatus,
+  Channel,
+  OutcomeType,
+  Priority,
+  RiskIndicator,
+} from '@casebridge/contracts';
 
 /** A complaint and its lifecycle. Personal data only in the *Enc columns (ciphertext). */
 @Entity('case_file')
@@ -20,12 +27,17 @@ export class CaseFile {
   @Column('text', { name: 'description_enc' }) descriptionEnc!: string;
   @Column('text', { name: 'passport_index', nullable: true }) passportIndex!: string | null;
   @Column('date', { name: 'incident_date', nullable: true }) incidentDate!: string | null;
-  @Column('numeric', { name: 'amount_claimed', precision: 16, scale: 2, nullable: true }) amountClaimed!: string | null;
-  @Column('char', { name: 'amount_claimed_currency', length: 3, nullable: true }) amountClaimedCurrency!: string | null;
+  @Column('numeric', { name: 'amount_claimed', precision: 16, scale: 2, nullable: true })
+  amountClaimed!: string | null;
+  @Column('char', { name: 'amount_claimed_currency', length: 3, nullable: true })
+  amountClaimedCurrency!: string | null;
   @Column('text', { name: 'outcome_type', nullable: true }) outcomeType!: OutcomeType | null;
-  @Column('numeric', { name: 'amount_recovered', precision: 16, scale: 2, nullable: true }) amountRecovered!: string | null;
-  @Column('char', { name: 'amount_recovered_currency', length: 3, nullable: true }) amountRecoveredCurrency!: string | null;
-  @Column('uuid', { name: 'possible_duplicate_of', nullable: true }) possibleDuplicateOf!: string | null;
+  @Column('numeric', { name: 'amount_recovered', precision: 16, scale: 2, nullable: true })
+  amountRecovered!: string | null;
+  @Column('char', { name: 'amount_recovered_currency', length: 3, nullable: true })
+  amountRecoveredCurrency!: string | null;
+  @Column('uuid', { name: 'possible_duplicate_of', nullable: true }) possibleDuplicateOf!:
+    string | null;
   @Column('text', { name: 'consulate_id', nullable: true }) consulateId!: string | null;
   @Column('text', { name: 'caseworker_id', nullable: true }) caseworkerId!: string | null;
   @Column('integer', { name: 'assignment_sequence' }) assignmentSequence!: number;

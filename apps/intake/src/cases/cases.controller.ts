@@ -1,4 +1,14 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Res,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -19,7 +29,13 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 
 function caseIdPipe(): ParseUUIDPipe {
   return new ParseUUIDPipe({
-    exceptionFactory: () => new DomainProblem(404, 'case_not_found', 'Not found', 'No case with this id exists in your scope.'),
+    exceptionFactory: () =>
+      new DomainProblem(
+        404,
+        'case_not_found',
+        'Not found',
+        'No case with this id exists in your scope.',
+      ),
   });
 }
 
@@ -37,7 +53,11 @@ export class CasesController {
       'Creates a case, triages its priority and flags a possible duplicate (same passport, host country and category within 90 days). ' +
       'With an Idempotency-Key the same key and body return the same case; the same key with another body is 409. Integrations must send one.',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '8–128 characters [A-Za-z0-9._:-]' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: '8–128 characters [A-Za-z0-9._:-]',
+  })
   @ApiCreatedResponse({ type: CaseResponse })
   @ApiBadRequestResponse({ description: 'Invalid fields (problem+json listing each field)' })
   @ApiConflictResponse({ description: 'Idempotency-Key reused with another body' })
@@ -48,14 +68,32 @@ export class CasesController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<CaseResponse> {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new DomainProblem(400, 'invalid_idempotency_key', 'Invalid request', 'Idempotency-Key must be 8–128 characters of [A-Za-z0-9._:-].', {
-        errors: [{ field: 'Idempotency-Key', message: 'must be 8–128 characters of [A-Za-z0-9._:-]' }],
-      });
+      throw new DomainProblem(
+        400,
+        'invalid_idempotency_key',
+        'Invalid request',
+        'Idempotency-Key must be 8–128 characters of [A-Za-z0-9._:-].',
+        {
+          errors: [
+            { field: 'Idempotency-Key', message: 'must be 8–128 characters of [A-Za-z0-9._:-]' },
+          ],
+        },
+      );
     }
-    if (idempotencyKey === undefined && user.roles.length === 1 && user.roles[0] === 'integration') {
-      throw new DomainProblem(400, 'idempotency_key_required', 'Invalid request', 'Integrations must send an Idempotency-Key header.', {
-        errors: [{ field: 'Idempotency-Key', message: 'is required for integration clients' }],
-      });
+    if (
+      idempotencyKey === undefined &&
+      user.roles.length === 1 &&
+      user.roles[0] === 'integration'
+    ) {
+      throw new DomainProblem(
+        400,
+        'idempotency_key_required',
+        'Invalid request',
+        'Integrations must send an Idempotency-Key header.',
+        {
+          errors: [{ field: 'Idempotency-Key', message: 'is required for integration clients' }],
+        },
+      );
     }
     const result = await this.cases.create(user, dto, idempotencyKey);
     res.setHeader('Location', `/v1/cases/${result.case.id}`);
@@ -65,7 +103,10 @@ export class CasesController {
 
   @Get(':id')
   @Roles('intake_officer', 'caseworker', 'consul')
-  @ApiOperation({ summary: 'Read a case file', description: 'Consular staff see only cases their consulate holds; others are 404.' })
+  @ApiOperation({
+    summary: 'Read a case file',
+    description: 'Consular staff see only cases their consulate holds; others are 404.',
+  })
   @ApiOkResponse({ type: CaseResponse })
   @ApiNotFoundResponse({ description: 'No such case in your scope' })
   get(@CurrentUser() user: AuthUser, @Param('id', caseIdPipe()) id: string): Promise<CaseResponse> {

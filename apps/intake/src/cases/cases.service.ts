@@ -36,7 +36,11 @@ export class CasesService {
     private readonly audit: AuditService,
   ) {}
 
-  async create(user: AuthUser, dto: CreateCaseDto, idempotencyKey?: string): Promise<CreateCaseResult> {
+  async create(
+    user: AuthUser,
+    dto: CreateCaseDto,
+    idempotencyKey?: string,
+  ): Promise<CreateCaseResult> {
     const hash = idempotencyKey ? requestHash(dto) : null;
     try {
       return await this.dataSource.transaction(async (manager) => {
@@ -55,16 +59,32 @@ export class CasesService {
       });
     } catch (error) {
       // Two requests with one key raced: the loser reads what the winner stored.
-      const e = error as { code?: string; constraint?: string; driverError?: { constraint?: string } };
-      if (idempotencyKey && hash && e.code === '23505' && (e.constraint ?? e.driverError?.constraint) === 'idempotency_key_pkey') {
-        const replay = await this.dataSource.transaction((m) => this.replay(m, user, idempotencyKey, hash));
+      const e = error as {
+        code?: string;
+        constraint?: string;
+        driverError?: { constraint?: string };
+      };
+      if (
+        idempotencyKey &&
+        hash &&
+        e.code === '23505' &&
+        (e.constraint ?? e.driverError?.constraint) === 'idempotency_key_pkey'
+      ) {
+        const replay = await this.dataSource.transaction((m) =>
+          this.replay(m, user, idempotencyKey, hash),
+        );
         if (replay) return { case: replay, replayed: true };
       }
       throw error;
     }
   }
 
-  private async replay(manager: EntityManager, user: AuthUser, key: string, hash: string): Promise<CaseResponse | null> {
+  private async replay(
+    manager: EntityManager,
+    user: AuthUser,
+    key: string,
+    hash: string,
+  ): Promise<CaseResponse | null> {
     const [stored] = await manager.query<{ request_hash: string; case_id: string }[]>(
       'SELECT request_hash, case_id FROM idempotency_key WHERE caller = $1 AND key = $2',
       [user.sub, key],
@@ -83,10 +103,16 @@ export class CasesService {
     return this.present(existing);
   }
 
-  private async insertCase(manager: EntityManager, user: AuthUser, dto: CreateCaseDto): Promise<CaseResponse> {
+  private async insertCase(
+    manager: EntityManager,
+    user: AuthUser,
+    dto: CreateCaseDto,
+  ): Promise<CaseResponse> {
     const id = randomUUID();
     const now = new Date();
-    const [{ seq }] = await manager.query<{ seq: string }[]>("SELECT nextval('case_reference_seq') AS seq");
+    const [{ seq }] = await manager.query<{ seq: string }[]>(
+      "SELECT nextval('case_reference_seq') AS seq",
+    );
     const riskIndicators = dto.riskIndicators ?? [];
     const complainant: Complainant = {
       fullName: dto.complainant.fullName,
@@ -96,9 +122,15 @@ export class CasesService {
       email: dto.complainant.email ?? null,
     };
     const employer: Employer | null = dto.employer
-      ? { name: dto.employer.name, address: dto.employer.address ?? null, taxId: dto.employer.taxId ?? null }
+      ? {
+          name: dto.employer.name,
+          address: dto.employer.address ?? null,
+          taxId: dto.employer.taxId ?? null,
+        }
       : null;
-    const passportIndex = complainant.passportNumber ? this.cipher.passportIndex(complainant.passportNumber) : null;
+    const passportIndex = complainant.passportNumber
+      ? this.cipher.passportIndex(complainant.passportNumber)
+      : null;
     const possibleDuplicateOf = passportIndex
       ? await this.findEarlierDuplicate(manager, passportIndex, dto.hostCountry, dto.category)
       : null;
@@ -146,7 +178,9 @@ export class CasesService {
       channel: entity.channel,
       preferredLanguage: entity.preferredLanguage,
       submittedAt: now.toISOString(),
-      amountClaimed: dto.amountClaimed ? { amount: dto.amountClaimed.amount, currency: dto.amountClaimed.currency } : null,
+      amountClaimed: dto.amountClaimed
+        ? { amount: dto.amountClaimed.amount, currency: dto.amountClaimed.currency }
+        : null,
       possibleDuplicateOf,
     });
     await this.audit.record(manager, user, 'case.created', id);
@@ -191,9 +225,15 @@ export class CasesService {
    * Records who holds the case (it scopes consular access) and moves a submitted case to
    * `assigned`. Assignments are applied by sequence: an older one arriving late changes nothing.
    */
-  async applyAssignment(event: CasebridgeEvent<typeof EventTypes.CaseAssigned>, manager: EntityManager): Promise<void> {
+  async applyAssignment(
+    event: CasebridgeEvent<typeof EventTypes.CaseAssigned>,
+    manager: EntityManager,
+  ): Promise<void> {
     const a = event.data;
-    const found = await manager.findOne(CaseFile, { where: { id: a.caseId }, lock: { mode: 'pessimistic_write' } });
+    const found = await manager.findOne(CaseFile, {
+      where: { id: a.caseId },
+      lock: { mode: 'pessimistic_write' },
+    });
     if (!found) throw new Error(`case ${a.caseId} is not known to intake`);
     await manager.query(
       `INSERT INTO case_assignment_change (id, case_id, consulate_id, caseworker_id, reason, sequence, at)

@@ -19,11 +19,17 @@ export class PersonalDataCipher {
     previousKeys: Map<string, Buffer> = new Map(),
     private readonly blindIndexKey: Buffer,
   ) {
-    if (currentKey.length !== 32 || blindIndexKey.length !== 32) throw new Error('keys must be 32 bytes');
+    if (currentKey.length !== 32 || blindIndexKey.length !== 32)
+      throw new Error('keys must be 32 bytes');
     this.keys = new Map([...previousKeys, [currentKeyId, currentKey]]);
   }
 
-  static fromConfig(keyId: string, keyB64: string, previous: string | undefined, blindIndexB64: string): PersonalDataCipher {
+  static fromConfig(
+    keyId: string,
+    keyB64: string,
+    previous: string | undefined,
+    blindIndexB64: string,
+  ): PersonalDataCipher {
     const prev = new Map<string, Buffer>(
       (previous ?? '')
         .split(',')
@@ -33,26 +39,43 @@ export class PersonalDataCipher {
           return [id, Buffer.from(key, 'base64')];
         }),
     );
-    return new PersonalDataCipher(keyId, Buffer.from(keyB64, 'base64'), prev, Buffer.from(blindIndexB64, 'base64'));
+    return new PersonalDataCipher(
+      keyId,
+      Buffer.from(keyB64, 'base64'),
+      prev,
+      Buffer.from(blindIndexB64, 'base64'),
+    );
   }
 
   encrypt(plaintext: string, associatedData: string): string {
     const nonce = randomBytes(NONCE_BYTES);
-    const cipher = createCipheriv(ALGORITHM, this.keys.get(this.currentKeyId)!, nonce, { authTagLength: TAG_BYTES });
+    const cipher = createCipheriv(ALGORITHM, this.keys.get(this.currentKeyId)!, nonce, {
+      authTagLength: TAG_BYTES,
+    });
     cipher.setAAD(Buffer.from(associatedData, 'utf8'));
-    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+    const body = Buffer.concat([
+      cipher.update(plaintext, 'utf8'),
+      cipher.final(),
+      cipher.getAuthTag(),
+    ]);
     return `${FORMAT}.${this.currentKeyId}.${nonce.toString('base64')}.${body.toString('base64')}`;
   }
 
   decrypt(stored: string, associatedData: string): string {
     const [format, keyId, nonceB64, bodyB64] = stored.split('.');
     const key = this.keys.get(keyId);
-    if (format !== FORMAT || !key || !nonceB64 || !bodyB64) throw new Error('unreadable ciphertext or unknown key id');
+    if (format !== FORMAT || !key || !nonceB64 || !bodyB64)
+      throw new Error('unreadable ciphertext or unknown key id');
     const body = Buffer.from(bodyB64, 'base64');
-    const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(nonceB64, 'base64'), { authTagLength: TAG_BYTES });
+    const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(nonceB64, 'base64'), {
+      authTagLength: TAG_BYTES,
+    });
     decipher.setAAD(Buffer.from(associatedData, 'utf8'));
     decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
-    return Buffer.concat([decipher.update(body.subarray(0, body.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+    return Buffer.concat([
+      decipher.update(body.subarray(0, body.length - TAG_BYTES)),
+      decipher.final(),
+    ]).toString('utf8');
   }
 
   encryptJson(value: unknown, associatedData: string): string {

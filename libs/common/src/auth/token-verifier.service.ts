@@ -25,7 +25,10 @@ export class TokenVerifier {
   async verify(token: string): Promise<AuthUser> {
     let payload: Record<string, unknown>;
     try {
-      payload = await this.jwt.verifyAsync<Record<string, unknown>>(token, await this.keyOptions(token));
+      payload = await this.jwt.verifyAsync<Record<string, unknown>>(
+        token,
+        await this.keyOptions(token),
+      );
     } catch {
       throw new UnauthorizedException('The bearer token is invalid or expired.');
     }
@@ -38,26 +41,36 @@ export class TokenVerifier {
       audience: this.env.AUTH_JWT_AUDIENCE,
     };
     if (this.jwks) {
-      const decoded = this.jwt.decode<{ header?: { kid?: string } } | null>(token, { complete: true });
+      const decoded = this.jwt.decode<{ header?: { kid?: string } } | null>(token, {
+        complete: true,
+      });
       const key = await this.jwks.getSigningKey(decoded?.header?.kid);
       return { ...common, publicKey: key.getPublicKey(), algorithms: ['RS256' as const] };
     }
     if (this.env.AUTH_JWT_PUBLIC_KEY) {
       return { ...common, publicKey: this.env.AUTH_JWT_PUBLIC_KEY, algorithms: ['RS256' as const] };
     }
-    return { ...common, secret: this.env.AUTH_JWT_SECRET ?? DEV_JWT_SECRET, algorithms: ['HS256' as const] };
+    return {
+      ...common,
+      secret: this.env.AUTH_JWT_SECRET ?? DEV_JWT_SECRET,
+      algorithms: ['HS256' as const],
+    };
   }
 
   private toUser(payload: Record<string, unknown>): AuthUser {
     const { sub, roles, consulateId, exp } = payload;
-    if (typeof exp !== 'number') throw new UnauthorizedException('The bearer token has no expiry (exp).');
+    if (typeof exp !== 'number')
+      throw new UnauthorizedException('The bearer token has no expiry (exp).');
     if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128) {
       throw new UnauthorizedException('The bearer token has no subject (sub).');
     }
     if (!Array.isArray(roles) || !roles.every((r): r is Role => KNOWN_ROLES.includes(r as Role))) {
-      throw new UnauthorizedException(`The token's roles must be a list of: ${KNOWN_ROLES.join(', ')}.`);
+      throw new UnauthorizedException(
+        `The token's roles must be a list of: ${KNOWN_ROLES.join(', ')}.`,
+      );
     }
-    const consulate = typeof consulateId === 'string' && consulateId.length > 0 ? consulateId : null;
+    const consulate =
+      typeof consulateId === 'string' && consulateId.length > 0 ? consulateId : null;
     if (roles.some((r) => CONSULAR_ROLES.includes(r)) && !consulate) {
       throw new UnauthorizedException('Consular staff tokens must name their consulateId.');
     }

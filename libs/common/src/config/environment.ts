@@ -25,7 +25,9 @@ export class CommonEnvironment {
   LOG_LEVEL = 'info';
 
   /** Comma-separated host:port list. */
-  @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port…]' })
+  @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, {
+    message: 'KAFKA_BROKERS must be host:port[,host:port…]',
+  })
   KAFKA_BROKERS = 'localhost:9092';
 
   @IsString()
@@ -96,11 +98,15 @@ export function validateEnvironment<T extends CommonEnvironment>(
 ): T {
   const env = plainToInstance(cls, raw, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
-  const problems = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  const problems = errors.map(
+    (e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+  );
   if (env.NODE_ENV === 'production') {
     const hasKey = env.AUTH_JWT_PUBLIC_KEY || env.AUTH_JWKS_URL;
     if (!hasKey && (!env.AUTH_JWT_SECRET || env.AUTH_JWT_SECRET === DEV_JWT_SECRET)) {
-      problems.push('AUTH_JWT_SECRET: a real secret (or AUTH_JWT_PUBLIC_KEY / AUTH_JWKS_URL) is required in production');
+      problems.push(
+        'AUTH_JWT_SECRET: a real secret (or AUTH_JWT_PUBLIC_KEY / AUTH_JWKS_URL) is required in production',
+      );
     } else if (!hasKey && (env.AUTH_JWT_SECRET ?? '').length < 32) {
       problems.push('AUTH_JWT_SECRET: must be at least 32 characters in production');
     }
@@ -115,7 +121,11 @@ export function validateEnvironment<T extends CommonEnvironment>(
 export type ServiceName = 'intake' | 'assignment' | 'reporting';
 
 /** The connection URL of a service's own database, as its own role. */
-export function serviceDatabaseUrl(service: ServiceName, env: CommonEnvironment, override?: string): string {
+export function serviceDatabaseUrl(
+  service: ServiceName,
+  env: CommonEnvironment,
+  override?: string,
+): string {
   if (override) return override;
   const role = `casebridge_${service}`;
   const db = `casebridge_${service}${env.DATABASE_NAME_SUFFIX}`;

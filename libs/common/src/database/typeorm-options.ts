@@ -4,7 +4,12 @@ type Entities = MixedList<string | (new (...args: never[]) => unknown) | EntityS
 type Migrations = MixedList<string | (new (...args: never[]) => unknown)>;
 
 /** TypeORM options every service uses: migrations only, never synchronize. */
-export function postgresOptions(url: string, entities: Entities, migrations: Migrations, appName: string): DataSourceOptions {
+export function postgresOptions(
+  url: string,
+  entities: Entities,
+  migrations: Migrations,
+  appName: string,
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,

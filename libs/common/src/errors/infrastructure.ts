@@ -1,8 +1,24 @@
 /** Errors that mean the database or the broker is unreachable: 503 and retry, never the client's fault. */
 const TRANSIENT_PG_CODES = new Set([
-  '08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03', '53300', '53400',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '53400',
 ]);
-const TRANSIENT_NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
+const TRANSIENT_NET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+]);
 const TRANSIENT_MESSAGES = [
   'Connection terminated',
   'timeout exceeded when trying to connect',
@@ -14,10 +30,25 @@ const TRANSIENT_MESSAGES = [
 
 export function isInfrastructureUnavailable(error: unknown): boolean {
   if (!error || typeof error !== 'object') return false;
-  const e = error as { code?: unknown; message?: unknown; name?: unknown; driverError?: unknown; retriable?: unknown };
-  if (typeof e.code === 'string' && (TRANSIENT_PG_CODES.has(e.code) || TRANSIENT_NET_CODES.has(e.code))) return true;
-  if (typeof e.name === 'string' && e.name.startsWith('KafkaJS') && e.retriable !== false) return true;
-  if (typeof e.message === 'string' && TRANSIENT_MESSAGES.some((m) => (e.message as string).includes(m))) return true;
+  const e = error as {
+    code?: unknown;
+    message?: unknown;
+    name?: unknown;
+    driverError?: unknown;
+    retriable?: unknown;
+  };
+  if (
+    typeof e.code === 'string' &&
+    (TRANSIENT_PG_CODES.has(e.code) || TRANSIENT_NET_CODES.has(e.code))
+  )
+    return true;
+  if (typeof e.name === 'string' && e.name.startsWith('KafkaJS') && e.retriable !== false)
+    return true;
+  if (
+    typeof e.message === 'string' &&
+    TRANSIENT_MESSAGES.some((m) => (e.message as string).includes(m))
+  )
+    return true;
   return e.driverError ? isInfrastructureUnavailable(e.driverError) : false;
 }
 

@@ -1,4 +1,11 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { DomainProblem, PROBLEM_CONTENT_TYPE, ProblemDetails, problemType } from './problem';
@@ -63,12 +70,12 @@ export function toProblem(exception: unknown): ProblemDetails {
       typeof body === 'string'
         ? body
         : typeof body === 'object' && body !== null && 'message' in body
-          ? String((body as { message: unknown }).message)
+          ? String((body).message)
           : exception.message;
     const code = CODES[status] ?? (status >= 500 ? 'internal_error' : 'client_error');
     const extra =
       status === 503 && typeof body === 'object' && body !== null && 'details' in body
-        ? { checks: (body as { details: unknown }).details }
+        ? { checks: (body).details }
         : {};
     return {
       type: problemType(code),
@@ -111,7 +118,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (problem.status >= 500) {
       const err = exception as { name?: string; code?: string; message?: string; stack?: string };
       // Error messages of our code and drivers, never request data: no personal data in logs.
-      this.logger.error({ err: { type: err?.name, code: err?.code, message: err?.message }, stack: err?.stack }, 'request failed');
+      this.logger.error(
+        { err: { type: err?.name, code: err?.code, message: err?.message }, stack: err?.stack },
+        'request failed',
+      );
     }
     if (problem.status === 503) res.setHeader('Retry-After', '5');
     if (res.headersSent) return;

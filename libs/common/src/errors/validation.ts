@@ -9,7 +9,8 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
     for (const [rule, message] of Object.entries(error.constraints ?? {})) {
       out.push({
         field,
-        message: rule === 'whitelistValidation' ? `unknown field '${field}' is not allowed` : message,
+        message:
+          rule === 'whitelistValidation' ? `unknown field '${field}' is not allowed` : message,
       });
     }
     if (error.children?.length) out.push(...flattenValidationErrors(error.children, field));

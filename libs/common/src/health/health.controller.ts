@@ -40,7 +40,9 @@ export class HealthController {
       () => this.db.pingCheck('database', { timeout: 2000 }),
       async () => {
         const check = this.indicators.check('broker');
-        return (await this.broker.isReachable()) ? check.up() : check.down({ message: 'Kafka is unreachable' });
+        return (await this.broker.isReachable())
+          ? check.up()
+          : check.down({ message: 'Kafka is unreachable' });
       },
     ]);
   }

@@ -6,7 +6,14 @@ import { correlationIdFrom, runWithCorrelation } from '../logging/correlation';
 type Middleware = (req: Request, res: Response, next: NextFunction) => void;
 type ErrorMiddleware = (err: unknown, req: Request, res: Response, next: NextFunction) => void;
 
-function sendProblem(res: Response, req: Request, status: number, code: string, title: string, detail: string): void {
+function sendProblem(
+  res: Response,
+  req: Request,
+  status: number,
+  code: string,
+  title: string,
+  detail: string,
+): void {
   res
     .status(status)
     .type(PROBLEM_CONTENT_TYPE)
@@ -35,9 +42,22 @@ export const requestId: Middleware = (req, res, next) => {
 
 /** 415 for a request body that is not JSON. */
 export const requireJsonBody: Middleware = (req, res, next) => {
-  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-  if (BODY_METHODS.has(req.method) && hasBody && !req.is(['application/json', 'application/*+json'])) {
-    sendProblem(res, req, 415, 'unsupported_media_type', 'Unsupported media type', 'Send the body as application/json.');
+  const hasBody =
+    Number(req.headers['content-length'] ?? 0) > 0 ||
+    req.headers['transfer-encoding'] !== undefined;
+  if (
+    BODY_METHODS.has(req.method) &&
+    hasBody &&
+    !req.is(['application/json', 'application/*+json'])
+  ) {
+    sendProblem(
+      res,
+      req,
+      415,
+      'unsupported_media_type',
+      'Unsupported media type',
+      'Send the body as application/json.',
+    );
     return;
   }
   next();
@@ -52,18 +72,53 @@ export const bodyErrors: ErrorMiddleware = (err, req, res, next) => {
   const e = err as { type?: string; status?: number };
   switch (e?.type) {
     case 'entity.parse.failed':
-      return sendProblem(res, req, 400, 'malformed_json', 'Malformed JSON', 'The request body is not valid JSON.');
+      return sendProblem(
+        res,
+        req,
+        400,
+        'malformed_json',
+        'Malformed JSON',
+        'The request body is not valid JSON.',
+      );
     case 'entity.too.large':
-      return sendProblem(res, req, 413, 'payload_too_large', 'Payload too large', 'The request body exceeds the size limit.');
+      return sendProblem(
+        res,
+        req,
+        413,
+        'payload_too_large',
+        'Payload too large',
+        'The request body exceeds the size limit.',
+      );
     case 'charset.unsupported':
     case 'encoding.unsupported':
-      return sendProblem(res, req, 415, 'unsupported_media_type', 'Unsupported media type', 'Send the body as UTF-8 JSON.');
+      return sendProblem(
+        res,
+        req,
+        415,
+        'unsupported_media_type',
+        'Unsupported media type',
+        'Send the body as UTF-8 JSON.',
+      );
     case 'request.aborted':
     case 'request.size.invalid':
-      return sendProblem(res, req, 400, 'bad_request', 'Bad request', 'The request body was incomplete.');
+      return sendProblem(
+        res,
+        req,
+        400,
+        'bad_request',
+        'Bad request',
+        'The request body was incomplete.',
+      );
     default:
       if (e?.status && e.status >= 400 && e.status < 500) {
-        return sendProblem(res, req, e.status, 'bad_request', 'Bad request', 'The request could not be read.');
+        return sendProblem(
+          res,
+          req,
+          e.status,
+          'bad_request',
+          'Bad request',
+          'The request could not be read.',
+        );
       }
       next(err);
   }
@@ -71,6 +126,7 @@ export const bodyErrors: ErrorMiddleware = (err, req, res, next) => {
 
 /** Runs the rest of the request inside its correlation context (after body parsing, which loses it). */
 export const correlationContext: Middleware = (req, _res, next) => {
-  const traceparent = typeof req.headers['traceparent'] === 'string' ? req.headers['traceparent'] : undefined;
+  const traceparent =
+    typeof req.headers['traceparent'] === 'string' ? req.headers['traceparent'] : undefined;
   runWithCorrelation({ correlationId: (req as Request & { id: string }).id, traceparent }, next);
 };

@@ -31,15 +31,22 @@ export class LoggingModule {
                 method: req.method,
                 path: (req.url ?? '').split('?')[0],
               }),
-              res: (res: ServerResponse | { statusCode?: number }) => ({ statusCode: res.statusCode }),
-              err: (err: Error & { code?: string }) => ({ type: err.name, code: err.code, message: err.message }),
+              res: (res: ServerResponse | { statusCode?: number }) => ({
+                statusCode: res.statusCode,
+              }),
+              err: (err: Error & { code?: string }) => ({
+                type: err.name,
+                code: err.code,
+                message: err.message,
+              }),
             },
             redact: {
               paths: ['req.headers', 'req.body', 'req.query', 'res.headers'],
               remove: true,
             },
             autoLogging: {
-              ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') || req.url === '/metrics',
+              ignore: (req: IncomingMessage) =>
+                (req.url ?? '').startsWith('/health') || req.url === '/metrics',
             },
           },
         }),

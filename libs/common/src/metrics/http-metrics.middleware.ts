@@ -6,7 +6,11 @@ export function httpMetrics(req: Request, res: Response, next: NextFunction): vo
   const end = httpRequestDuration.startTimer();
   res.on('finish', () => {
     const route = (req.route as { path?: string } | undefined)?.path;
-    end({ method: req.method, route: route ? `${req.baseUrl}${route}` : 'unmatched', status: String(res.statusCode) });
+    end({
+      method: req.method,
+      route: route ? `${req.baseUrl}${route}` : 'unmatched',
+      status: String(res.statusCode),
+    });
   });
   next();
 }

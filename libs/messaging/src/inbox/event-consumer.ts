@@ -1,7 +1,12 @@
 import { Logger } from '@nestjs/common';
 import type { Consumer, EachMessagePayload, IHeaders, Kafka } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
-import { CasebridgeEvent, DeadLetterHeaders, deadLetterTopic, EventType } from '@casebridge/contracts';
+import {
+  CasebridgeEvent,
+  DeadLetterHeaders,
+  deadLetterTopic,
+  EventType,
+} from '@casebridge/contracts';
 import {
   deadLetters,
   eventsConsumed,
@@ -89,7 +94,9 @@ export class EventConsumer {
         await this.run();
         return;
       } catch (error) {
-        this.logger.warn(`consumer not started, retrying in ${backoff} ms: ${(error as Error).message}`);
+        this.logger.warn(
+          `consumer not started, retrying in ${backoff} ms: ${(error as Error).message}`,
+        );
         await this.consumer?.disconnect().catch(() => undefined);
         await sleep(backoff);
         backoff = Math.min(backoff * 2, MAX_TRANSIENT_BACKOFF_MS);
@@ -131,8 +138,7 @@ export class EventConsumer {
       return;
     }
     const handler = this.definition.handlers[event.type] as
-      | ((e: CasebridgeEvent, m: EntityManager) => Promise<void>)
-      | undefined;
+      ((e: CasebridgeEvent, m: EntityManager) => Promise<void>) | undefined;
     if (!handler) {
       eventsConsumed.inc({ topic, type: event.type, outcome: 'ignored' });
       return;
@@ -154,28 +160,34 @@ export class EventConsumer {
     for (;;) {
       if (this.stopping) throw new Error('consumer stopping; the message will be redelivered');
       try {
-        const outcome = await this.deps.dataSource.transaction(async (manager): Promise<Outcome> => {
-          const inserted = await manager.query<unknown[]>(
-            `INSERT INTO inbox_message (consumer_group, event_id, event_type, topic, partition, "offset")
+        const outcome = await this.deps.dataSource.transaction(
+          async (manager): Promise<Outcome> => {
+            const inserted = await manager.query<unknown[]>(
+              `INSERT INTO inbox_message (consumer_group, event_id, event_type, topic, partition, "offset")
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING event_id`,
-            [this.definition.groupId, event.id, event.type, topic, partition, message.offset],
-          );
-          if (inserted.length === 0) return 'duplicate';
-          await handler(event, manager);
-          return 'applied';
-        });
+              [this.definition.groupId, event.id, event.type, topic, partition, message.offset],
+            );
+            if (inserted.length === 0) return 'duplicate';
+            await handler(event, manager);
+            return 'applied';
+          },
+        );
         eventsConsumed.inc({ topic, type: event.type, outcome });
         return;
       } catch (error) {
         if (isInfrastructureUnavailable(error) || isRetryableConflict(error)) {
-          this.logger.warn(`transient failure on ${event.type} ${event.id}, retrying in ${backoff} ms: ${(error as Error).message}`);
+          this.logger.warn(
+            `transient failure on ${event.type} ${event.id}, retrying in ${backoff} ms: ${(error as Error).message}`,
+          );
         } else {
           attempts += 1;
           if (attempts >= this.deps.maxAttempts) {
             await this.deadLetter(payload, error, attempts, 'handler_failed', event);
             return;
           }
-          this.logger.warn(`attempt ${attempts} of ${event.type} ${event.id} failed: ${(error as Error).message}`);
+          this.logger.warn(
+            `attempt ${attempts} of ${event.type} ${event.id} failed: ${(error as Error).message}`,
+          );
         }
         await sleep(backoff);
         backoff = Math.min(backoff * 2, MAX_TRANSIENT_BACKOFF_MS);
@@ -204,7 +216,9 @@ export class EventConsumer {
       [DeadLetterHeaders.attempts]: String(attempts),
       [DeadLetterHeaders.failedAt]: new Date().toISOString(),
     };
-    await this.deps.producer.send(deadLetterTopic(topic), [{ key: message.key, value: message.value, headers }]);
+    await this.deps.producer.send(deadLetterTopic(topic), [
+      { key: message.key, value: message.value, headers },
+    ]);
     deadLetters.inc({ topic });
     eventsConsumed.inc({ topic, type: event?.type ?? 'unknown', outcome: 'dead_lettered' });
     this.logger.error(`dead-lettered ${topic}/${partition}@${message.offset} (${kind}): ${reason}`);

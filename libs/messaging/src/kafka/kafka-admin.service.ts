@@ -81,8 +81,12 @@ export class KafkaAdmin implements BrokerProbe, OnModuleDestroy {
         const ends = await withTimeout(admin.fetchTopicOffsets(topic), 3000);
         for (const end of ends) {
           const done = partitions.find((p) => p.partition === end.partition);
-          const committedOffset = done && Number(done.offset) >= 0 ? Number(done.offset) : Number(end.low);
-          consumerLag.set({ group: groupId, topic, partition: String(end.partition) }, Math.max(0, Number(end.high) - committedOffset));
+          const committedOffset =
+            done && Number(done.offset) >= 0 ? Number(done.offset) : Number(end.low);
+          consumerLag.set(
+            { group: groupId, topic, partition: String(end.partition) },
+            Math.max(0, Number(end.high) - committedOffset),
+          );
         }
       }
     } catch (error) {

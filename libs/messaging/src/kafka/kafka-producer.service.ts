@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import type { Kafka, Message, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import { KAFKA } from '../messaging.options';
 
 /** The service's single idempotent producer (acks=all, one request in flight). */
@@ -13,7 +13,13 @@ export class KafkaProducer implements OnModuleDestroy {
   private async connected(): Promise<Producer> {
     if (this.producer) return this.producer;
     this.connecting ??= (async () => {
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        // Murmur2 on the key, as the Java client: a case's events land on one partition everywhere.
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
       producer.on(producer.events.DISCONNECT, () => {
         if (this.producer === producer) this.producer = undefined;
       });

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import type { Message } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { eventsPublished, outboxBacklog } from '@casebridge/common';
@@ -73,7 +79,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /** One pass: claim the oldest unpublished rows, publish them, mark them. Returns how many. */
   async publishBatch(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const [{ locked }] = await manager.query<{ locked: boolean }[]>('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK]);
+      const [{ locked }] = await manager.query<{ locked: boolean }[]>(
+        'SELECT pg_try_advisory_xact_lock($1) AS locked',
+        [RELAY_LOCK],
+      );
       if (!locked) return 0;
       const rows = await manager.query<OutboxRow[]>(
         `SELECT id, topic, message_key, event_type, headers, payload FROM outbox_event
@@ -88,11 +97,18 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const byTopic = new Map<string, Message[]>();
       for (const row of rows) {
         const messages = byTopic.get(row.topic) ?? [];
-        messages.push({ key: row.message_key, value: JSON.stringify(row.payload), headers: row.headers });
+        messages.push({
+          key: row.message_key,
+          value: JSON.stringify(row.payload),
+          headers: row.headers,
+        });
         byTopic.set(row.topic, messages);
       }
       await this.producer.sendBatch([...byTopic].map(([topic, messages]) => ({ topic, messages })));
-      await manager.query('UPDATE outbox_event SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+      await manager.query(
+        'UPDATE outbox_event SET published_at = now() WHERE id = ANY($1::bigint[])',
+        [rows.map((r) => r.id)],
+      );
       for (const row of rows) eventsPublished.inc({ topic: row.topic, type: row.event_type });
       outboxBacklog.set(Math.max(0, Number(backlog) - rows.length));
       return rows.length;
@@ -102,7 +118,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private async cleanup(): Promise<void> {
     if (Date.now() - this.lastCleanup < CLEANUP_EVERY_MS) return;
     this.lastCleanup = Date.now();
-    await this.dataSource.query(`DELETE FROM outbox_event WHERE published_at < now() - interval '${KEEP_PUBLISHED}'`);
+    await this.dataSource.query(
+      `DELETE FROM outbox_event WHERE published_at < now() - interval '${KEEP_PUBLISHED}'`,
+    );
   }
 
   private sleep(ms: number): Promise<void> {

@@ -15,9 +15,15 @@ import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.options';
 export class OutboxWriter {
   constructor(@Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions) {}
 
-  async add<T extends EventType>(manager: EntityManager, type: T, data: EventDataMap[T], time?: Date): Promise<string> {
+  async add<T extends EventType>(
+    manager: EntityManager,
+    type: T,
+    data: EventDataMap[T],
+    time?: Date,
+  ): Promise<string> {
     const errors = eventSchemaErrors(type, data);
-    if (errors.length) throw new Error(`refusing to publish an invalid ${type}: ${errors.join('; ')}`);
+    if (errors.length)
+      throw new Error(`refusing to publish an invalid ${type}: ${errors.join('; ')}`);
     const id = newEventId();
     const subject = data.caseId;
     const ctx = currentCorrelation();

@@ -1,5 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { CaseCategory, CaseStatus, Channel, OutcomeType, Priority, RiskIndicator } from '@casebridge/contracts';
+import type {
+  CaseCategory,
+  CaseStatus,
+  Channel,
+  OutcomeType,
+  Priority,
+  RiskIndicator,
+} from '@casebridge/contracts';
 import type { CaseFile, Complainant, Employer } from '../case-file.entity';
 
 class MoneyResponse {
@@ -9,7 +16,8 @@ class MoneyResponse {
 
 class OutcomeResponse {
   @ApiProperty({ example: 'wages_recovered' }) type!: OutcomeType;
-  @ApiPropertyOptional({ type: MoneyResponse, nullable: true }) amountRecovered!: MoneyResponse | null;
+  @ApiPropertyOptional({ type: MoneyResponse, nullable: true })
+  amountRecovered!: MoneyResponse | null;
 }
 
 /** The case file as the API shows it. Fields are listed one by one: a new column never leaks. */
@@ -38,10 +46,17 @@ export class CaseResponse {
 }
 
 function money(amount: string | null, currency: string | null): MoneyResponse | null {
-  return amount !== null && currency !== null ? { amount: Number(amount), currency: currency.trim() } : null;
+  return amount !== null && currency !== null
+    ? { amount: Number(amount), currency: currency.trim() }
+    : null;
 }
 
-export function toCaseResponse(c: CaseFile, complainant: Complainant, employer: Employer | null, description: string): CaseResponse {
+export function toCaseResponse(
+  c: CaseFile,
+  complainant: Complainant,
+  employer: Employer | null,
+  description: string,
+): CaseResponse {
   return {
     id: c.id,
     reference: c.reference,
@@ -61,12 +76,17 @@ export function toCaseResponse(c: CaseFile, complainant: Complainant, employer: 
       preferredLanguage: c.preferredLanguage,
       consentToShare: c.consentToShare,
     },
-    employer: employer ? { name: employer.name, address: employer.address, taxId: employer.taxId } : null,
+    employer: employer
+      ? { name: employer.name, address: employer.address, taxId: employer.taxId }
+      : null,
     description,
     incidentDate: c.incidentDate,
     amountClaimed: money(c.amountClaimed, c.amountClaimedCurrency),
     outcome: c.outcomeType
-      ? { type: c.outcomeType, amountRecovered: money(c.amountRecovered, c.amountRecoveredCurrency) }
+      ? {
+          type: c.outcomeType,
+          amountRecovered: money(c.amountRecovered, c.amountRecoveredCurrency),
+        }
       : null,
     possibleDuplicateOf: c.possibleDuplicateOf,
     consulateId: c.consulateId,

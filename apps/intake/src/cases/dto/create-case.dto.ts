@@ -53,7 +53,9 @@ export class ComplainantDto {
   @ApiPropertyOptional({ example: '+998901234567' })
   @IsOptional()
   @IsString()
-  @Matches(/^\+?[0-9][0-9 ()-]{5,24}$/, { message: 'phone must be a phone number, e.g. +998901234567' })
+  @Matches(/^\+?[0-9][0-9 ()-]{5,24}$/, {
+    message: 'phone must be a phone number, e.g. +998901234567',
+  })
   phone?: string;
 
   @ApiPropertyOptional({ example: 'dilnoza@example.org' })
@@ -66,7 +68,10 @@ export class ComplainantDto {
   @IsIn(LANGUAGES)
   preferredLanguage!: string;
 
-  @ApiProperty({ example: true, description: 'Consent to share the case with host authorities and partners' })
+  @ApiProperty({
+    example: true,
+    description: 'Consent to share the case with host authorities and partners',
+  })
   @IsBoolean()
   consentToShare!: boolean;
 }
@@ -98,7 +103,9 @@ export class MoneyDto {
   amount!: number;
 
   @ApiProperty({ example: 'RUB', description: 'ISO 4217 currency code' })
-  @IsIn(CURRENCY_CODES, { message: 'currency must be an ISO 4217 code such as RUB, KZT, KRW, TRY, EUR, USD' })
+  @IsIn(CURRENCY_CODES, {
+    message: 'currency must be an ISO 4217 code such as RUB, KZT, KRW, TRY, EUR, USD',
+  })
   currency!: string;
 }
 
@@ -111,7 +118,9 @@ export class CreateCaseDto {
   complainant!: ComplainantDto;
 
   @ApiProperty({ example: 'RU', description: 'ISO 3166-1 alpha-2 code of the host country' })
-  @IsIn(COUNTRY_CODES, { message: 'hostCountry must be an ISO 3166-1 alpha-2 code such as RU, KZ, KR, TR, DE' })
+  @IsIn(COUNTRY_CODES, {
+    message: 'hostCountry must be an ISO 3166-1 alpha-2 code such as RU, KZ, KR, TR, DE',
+  })
   hostCountry!: string;
 
   @ApiPropertyOptional({ example: 'Moscow' })
@@ -139,7 +148,11 @@ export class CreateCaseDto {
   @IsIn(RISK_INDICATORS, { each: true })
   riskIndicators?: RiskIndicator[];
 
-  @ApiProperty({ example: 'Employer has not paid wages for three months and keeps my passport.', minLength: 10, maxLength: 10000 })
+  @ApiProperty({
+    example: 'Employer has not paid wages for three months and keeps my passport.',
+    minLength: 10,
+    maxLength: 10000,
+  })
   @IsString()
   @Length(10, 10_000)
   description!: string;

@@ -16,7 +16,8 @@ export function IsPastDate(options?: ValidationOptions): PropertyDecorator {
           const match = ISO_DATE.exec(value);
           if (!match) return false;
           const date = new Date(`${value}T00:00:00Z`);
-          if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) return false;
+          if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value)
+            return false;
           return Number(match[1]) >= 1900 && date.getTime() <= Date.now();
         },
       },

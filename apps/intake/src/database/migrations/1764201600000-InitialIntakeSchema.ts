@@ -43,7 +43,9 @@ export class InitialIntakeSchema1764201600000 implements MigrationInterface {
         version               integer     NOT NULL DEFAULT 1
       )`);
     await q.query('CREATE INDEX case_file_submitted_idx ON case_file (submitted_at DESC, id DESC)');
-    await q.query('CREATE INDEX case_file_consulate_idx ON case_file (consulate_id, submitted_at DESC, id DESC)');
+    await q.query(
+      'CREATE INDEX case_file_consulate_idx ON case_file (consulate_id, submitted_at DESC, id DESC)',
+    );
     await q.query(
       'CREATE INDEX case_file_duplicate_idx ON case_file (passport_index, host_country, category, submitted_at) WHERE passport_index IS NOT NULL',
     );

@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+# Stops the local Kafka broker that infra-up started. PostgreSQL is the machine's and keeps running.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bash scripts/kafka-stop.sh

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# `npm test`: installs what is missing, lints, type-checks, runs unit tests, then brings up the
+# test infrastructure and runs the integration and end-to-end tests against real Postgres and
+# Kafka; stops the test broker it started.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+started=$(date +%s)
+
+ensure_node_modules
+step "Lint (ESLint) and format (Prettier)"
+npm run --silent lint
+npm run --silent format:check
+step "Type-check"
+npm run --silent typecheck
+step "Unit tests"
+npx jest --config jest.config.js --selectProjects unit
+
+source scripts/test-env.sh
+stop_broker() {
+  if [[ "${CASEBRIDGE_LOCAL_KAFKA:-0}" == 1 ]]; then
+    step "Stopping the test broker"
+    bash scripts/kafka-stop.sh || true
+  fi
+}
+trap stop_broker EXIT
+bash scripts/test-infra-up.sh
+
+step "Integration and end-to-end tests (real PostgreSQL and Kafka)"
+npx jest --config jest.config.js --selectProjects integration e2e --runInBand "$@"
+step "All tests passed in $(( $(date +%s) - started )) s"

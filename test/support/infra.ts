@@ -1,0 +1,116 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { deadLetterTopic, EVENT_TOPICS } from '@casebridge/contracts';
+
+export type ServiceName = 'intake' | 'assignment' | 'reporting';
+
+/** Test ports, apart from the development ones (3001–3003). */
+export const TEST_PORTS: Record<ServiceName, number> = {
+  intake: 4001,
+  assignment: 4002,
+  reporting: 4003,
+};
+
+export function brokers(): string[] {
+  return (process.env.KAFKA_BROKERS ?? 'localhost:19092').split(',');
+}
+
+export function testDatabaseName(service: ServiceName): string {
+  return `casebridge_${service}${process.env.DATABASE_NAME_SUFFIX ?? '_test'}`;
+}
+
+/** A connection to a service's test database as that service's own role. */
+export async function dbClient(service: ServiceName): Promise<Client> {
+  const host = process.env.DATABASE_HOST ?? '127.0.0.1';
+  const port = process.env.DATABASE_PORT ?? '5432';
+  const role = `casebridge_${service}`;
+  const client = new Client({
+    connectionString: `postgres://${role}:${role}@${host}:${port}/${testDatabaseName(service)}`,
+  });
+  await client.connect();
+  return client;
+}
+
+export async function query<T = Record<string, unknown>>(
+  service: ServiceName,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  const client = await dbClient(service);
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+/** Empties every table of a service's test database but the migration history (and `keep`). */
+export async function resetDatabase(service: ServiceName, keep: string[] = []): Promise<void> {
+  const client = await dbClient(service);
+  try {
+    const { rows } = await client.query<{ tablename: string }>(
+      "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'typeorm_migrations'",
+    );
+    const tables = rows.map((r) => r.tablename).filter((t) => !keep.includes(t));
+    if (tables.length)
+      await client.query(
+        `TRUNCATE ${tables.map((t) => `"${t}"`).join(', ')} RESTART IDENTITY CASCADE`,
+      );
+  } finally {
+    await client.end();
+  }
+}
+
+export function kafkaClient(clientId = 'casebridge-test'): Kafka {
+  return new Kafka({ clientId, brokers: brokers(), logLevel: logLevel.NOTHING });
+}
+
+/**
+ * Empties the event topics and their dead-letter topics (deletes every record up to the end)
+ * and deletes the services' consumer groups, so that each suite starts from an empty log.
+ * Call it while no service is running.
+ */
+export async function resetTopics(): Promise<void> {
+  const admin = kafkaClient().admin();
+  await admin.connect();
+  try {
+    const topics = EVENT_TOPICS.flatMap((t) => [t, deadLetterTopic(t)]);
+    for (const topic of topics) {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      const partitions = offsets
+        .filter((o) => Number(o.high) > Number(o.low))
+        .map((o) => ({ partition: o.partition, offset: o.high }));
+      if (partitions.length) await admin.deleteTopicRecords({ topic, partitions });
+    }
+    const { groups } = await admin.listGroups();
+    const ours = groups.map((g) => g.groupId).filter((g) => g.startsWith('casebridge-'));
+    if (ours.length) await admin.deleteGroups(ours);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Polls `probe` until it returns a truthy value, or fails naming what it waited for. */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs = 60_000,
+  everyMs = 250,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

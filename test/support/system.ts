@@ -1,0 +1,87 @@
+import { disconnectTestProducer } from './kafka';
+import { query, resetDatabase, resetTopics, ServiceName, waitFor } from './infra';
+import { ServiceProcess, startServiceProcess } from './service-process';
+import { bearer } from './tokens';
+
+export interface RunningSystem {
+  intake: ServiceProcess;
+  assignment: ServiceProcess;
+  reporting: ServiceProcess;
+}
+
+export const SERVICES: ServiceName[] = ['intake', 'assignment', 'reporting'];
+
+/** Empty databases and topics, then the three services as separate processes. */
+export async function startSystem(): Promise<RunningSystem> {
+  await resetTopics();
+  for (const service of SERVICES) await resetDatabase(service);
+  const [intake, assignment, reporting] = await Promise.all(
+    SERVICES.map((s) => startServiceProcess(s)),
+  );
+  return { intake, assignment, reporting };
+}
+
+export async function stopSystem(system: Partial<RunningSystem> | undefined): Promise<void> {
+  await Promise.all(Object.values(system ?? {}).map((s) => s?.stop()));
+  await disconnectTestProducer();
+}
+
+/** Waits until intake shows every case as assigned (status and consulate). */
+export async function waitUntilAllAssigned(caseIds: string[], timeoutMs = 120_000): Promise<void> {
+  await waitFor(
+    `${caseIds.length} cases to be assigned in intake`,
+    async () => {
+      const [row] = await query<{ n: string }>(
+        'intake',
+        "SELECT count(*) AS n FROM case_file WHERE id = ANY($1::uuid[]) AND status = 'assigned' AND consulate_id IS NOT NULL",
+        [caseIds],
+      );
+      return Number(row.n) === caseIds.length;
+    },
+    timeoutMs,
+    500,
+  );
+}
+
+export interface HostCountryRow {
+  hostCountry: string;
+  received: number;
+  assigned: number;
+  byCategory: Record<string, number>;
+  [figure: string]: unknown;
+}
+
+export interface HostCountryReport {
+  asOf: string | null;
+  lagSeconds: number;
+  rows: HostCountryRow[];
+  totals: Omit<HostCountryRow, 'hostCountry'>;
+}
+
+export async function fetchReport(reportingUrl: string): Promise<HostCountryReport> {
+  const res = await fetch(`${reportingUrl}/v1/reports/host-countries`, {
+    headers: bearer('manager'),
+  });
+  if (res.status !== 200) throw new Error(`report: HTTP ${res.status} ${await res.text()}`);
+  return (await res.json()) as HostCountryReport;
+}
+
+/** Waits until the report counts `received` and `assigned` cases as expected in total. */
+export async function waitForReportTotals(
+  reportingUrl: string,
+  received: number,
+  assigned: number,
+  timeoutMs = 120_000,
+): Promise<HostCountryReport> {
+  return waitFor(
+    `the report to count ${received} received and ${assigned} assigned`,
+    async () => {
+      const report = await fetchReport(reportingUrl);
+      return report.totals.received === received && report.totals.assigned === assigned
+        ? report
+        : undefined;
+    },
+    timeoutMs,
+    500,
+  );
+}

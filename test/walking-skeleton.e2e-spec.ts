@@ -1,0 +1,159 @@
+import {
+  ASSIGNMENT_EVENTS_TOPIC,
+  CASE_EVENTS_TOPIC,
+  CloudEventHeaders,
+  EventSources,
+  EventTypes,
+} from '@casebridge/contracts';
+import { decodeEvent } from '@casebridge/messaging';
+import { CaseBody, Destination, makeCase, seededRandom, submitCases } from './support/cases';
+import { query } from './support/infra';
+import { readAll } from './support/kafka';
+import {
+  RunningSystem,
+  startSystem,
+  stopSystem,
+  waitForReportTotals,
+  waitUntilAllAssigned,
+} from './support/system';
+
+interface ConsulateRow {
+  id: string;
+  host_country: string;
+  cities: string[];
+  is_default_for_country: boolean;
+  active: boolean;
+}
+
+/** The office SPEC.md's routing rule names, derived here independently of the service's code. */
+function expectedConsulate(directory: ConsulateRow[], d: Destination): string {
+  const inCountry = directory.filter((c) => c.active && c.host_country === d.hostCountry);
+  const city = d.hostCity?.toLowerCase();
+  const byCity = city
+    ? inCountry.find((c) => c.cities.some((x) => x.toLowerCase() === city))
+    : undefined;
+  return byCity?.id ?? inCountry.find((c) => c.is_default_for_country)?.id ?? 'HQ';
+}
+
+const DESTINATIONS: Destination[] = [
+  { hostCountry: 'RU', hostCity: 'Moscow' },
+  { hostCountry: 'RU', hostCity: 'Saint Petersburg' },
+  { hostCountry: 'RU', hostCity: 'Tula' },
+  { hostCountry: 'KZ', hostCity: 'Almaty' },
+  { hostCountry: 'KZ' },
+  { hostCountry: 'KR', hostCity: 'Seoul' },
+  { hostCountry: 'TR', hostCity: 'Istanbul' },
+  { hostCountry: 'DE', hostCity: 'Berlin' },
+  { hostCountry: 'BR', hostCity: 'São Paulo' },
+];
+
+describe('Walking skeleton: a complaint travels intake → assignment → intake and reporting', () => {
+  let system: RunningSystem;
+  let bodies: CaseBody[];
+  let ids: string[];
+
+  beforeAll(async () => {
+    system = await startSystem();
+    const random = seededRandom(2026);
+    bodies = Array.from({ length: 200 }, (_, i) =>
+      makeCase(random, DESTINATIONS[i % DESTINATIONS.length], i),
+    );
+    ids = await submitCases(system.intake.url, bodies);
+  });
+
+  afterAll(() => stopSystem(system));
+
+  it('assigns every one of 200 cases over 6 host countries to the office the routing rule names (HQ where none)', async () => {
+    await waitUntilAllAssigned(ids);
+    const directory = await query<ConsulateRow>(
+      'assignment',
+      'SELECT id, host_country, cities, is_default_for_country, active FROM consulate',
+    );
+    const rows = await query<{ id: string; consulate_id: string }>(
+      'intake',
+      'SELECT id, consulate_id FROM case_file WHERE id = ANY($1::uuid[])',
+      [ids],
+    );
+    const held = new Map(rows.map((r) => [r.id, r.consulate_id]));
+    const mismatches = bodies
+      .map((body, i) => ({
+        i,
+        expected: expectedConsulate(directory, body),
+        actual: held.get(ids[i]),
+      }))
+      .filter((m) => m.expected !== m.actual);
+    expect(mismatches).toEqual([]);
+    expect(new Set(bodies.map((b) => b.hostCountry)).size).toBeGreaterThanOrEqual(5);
+    expect([...held.values()]).toContain('HQ');
+  });
+
+  it('reports per host country exactly what was submitted', async () => {
+    const report = await waitForReportTotals(system.reporting.url, 200, 200);
+    const expected = new Map<string, { received: number; byCategory: Record<string, number> }>();
+    for (const body of bodies) {
+      const row = expected.get(body.hostCountry) ?? { received: 0, byCategory: {} };
+      row.received += 1;
+      row.byCategory[body.category] = (row.byCategory[body.category] ?? 0) + 1;
+      expected.set(body.hostCountry, row);
+    }
+    expect(report.asOf).toEqual(expect.any(String));
+    expect(report.rows.map((r) => r.hostCountry).sort()).toEqual([...expected.keys()].sort());
+    for (const row of report.rows) {
+      const want = expected.get(row.hostCountry)!;
+      expect({ country: row.hostCountry, received: row.received, assigned: row.assigned }).toEqual({
+        country: row.hostCountry,
+        received: want.received,
+        assigned: want.received,
+      });
+      const byCategory = Object.fromEntries(
+        Object.entries(row.byCategory).filter(([, n]) => n > 0),
+      );
+      expect(byCategory).toEqual(want.byCategory);
+    }
+  });
+
+  it('publishes only schema-valid CloudEvents keyed by case id, carrying the request correlation id and no personal data', async () => {
+    const caseEvents = await readAll(CASE_EVENTS_TOPIC);
+    const assignmentEvents = await readAll(ASSIGNMENT_EVENTS_TOPIC);
+    const all = [...caseEvents, ...assignmentEvents];
+    const decoded = all.map((m) => ({
+      message: m,
+      event: decodeEvent({
+        key: Buffer.from(m.key ?? ''),
+        value: Buffer.from(m.value ?? ''),
+        headers: m.headers,
+      }),
+    }));
+    const submitted = decoded.filter((d) => d.event.type === EventTypes.CaseSubmitted);
+    const assigned = decoded.filter((d) => d.event.type === EventTypes.CaseAssigned);
+    expect(new Set(submitted.map((d) => d.event.subject)).size).toBe(200);
+    expect(new Set(assigned.map((d) => d.event.subject)).size).toBe(200);
+    for (const { message, event } of decoded) {
+      expect(message.key).toBe(event.subject);
+      expect(message.headers[CloudEventHeaders.contentType]).toBe('application/json');
+      expect(message.headers[CloudEventHeaders.traceparent]).toMatch(
+        /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/,
+      );
+    }
+    expect(submitted.every((d) => d.event.source === EventSources.intake)).toBe(true);
+    expect(assigned.every((d) => d.event.source === EventSources.assignment)).toBe(true);
+    // The assignment a submission causes carries the submission's correlation id.
+    const correlationOf = new Map(submitted.map((d) => [d.event.subject, d.event.correlationId]));
+    for (const d of assigned)
+      expect(d.event.correlationId).toBe(correlationOf.get(d.event.subject));
+
+    const everything = all.map((m) => `${m.value} ${JSON.stringify(m.headers)}`).join('\n');
+    for (const body of bodies) {
+      for (const secret of [
+        body.complainant.fullName,
+        body.complainant.passportNumber,
+        body.complainant.phone,
+        body.complainant.email,
+        body.description,
+        body.employer.address,
+      ]) {
+        expect(everything).not.toContain(secret);
+      }
+    }
+  });
+});
