@@ -125,3 +125,30 @@ export const ROLES = [
   'integration',
 ] as const;
 export type Role = (typeof ROLES)[number];
+
+/** Why a case was withdrawn, rejected or reopened: codes, never free text (events carry them). */
+export const TRANSITION_REASONS = [
+  'complainant_request',
+  'complainant_unreachable',
+  'duplicate',
+  'out_of_scope',
+  'insufficient_information',
+  'resolved_elsewhere',
+  'no_jurisdiction',
+  'new_information',
+  'outcome_not_honoured',
+  'other',
+] as const;
+export type TransitionReason = (typeof TRANSITION_REASONS)[number];
+
+export const CASE_ACTIONS = [
+  'start',
+  'await_third_party',
+  'resume',
+  'resolve',
+  'close',
+  'reopen',
+  'withdraw',
+  'reject',
+] as const;
+export type CaseAction = (typeof CASE_ACTIONS)[number];

@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { CasebridgeEvent, EventTypes } from '@casebridge/contracts';
-import { AuthUser, DomainProblem } from '@casebridge/common';
+import type { CaseStatus } from '@casebridge/contracts';
+import { AuthUser, DomainProblem, ValidationProblem } from '@casebridge/common';
 import { OutboxWriter } from '@casebridge/messaging';
 import { AuditService } from '../audit/audit.service';
 import { PersonalDataCipher } from '../crypto/personal-data-cipher';
@@ -11,10 +12,56 @@ import { canAccessCase } from './case-access';
 import { CaseFile, Complainant, Employer } from './case-file.entity';
 import { requestHash } from './canonical-json';
 import { CreateCaseDto } from './dto/create-case.dto';
-import { CaseResponse, toCaseResponse } from './dto/case.response';
+import {
+  CaseListResponse,
+  CaseResponse,
+  HistoryEntryResponse,
+  NoteResponse,
+  toCaseResponse,
+  toCaseSummary,
+} from './dto/case.response';
+import { ListCasesQuery } from './dto/list-cases.query';
+import { CreateNoteDto, TransitionDto } from './dto/transition.dto';
+import { allowedActions, nextStatus, REASON_REQUIRED } from './lifecycle';
 import { triagePriority } from './triage';
 
 const DUPLICATE_WINDOW_DAYS = 90;
+const DEFAULT_PAGE_SIZE = 50;
+
+interface Cursor {
+  s: string;
+  i: string;
+}
+
+function encodeCursor(c: CaseFile): string {
+  return Buffer.from(
+    JSON.stringify({ s: c.submittedAt.toISOString(), i: c.id } satisfies Cursor),
+  ).toString('base64url');
+}
+
+function decodeCursor(raw: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<Cursor>;
+    if (
+      typeof c.s === 'string' &&
+      !Number.isNaN(Date.parse(c.s)) &&
+      typeof c.i === 'string' &&
+      /^[0-9a-f-]{36}$/.test(c.i)
+    ) {
+      return { s: c.s, i: c.i };
+    }
+  } catch {
+    // fall through to the validation problem
+  }
+  throw new ValidationProblem(
+    [{ field: 'cursor', message: 'cursor is not one this API returned' }],
+    'Invalid cursor.',
+  );
+}
+
+function consularScope(user: AuthUser): string | null {
+  return user.roles.includes('intake_officer') ? null : (user.consulateId ?? '-');
+}
 
 export interface CreateCaseResult {
   case: CaseResponse;
@@ -268,5 +315,330 @@ export class CasesService {
         version: found.version,
       });
     }
+  }
+
+  /** Loads a case for an action, locked, or 404 when it is outside the caller's scope. */
+  private async lockInScope(manager: EntityManager, user: AuthUser, id: string): Promise<CaseFile> {
+    const found = await manager.findOne(CaseFile, {
+      where: { id },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!found || !canAccessCase(user, found.consulateId)) throw new CaseNotFound();
+    return found;
+  }
+
+  private async findInScope(manager: EntityManager, user: AuthUser, id: string): Promise<CaseFile> {
+    const found = await manager.findOneBy(CaseFile, { id });
+    if (!found || !canAccessCase(user, found.consulateId)) throw new CaseNotFound();
+    return found;
+  }
+
+  async transition(
+    user: AuthUser,
+    id: string,
+    dto: TransitionDto,
+    ifMatch?: number,
+  ): Promise<CaseResponse> {
+    return this.dataSource.transaction(async (manager) => {
+      const c = await this.lockInScope(manager, user, id);
+      const expected = dto.version ?? ifMatch;
+      if (expected !== undefined && expected !== c.version) {
+        throw new DomainProblem(
+          409,
+          'stale_version',
+          'Conflict',
+          `The case has changed: you sent version ${expected}, it is at version ${c.version}. Read it again.`,
+          {
+            currentVersion: c.version,
+          },
+        );
+      }
+      const to = nextStatus(c.status, dto.action);
+      if (!to) {
+        const allowed = allowedActions(c.status);
+        throw new DomainProblem(
+          409,
+          'invalid_transition',
+          'Conflict',
+          `A ${c.status} case cannot be '${dto.action}'. Allowed: ${allowed.length ? allowed.join(', ') : 'none (the case is final)'}.`,
+          { status: c.status, allowedActions: allowed },
+        );
+      }
+      this.checkTransitionFields(dto);
+      const from: CaseStatus = c.status;
+      const now = new Date();
+      c.status = to;
+      c.version += 1;
+      c.updatedAt = now;
+      if (dto.action === 'resolve' && dto.outcome) {
+        c.outcomeType = dto.outcome.type;
+        c.amountRecovered = dto.outcome.amountRecovered
+          ? dto.outcome.amountRecovered.amount.toFixed(2)
+          : null;
+        c.amountRecoveredCurrency = dto.outcome.amountRecovered?.currency ?? null;
+      } else if (dto.action === 'reopen') {
+        c.outcomeType = null;
+        c.amountRecovered = null;
+        c.amountRecoveredCurrency = null;
+      }
+      await manager.save(c);
+      const role = user.roles.find((r) => r === 'consul' || r === 'caseworker') ?? user.roles[0];
+      const changeId = randomUUID();
+      const outcome =
+        dto.action === 'resolve' && dto.outcome
+          ? {
+              type: dto.outcome.type,
+              amountRecovered: dto.outcome.amountRecovered
+                ? {
+                    amount: dto.outcome.amountRecovered.amount,
+                    currency: dto.outcome.amountRecovered.currency,
+                  }
+                : null,
+            }
+          : null;
+      await manager.query(
+        `INSERT INTO case_status_change (id, case_id, from_status, to_status, action, actor_type, actor_id, actor_role, reason, comment_enc, outcome, version, at)
+         VALUES ($1, $2, $3, $4, $5, 'user', $6, $7, $8, $9, $10, $11, $12)`,
+        [
+          changeId,
+          c.id,
+          from,
+          to,
+          dto.action,
+          user.sub,
+          role,
+          dto.reason ?? null,
+          dto.comment ? this.cipher.encrypt(dto.comment, c.id) : null,
+          outcome ? JSON.stringify(outcome) : null,
+          c.version,
+          now,
+        ],
+      );
+      await this.outbox.add(manager, EventTypes.CaseStatusChanged, {
+        caseId: c.id,
+        hostCountry: c.hostCountry,
+        from,
+        to,
+        at: now.toISOString(),
+        actor: { type: 'user', id: user.sub, role },
+        version: c.version,
+        reason: dto.reason ?? null,
+        outcome,
+      });
+      await this.audit.record(manager, user, 'case.transitioned', c.id);
+      return this.present(c);
+    });
+  }
+
+  private checkTransitionFields(dto: TransitionDto): void {
+    const errors: { field: string; message: string }[] = [];
+    if (dto.action === 'resolve') {
+      if (!dto.outcome)
+        errors.push({ field: 'outcome', message: 'outcome is required to resolve a case' });
+      else if (dto.outcome.type === 'wages_recovered' && !dto.outcome.amountRecovered) {
+        errors.push({
+          field: 'outcome.amountRecovered',
+          message: 'wages_recovered needs the amount and currency recovered',
+        });
+      }
+    } else if (dto.outcome) {
+      errors.push({ field: 'outcome', message: `outcome is only for resolve, not ${dto.action}` });
+    }
+    if (REASON_REQUIRED.has(dto.action) && !dto.reason) {
+      errors.push({ field: 'reason', message: `reason is required to ${dto.action} a case` });
+    }
+    if (errors.length)
+      throw new ValidationProblem(
+        errors,
+        `Invalid fields: ${errors.map((e) => e.field).join(', ')}.`,
+      );
+  }
+
+  async list(user: AuthUser, q: ListCasesQuery): Promise<CaseListResponse> {
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+    const cursor = q.cursor ? decodeCursor(q.cursor) : null;
+    return this.dataSource.transaction(async (manager) => {
+      const qb = manager.createQueryBuilder(CaseFile, 'c');
+      const scope = consularScope(user);
+      if (scope !== null) qb.andWhere('c.consulate_id = :scope', { scope });
+      if (q.consulateId)
+        qb.andWhere('c.consulate_id = :consulateId', { consulateId: q.consulateId });
+      if (q.status) qb.andWhere('c.status = :status', { status: q.status });
+      if (q.hostCountry)
+        qb.andWhere('c.host_country = :hostCountry', { hostCountry: q.hostCountry });
+      if (q.category) qb.andWhere('c.category = :category', { category: q.category });
+      if (q.priority) qb.andWhere('c.priority = :priority', { priority: q.priority });
+      if (q.caseworkerId)
+        qb.andWhere('c.caseworker_id = :caseworkerId', { caseworkerId: q.caseworkerId });
+      if (q.submittedFrom)
+        qb.andWhere('c.submitted_at >= :from', { from: new Date(q.submittedFrom) });
+      if (q.submittedTo) qb.andWhere('c.submitted_at < :to', { to: new Date(q.submittedTo) });
+      if (cursor) {
+        qb.andWhere(
+          '(c.submitted_at, c.id) < (CAST(:cursorAt AS timestamptz), CAST(:cursorId AS uuid))',
+          {
+            cursorAt: cursor.s,
+            cursorId: cursor.i,
+          },
+        );
+      }
+      const rows = await qb
+        .orderBy('c.submittedAt', 'DESC')
+        .addOrderBy('c.id', 'DESC')
+        .limit(limit + 1)
+        .getMany();
+      const items = rows.slice(0, limit);
+      await this.audit.record(manager, user, 'case.listed', null);
+      return {
+        items: items.map(toCaseSummary),
+        nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]) : null,
+      };
+    });
+  }
+
+  async addNote(user: AuthUser, id: string, dto: CreateNoteDto): Promise<NoteResponse> {
+    return this.dataSource.transaction(async (manager) => {
+      const c = await this.lockInScope(manager, user, id);
+      const noteId = randomUUID();
+      const now = new Date();
+      const role = user.roles.find((r) => r === 'consul' || r === 'caseworker') ?? user.roles[0];
+      await manager.query(
+        'INSERT INTO case_note (id, case_id, author_id, author_role, body_enc, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
+        [noteId, c.id, user.sub, role, this.cipher.encrypt(dto.body, `${c.id}/${noteId}`), now],
+      );
+      c.updatedAt = now;
+      await manager.save(c);
+      await this.audit.record(manager, user, 'case.note_added', c.id);
+      return {
+        id: noteId,
+        caseId: c.id,
+        authorId: user.sub,
+        authorRole: role,
+        body: dto.body,
+        createdAt: now.toISOString(),
+      };
+    });
+  }
+
+  async listNotes(user: AuthUser, id: string): Promise<NoteResponse[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const c = await this.findInScope(manager, user, id);
+      const rows = await manager.query<
+        { id: string; author_id: string; author_role: string; body_enc: string; created_at: Date }[]
+      >(
+        'SELECT id, author_id, author_role, body_enc, created_at FROM case_note WHERE case_id = $1 ORDER BY created_at, id',
+        [c.id],
+      );
+      await this.audit.record(manager, user, 'case.notes_read', c.id);
+      return rows.map((r) => ({
+        id: r.id,
+        caseId: c.id,
+        authorId: r.author_id,
+        authorRole: r.author_role,
+        body: this.cipher.decrypt(r.body_enc, `${c.id}/${r.id}`),
+        createdAt: r.created_at.toISOString(),
+      }));
+    });
+  }
+
+  /** Status changes, assignments, notes added and — for consuls — every read and write of the file. */
+  async history(user: AuthUser, id: string): Promise<HistoryEntryResponse[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const c = await this.findInScope(manager, user, id);
+      const entries: HistoryEntryResponse[] = [];
+      const changes = await manager.query<
+        {
+          from_status: string;
+          to_status: string;
+          action: string;
+          actor_id: string;
+          actor_role: string | null;
+          reason: string | null;
+          outcome: unknown;
+          version: number;
+          at: Date;
+        }[]
+      >(
+        'SELECT from_status, to_status, action, actor_id, actor_role, reason, outcome, version, at FROM case_status_change WHERE case_id = $1',
+        [c.id],
+      );
+      for (const s of changes) {
+        entries.push({
+          kind: 'status_changed',
+          at: s.at.toISOString(),
+          actor: s.actor_id,
+          actorRole: s.actor_role,
+          summary: `${s.from_status} → ${s.to_status}`,
+          details: { action: s.action, reason: s.reason, outcome: s.outcome, version: s.version },
+        });
+      }
+      const assignments = await manager.query<
+        {
+          consulate_id: string;
+          caseworker_id: string | null;
+          reason: string;
+          sequence: number;
+          at: Date;
+        }[]
+      >(
+        'SELECT consulate_id, caseworker_id, reason, sequence, at FROM case_assignment_change WHERE case_id = $1',
+        [c.id],
+      );
+      for (const a of assignments) {
+        entries.push({
+          kind: 'assigned',
+          at: a.at.toISOString(),
+          actor: 'assignment',
+          actorRole: null,
+          summary: `assigned to ${a.consulate_id}${a.caseworker_id ? ` / ${a.caseworker_id}` : ' (office queue)'}`,
+          details: {
+            consulateId: a.consulate_id,
+            caseworkerId: a.caseworker_id,
+            reason: a.reason,
+            sequence: a.sequence,
+          },
+        });
+      }
+      const notes = await manager.query<
+        { id: string; author_id: string; author_role: string; created_at: Date }[]
+      >('SELECT id, author_id, author_role, created_at FROM case_note WHERE case_id = $1', [c.id]);
+      for (const n of notes) {
+        entries.push({
+          kind: 'note_added',
+          at: n.created_at.toISOString(),
+          actor: n.author_id,
+          actorRole: n.author_role,
+          summary: 'note added',
+          details: { noteId: n.id },
+        });
+      }
+      if (user.roles.includes('consul')) {
+        const audit = await manager.query<
+          {
+            actor_id: string;
+            actor_role: string;
+            consulate_id: string | null;
+            action: string;
+            request_id: string | null;
+            at: Date;
+          }[]
+        >(
+          'SELECT actor_id, actor_role, consulate_id, action, request_id, at FROM audit_entry WHERE case_id = $1',
+          [c.id],
+        );
+        for (const e of audit) {
+          entries.push({
+            kind: 'audit',
+            at: e.at.toISOString(),
+            actor: e.actor_id,
+            actorRole: e.actor_role,
+            summary: e.action,
+            details: { consulateId: e.consulate_id, requestId: e.request_id },
+          });
+        }
+      }
+      await this.audit.record(manager, user, 'case.history_read', c.id);
+      return entries.sort((a, b) => a.at.localeCompare(b.at));
+    });
   }
 }

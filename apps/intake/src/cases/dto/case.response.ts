@@ -96,3 +96,67 @@ export function toCaseResponse(
     version: c.version,
   };
 }
+
+/** A row of a case list: classifications only, no personal data. */
+export class CaseSummaryResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'CB-2026-000123' }) reference!: string;
+  @ApiProperty() status!: CaseStatus;
+  @ApiProperty() priority!: Priority;
+  @ApiProperty() category!: CaseCategory;
+  @ApiProperty() hostCountry!: string;
+  @ApiProperty({ nullable: true }) hostCity!: string | null;
+  @ApiProperty({ nullable: true }) consulateId!: string | null;
+  @ApiProperty({ nullable: true }) caseworkerId!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true }) possibleDuplicateOf!: string | null;
+  @ApiProperty() submittedAt!: string;
+  @ApiProperty() updatedAt!: string;
+  @ApiProperty() version!: number;
+}
+
+export class CaseListResponse {
+  @ApiProperty({ type: [CaseSummaryResponse] }) items!: CaseSummaryResponse[];
+  @ApiProperty({
+    nullable: true,
+    description: 'Pass as `cursor` for the next page; null on the last page',
+  })
+  nextCursor!: string | null;
+}
+
+export function toCaseSummary(c: CaseFile): CaseSummaryResponse {
+  return {
+    id: c.id,
+    reference: c.reference,
+    status: c.status,
+    priority: c.priority,
+    category: c.category,
+    hostCountry: c.hostCountry,
+    hostCity: c.hostCity,
+    consulateId: c.consulateId,
+    caseworkerId: c.caseworkerId,
+    possibleDuplicateOf: c.possibleDuplicateOf,
+    submittedAt: c.submittedAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+    version: c.version,
+  };
+}
+
+export class NoteResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) caseId!: string;
+  @ApiProperty() authorId!: string;
+  @ApiProperty({ example: 'caseworker' }) authorRole!: string;
+  @ApiProperty() body!: string;
+  @ApiProperty() createdAt!: string;
+}
+
+export class HistoryEntryResponse {
+  @ApiProperty({ enum: ['status_changed', 'assigned', 'note_added', 'audit'] }) kind!: string;
+  @ApiProperty() at!: string;
+  @ApiProperty({ description: 'Staff id or system component' }) actor!: string;
+  @ApiProperty({ nullable: true }) actorRole!: string | null;
+  @ApiProperty({ description: 'What happened, e.g. "in_progress → resolved" or "case.read"' })
+  summary!: string;
+  @ApiProperty({ type: Object, description: 'Structured details (codes and ids only)' })
+  details!: Record<string, unknown>;
+}

@@ -1,0 +1,50 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { CASE_CATEGORIES, CASE_STATUSES, COUNTRY_CODES, PRIORITIES } from '@casebridge/contracts';
+
+export const MAX_PAGE_SIZE = 200;
+
+export class ListCasesQuery {
+  @ApiPropertyOptional({ enum: CASE_STATUSES }) @IsOptional() @IsIn(CASE_STATUSES) status?: string;
+  @ApiPropertyOptional({ example: 'RU' }) @IsOptional() @IsIn(COUNTRY_CODES) hostCountry?: string;
+  @ApiPropertyOptional({ enum: CASE_CATEGORIES })
+  @IsOptional()
+  @IsIn(CASE_CATEGORIES)
+  category?: string;
+  @ApiPropertyOptional({ enum: PRIORITIES }) @IsOptional() @IsIn(PRIORITIES) priority?: string;
+
+  @ApiPropertyOptional({ example: 'RU-MOW' })
+  @IsOptional()
+  @Matches(/^[A-Z0-9][A-Z0-9-]{1,31}$/)
+  consulateId?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/)
+  caseworkerId?: string;
+
+  @ApiPropertyOptional({ example: '2026-01-01T00:00:00Z', description: 'Submitted at or after' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  submittedFrom?: string;
+
+  @ApiPropertyOptional({ example: '2026-12-31T23:59:59Z', description: 'Submitted before' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  submittedTo?: string;
+
+  @ApiPropertyOptional({ example: 50, maximum: MAX_PAGE_SIZE })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,200}$/)
+  cursor?: string;
+}
