@@ -28,7 +28,7 @@ describe('POST /v1/cases refuses bad input with problem+json naming the field', 
   }
 
   function fields(body: Record<string, unknown>): string[] {
-    return ((body.errors ?? []) as { field: string }[]).map((e) => e.field);
+    return [...new Set(((body.errors ?? []) as { field: string }[]).map((e) => e.field))].sort();
   }
 
   it('400 for malformed JSON', async () => {

@@ -82,9 +82,28 @@ export async function resetTopics(): Promise<void> {
         .map((o) => ({ partition: o.partition, offset: o.high }));
       if (partitions.length) await admin.deleteTopicRecords({ topic, partitions });
     }
-    const { groups } = await admin.listGroups();
-    const ours = groups.map((g) => g.groupId).filter((g) => g.startsWith('casebridge-'));
-    if (ours.length) await admin.deleteGroups(ours);
+    // A group still holding a member (a killed process, until its session times out) cannot be
+    // deleted yet: retry until it can.
+    await waitFor(
+      'the services’ consumer groups to be deletable',
+      async () => {
+        const { groups } = await admin.listGroups();
+        const ours = groups.map((g) => g.groupId).filter((g) => g.startsWith('casebridge-'));
+        for (const group of ours) {
+          try {
+            await admin.deleteGroups([group]);
+          } catch (error) {
+            const codes = ((error as { groups?: { errorCode?: string }[] }).groups ?? []).map(
+              (g) => g.errorCode,
+            );
+            if (!codes.every((c) => c === 'GROUP_ID_NOT_FOUND')) return false;
+          }
+        }
+        return true;
+      },
+      90_000,
+      1000,
+    );
   } finally {
     await admin.disconnect();
   }

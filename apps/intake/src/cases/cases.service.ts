@@ -361,7 +361,7 @@ export class CasesService {
           'invalid_transition',
           'Conflict',
           `A ${c.status} case cannot be '${dto.action}'. Allowed: ${allowed.length ? allowed.join(', ') : 'none (the case is final)'}.`,
-          { status: c.status, allowedActions: allowed },
+          { caseStatus: c.status, allowedActions: allowed },
         );
       }
       this.checkTransitionFields(dto);

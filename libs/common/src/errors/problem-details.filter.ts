@@ -45,13 +45,14 @@ const CODES: Record<number, string> = {
 /** Maps every error to application/problem+json. Internal details never reach the client. */
 export function toProblem(exception: unknown): ProblemDetails {
   if (exception instanceof DomainProblem) {
+    // Extensions first: they can add members but never replace the standard ones.
     return {
+      ...exception.extensions,
       type: problemType(exception.code),
       title: exception.title,
       status: exception.status,
       detail: exception.detail,
       code: exception.code,
-      ...exception.extensions,
     };
   }
   if (exception instanceof ThrottlerException) {
@@ -70,12 +71,12 @@ export function toProblem(exception: unknown): ProblemDetails {
       typeof body === 'string'
         ? body
         : typeof body === 'object' && body !== null && 'message' in body
-          ? String((body).message)
+          ? String(body.message)
           : exception.message;
     const code = CODES[status] ?? (status >= 500 ? 'internal_error' : 'client_error');
     const extra =
       status === 503 && typeof body === 'object' && body !== null && 'details' in body
-        ? { checks: (body).details }
+        ? { checks: body.details }
         : {};
     return {
       type: problemType(code),

@@ -1,0 +1,53 @@
+import { BadRequestException, NotFoundException } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import { DomainProblem, ValidationProblem } from './problem';
+import { toProblem } from './problem-details.filter';
+
+describe('toProblem', () => {
+  it('keeps the HTTP status even when an extension is named status', () => {
+    const problem = toProblem(
+      new DomainProblem(409, 'invalid_transition', 'Conflict', 'no', {
+        status: 'withdrawn',
+        allowed: [],
+      }),
+    );
+    expect(problem).toMatchObject({ status: 409, code: 'invalid_transition', allowed: [] });
+  });
+
+  it('lists field errors of a validation problem', () => {
+    expect(toProblem(new ValidationProblem([{ field: 'category', message: 'bad' }]))).toMatchObject(
+      {
+        status: 400,
+        errors: [{ field: 'category', message: 'bad' }],
+      },
+    );
+  });
+
+  it('maps framework exceptions and rate limits to their status with a stable code', () => {
+    expect(toProblem(new NotFoundException('Cannot GET /nope'))).toMatchObject({
+      status: 404,
+      code: 'not_found',
+    });
+    expect(toProblem(new BadRequestException('x'))).toMatchObject({
+      status: 400,
+      code: 'bad_request',
+    });
+    expect(toProblem(new ThrottlerException())).toMatchObject({
+      status: 429,
+      code: 'rate_limited',
+    });
+  });
+
+  it('answers 503 when the database is unreachable, and hides internal errors behind a generic 500', () => {
+    expect(
+      toProblem(
+        Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+      ),
+    ).toMatchObject({ status: 503 });
+    const internal = toProblem(
+      new TypeError("Cannot read properties of undefined (reading 'secret')"),
+    );
+    expect(internal).toMatchObject({ status: 500, code: 'internal_error' });
+    expect(JSON.stringify(internal)).not.toContain('secret');
+  });
+});

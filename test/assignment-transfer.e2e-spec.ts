@@ -1,0 +1,155 @@
+import { createServer } from 'node:net';
+import type { Role } from '@casebridge/contracts';
+import { makeCase, seededRandom, submitCases } from './support/cases';
+import { query, resetDatabase, resetTopics, waitFor } from './support/infra';
+import { disconnectTestProducer } from './support/kafka';
+import { ServiceProcess, startServiceProcess } from './support/service-process';
+import { tokenFor } from './support/tokens';
+
+/** A free TCP port, so this suite can run beside another suite's services. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function call(
+  url: string,
+  caller: { role: Role; consulateId?: string },
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      Authorization: `Bearer ${tokenFor(caller.role, caller.consulateId)}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+const moscowConsul = { role: 'consul' as const, consulateId: 'RU-MOW' };
+const kazanConsul = { role: 'consul' as const, consulateId: 'RU-KZN' };
+const kazanCaseworker = { role: 'caseworker' as const, consulateId: 'RU-KZN' };
+
+async function heldInIntake(caseId: string, consulateId: string): Promise<void> {
+  await waitFor(`intake to show case ${caseId} held by ${consulateId}`, async () => {
+    const [row] = await query<{ consulate_id: string | null }>(
+      'intake',
+      'SELECT consulate_id FROM case_file WHERE id = $1',
+      [caseId],
+    );
+    return row?.consulate_id === consulateId;
+  });
+}
+
+async function stateInAssignment(caseId: string, state: string): Promise<void> {
+  await waitFor(`assignment to know case ${caseId} as ${state}`, async () => {
+    const [row] = await query<{ state: string }>(
+      'assignment',
+      'SELECT state FROM assignment WHERE case_id = $1',
+      [caseId],
+    );
+    return row?.state === state;
+  });
+}
+
+describe('Assignment and intake together: transfer moves access, the lifecycle moves workload', () => {
+  let intake: ServiceProcess;
+  let assignment: ServiceProcess;
+  let caseId: string;
+
+  beforeAll(async () => {
+    await resetTopics();
+    await resetDatabase('intake');
+    await resetDatabase('assignment');
+    [intake, assignment] = await Promise.all([
+      startServiceProcess('intake', {}, await freePort()),
+      startServiceProcess('assignment', {}, await freePort()),
+    ]);
+    const body = makeCase(seededRandom(7), { hostCountry: 'RU', hostCity: 'Moscow' }, 1);
+    body.complainant.preferredLanguage = 'uz';
+    [caseId] = await submitCases(intake.url, [body]);
+    await heldInIntake(caseId, 'RU-MOW');
+  });
+
+  afterAll(async () => {
+    await Promise.all([intake?.stop(), assignment?.stop()]);
+    await disconnectTestProducer();
+  });
+
+  it('gives the case file to the new office and takes it from the old one', async () => {
+    expect((await call(intake.url, moscowConsul, 'GET', `/v1/cases/${caseId}`)).status).toBe(200);
+    expect((await call(intake.url, kazanConsul, 'GET', `/v1/cases/${caseId}`)).status).toBe(404);
+
+    const transfer = await call(
+      assignment.url,
+      moscowConsul,
+      'POST',
+      `/v1/assignments/${caseId}/transfer`,
+      { consulateId: 'RU-KZN', reason: 'complainant_relocated' },
+    );
+    expect(transfer).toMatchObject({ status: 200, body: { consulateId: 'RU-KZN' } });
+    await heldInIntake(caseId, 'RU-KZN');
+
+    expect((await call(intake.url, moscowConsul, 'GET', `/v1/cases/${caseId}`)).status).toBe(404);
+    expect((await call(intake.url, kazanConsul, 'GET', `/v1/cases/${caseId}`)).status).toBe(200);
+    expect(
+      (await call(assignment.url, moscowConsul, 'GET', `/v1/assignments/${caseId}`)).status,
+    ).toBe(404);
+  });
+
+  it("follows intake's lifecycle: the caseworker's workload drops when the case is resolved", async () => {
+    const { caseworkerId } = (
+      await call(assignment.url, kazanConsul, 'GET', `/v1/assignments/${caseId}`)
+    ).body as { caseworkerId: string };
+    const open = async () =>
+      (
+        await query<{ open_cases: number }>(
+          'assignment',
+          'SELECT open_cases FROM caseworker WHERE id = $1',
+          [caseworkerId],
+        )
+      )[0].open_cases;
+    const before = await open();
+
+    const started = await call(
+      intake.url,
+      kazanCaseworker,
+      'POST',
+      `/v1/cases/${caseId}/transitions`,
+      {
+        action: 'start',
+      },
+    );
+    expect(started.status).toBe(200);
+    await stateInAssignment(caseId, 'in_progress');
+    const resolved = await call(
+      intake.url,
+      kazanCaseworker,
+      'POST',
+      `/v1/cases/${caseId}/transitions`,
+      {
+        action: 'resolve',
+        outcome: { type: 'legal_aid_provided' },
+      },
+    );
+    expect(resolved.status).toBe(200);
+    await stateInAssignment(caseId, 'resolved');
+    expect(await open()).toBe(before - 1);
+
+    const sla = (await call(assignment.url, kazanConsul, 'GET', `/v1/assignments/${caseId}`)).body
+      .sla as { acceptance: { metAt: string | null }; resolution: { metAt: string | null } };
+    expect(sla.acceptance.metAt).not.toBeNull();
+    expect(sla.resolution.metAt).not.toBeNull();
+  });
+});

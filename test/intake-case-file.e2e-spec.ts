@@ -1,0 +1,617 @@
+import { CASE_EVENTS_TOPIC, CaseAction, Role } from '@casebridge/contracts';
+import { CaseBody, makeCase, seededRandom } from './support/cases';
+import { query, resetDatabase, resetTopics, waitFor } from './support/infra';
+import {
+  assignCase,
+  Caller,
+  IntakeClient,
+  resetAssignmentSequences,
+} from './support/intake-client';
+import { disconnectTestProducer, readAll } from './support/kafka';
+import { ServiceProcess, startServiceProcess } from './support/service-process';
+
+const RU = 'RU-MOW';
+const KZ = 'KZ-ALA';
+const random = seededRandom(42);
+let counter = 10_000;
+function body(overrides: Partial<CaseBody> = {}): CaseBody {
+  return {
+    ...makeCase(random, { hostCountry: 'RU', hostCity: 'Moscow' }, counter++),
+    ...overrides,
+  };
+}
+
+const officer: Caller = { role: 'intake_officer' };
+const caseworker: Caller = { role: 'caseworker', consulateId: RU };
+const consul: Caller = { role: 'consul', consulateId: RU };
+
+describe('The case file (intake API)', () => {
+  let intake: ServiceProcess;
+  let api: IntakeClient;
+
+  async function createAssigned(
+    b: CaseBody = body(),
+    consulateId = RU,
+  ): Promise<{ id: string; version: number }> {
+    const res = await api.call<{ id: string }>(officer, 'POST', '/v1/cases', b);
+    expect(res.status).toBe(201);
+    await assignCase(res.body.id, b.hostCountry, consulateId);
+    const read = await api.call<{ version: number }>(officer, 'GET', `/v1/cases/${res.body.id}`);
+    return { id: res.body.id, version: read.body.version };
+  }
+
+  async function act(
+    id: string,
+    action: CaseAction,
+    extra: Record<string, unknown> = {},
+    caller: Caller = caseworker,
+  ) {
+    return api.call<Record<string, unknown>>(caller, 'POST', `/v1/cases/${id}/transitions`, {
+      action,
+      ...extra,
+    });
+  }
+
+  beforeAll(async () => {
+    await resetTopics();
+    await resetDatabase('intake');
+    resetAssignmentSequences();
+    intake = await startServiceProcess('intake', { LOG_LEVEL: 'debug' });
+    api = new IntakeClient(intake.url);
+  });
+
+  afterAll(async () => {
+    await intake?.stop();
+    await disconnectTestProducer();
+  });
+
+  describe('lifecycle', () => {
+    it('moves a case assigned → in_progress ⇄ awaiting_third_party → resolved → closed → reopened → resolved', async () => {
+      const { id } = await createAssigned();
+      const steps: [CaseAction, Record<string, unknown>, string][] = [
+        ['start', {}, 'in_progress'],
+        ['await_third_party', {}, 'awaiting_third_party'],
+        ['resume', {}, 'in_progress'],
+        ['await_third_party', {}, 'awaiting_third_party'],
+        [
+          'resolve',
+          {
+            outcome: {
+              type: 'wages_recovered',
+              amountRecovered: { amount: 950.25, currency: 'RUB' },
+            },
+          },
+          'resolved',
+        ],
+        ['close', {}, 'closed'],
+        ['reopen', { reason: 'outcome_not_honoured' }, 'in_progress'],
+        ['resolve', { outcome: { type: 'legal_aid_provided' } }, 'resolved'],
+      ];
+      let version = 2;
+      for (const [action, extra, status] of steps) {
+        const res = await act(id, action, { ...extra, version });
+        expect({ action, status: res.status, to: res.body.status }).toEqual({
+          action,
+          status: 200,
+          to: status,
+        });
+        version += 1;
+        expect(res.body.version).toBe(version);
+        expect(res.headers.get('etag')).toBe(`"${version}"`);
+      }
+      const final = await api.call<Record<string, unknown>>(officer, 'GET', `/v1/cases/${id}`);
+      expect(final.body.outcome).toEqual({ type: 'legal_aid_provided', amountRecovered: null });
+    });
+
+    it.each([
+      ['withdraw', 'complainant_request', 'withdrawn'],
+      ['reject', 'out_of_scope', 'rejected'],
+    ] as const)(
+      'lets %s end an open case with a reason, and nothing follows',
+      async (action, reason, status) => {
+        const { id } = await createAssigned();
+        expect((await act(id, action)).status).toBe(400);
+        const res = await act(id, action, { reason });
+        expect(res.body.status).toBe(status);
+        const after = await act(id, 'start');
+        expect(after.status).toBe(409);
+        expect(after.body).toMatchObject({ code: 'invalid_transition', allowedActions: [] });
+      },
+    );
+
+    it('refuses a move the lifecycle does not allow with 409 naming the allowed actions', async () => {
+      const { id } = await createAssigned();
+      const res = await act(id, 'close');
+      expect(res.status).toBe(409);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({
+        code: 'invalid_transition',
+        status: 409,
+        allowedActions: ['start', 'withdraw', 'reject'],
+      });
+      expect(String(res.body.detail)).toContain('start, withdraw, reject');
+    });
+
+    it('requires an outcome to resolve, and an amount for wages_recovered', async () => {
+      const { id } = await createAssigned();
+      await act(id, 'start');
+      expect((await act(id, 'resolve')).body).toMatchObject({
+        status: 400,
+        errors: [{ field: 'outcome' }],
+      });
+      expect(
+        (await act(id, 'resolve', { outcome: { type: 'wages_recovered' } })).body,
+      ).toMatchObject({
+        status: 400,
+        errors: [{ field: 'outcome.amountRecovered' }],
+      });
+      expect((await act(id, 'resolve', { outcome: { type: 'stolen' } })).status).toBe(400);
+    });
+
+    it('answers 409 to a stale version, in the body or in If-Match, and changes nothing', async () => {
+      const { id, version } = await createAssigned();
+      expect((await act(id, 'start', { version: version - 1 })).status).toBe(409);
+      const viaHeader = await api.call(
+        caseworker,
+        'POST',
+        `/v1/cases/${id}/transitions`,
+        { action: 'start' },
+        { 'If-Match': `"${version + 5}"` },
+      );
+      expect(viaHeader.status).toBe(409);
+      expect(viaHeader.body).toMatchObject({ code: 'stale_version', currentVersion: version });
+      const ok = await api.call(
+        caseworker,
+        'POST',
+        `/v1/cases/${id}/transitions`,
+        { action: 'start' },
+        { 'If-Match': `"${version}"` },
+      );
+      expect(ok.status).toBe(200);
+    });
+  });
+
+  describe('access', () => {
+    type Route = {
+      name: string;
+      method: string;
+      path: (id: string) => string;
+      body?: unknown;
+      ok: number;
+    };
+    const routes: Route[] = [
+      { name: 'read', method: 'GET', path: (id) => `/v1/cases/${id}`, ok: 200 },
+      { name: 'notes', method: 'GET', path: (id) => `/v1/cases/${id}/notes`, ok: 200 },
+      { name: 'history', method: 'GET', path: (id) => `/v1/cases/${id}/history`, ok: 200 },
+      {
+        name: 'add note',
+        method: 'POST',
+        path: (id) => `/v1/cases/${id}/notes`,
+        body: { body: 'Called the employer.' },
+        ok: 201,
+      },
+      {
+        name: 'transition',
+        method: 'POST',
+        path: (id) => `/v1/cases/${id}/transitions`,
+        body: { action: 'withdraw', reason: 'duplicate' },
+        ok: 200,
+      },
+    ];
+    const callers: { who: string; caller: Caller; may: string[] }[] = [
+      { who: 'intake officer', caller: officer, may: ['read', 'notes', 'history'] },
+      {
+        who: 'caseworker (own consulate)',
+        caller: caseworker,
+        may: ['read', 'notes', 'history', 'add note', 'transition'],
+      },
+      {
+        who: 'consul (own consulate)',
+        caller: consul,
+        may: ['read', 'notes', 'history', 'add note', 'transition'],
+      },
+      {
+        who: 'caseworker (other consulate)',
+        caller: { role: 'caseworker', consulateId: KZ },
+        may: [],
+      },
+      { who: 'consul (other consulate)', caller: { role: 'consul', consulateId: KZ }, may: [] },
+      { who: 'manager', caller: { role: 'manager' }, may: [] },
+      { who: 'admin', caller: { role: 'admin' }, may: [] },
+      { who: 'integration', caller: { role: 'integration' }, may: [] },
+    ];
+    const consular: Role[] = ['caseworker', 'consul'];
+    const rolesOf: Record<string, Role[]> = {
+      read: ['intake_officer', ...consular],
+      notes: ['intake_officer', ...consular],
+      history: ['intake_officer', ...consular],
+      'add note': consular,
+      transition: consular,
+    };
+
+    it('gives every role on every case route the status SPEC.md defines (2xx, 403, or 404 outside its consulate)', async () => {
+      const table: string[] = [];
+      for (const { who, caller, may } of callers) {
+        for (const route of routes) {
+          const { id } = await createAssigned();
+          const res = await api.call(caller, route.method, route.path(id), route.body);
+          const expected = may.includes(route.name)
+            ? route.ok
+            : rolesOf[route.name].includes(caller.role)
+              ? 404
+              : 403;
+          if (res.status !== expected)
+            table.push(`${who} ${route.name}: got ${res.status}, want ${expected}`);
+        }
+      }
+      expect(table).toEqual([]);
+    });
+
+    it('lets only intake officers, caseworkers, consuls and integrations create; 401 without a token', async () => {
+      const statuses: Record<string, number> = {};
+      for (const role of [
+        'intake_officer',
+        'caseworker',
+        'consul',
+        'integration',
+        'manager',
+        'admin',
+      ] as Role[]) {
+        const caller = consular.includes(role) ? { role, consulateId: RU } : { role };
+        statuses[role] = (
+          await api.call(caller, 'POST', '/v1/cases', body(), {
+            'Idempotency-Key': `matrix-${role}-${counter}`,
+          })
+        ).status;
+      }
+      expect(statuses).toEqual({
+        intake_officer: 201,
+        caseworker: 201,
+        consul: 201,
+        integration: 201,
+        manager: 403,
+        admin: 403,
+      });
+      expect((await api.call(null, 'GET', '/v1/cases')).status).toBe(401);
+      expect((await api.call(null, 'POST', '/v1/cases', body())).status).toBe(401);
+    });
+
+    it('follows a transfer: the old consulate loses the case, the new one gains it', async () => {
+      const b = body();
+      const { id } = await createAssigned(b, RU);
+      await assignCase(id, 'RU', KZ);
+      expect((await api.call(caseworker, 'GET', `/v1/cases/${id}`)).status).toBe(404);
+      expect(
+        (await api.call({ role: 'caseworker', consulateId: KZ }, 'GET', `/v1/cases/${id}`)).status,
+      ).toBe(200);
+    });
+
+    it('rejects expired, wrongly signed and role-less tokens with 401', async () => {
+      const { JwtService } = await import('@nestjs/jwt');
+      const expired = new JwtService({
+        secret: 'casebridge-development-secret-not-for-production',
+      }).sign(
+        { roles: ['intake_officer'], exp: Math.floor(Date.now() / 1000) - 60 },
+        { subject: 'x' },
+      );
+      const forged = new JwtService({ secret: 'another-secret-of-sufficient-length' }).sign(
+        { roles: ['intake_officer'] },
+        { subject: 'x', expiresIn: '1h' },
+      );
+      const noRoles = new JwtService({
+        secret: 'casebridge-development-secret-not-for-production',
+      }).sign({}, { subject: 'x', expiresIn: '1h' });
+      for (const token of [expired, forged, noRoles, 'garbage']) {
+        const res = await fetch(`${intake.url}/v1/cases`, {
+          headers: { Authorization: `Bearer ${token}` },
+        });
+        expect(res.status).toBe(401);
+      }
+    });
+  });
+
+  describe('intake', () => {
+    it('replays the same case for the same Idempotency-Key and body, 409 for another body', async () => {
+      const b = body();
+      const first = await api.call<{ id: string }>(officer, 'POST', '/v1/cases', b, {
+        'Idempotency-Key': 'replay-key-0001',
+      });
+      const again = await api.call<{ id: string }>(officer, 'POST', '/v1/cases', b, {
+        'Idempotency-Key': 'replay-key-0001',
+      });
+      expect(again.status).toBe(201);
+      expect(again.body).toEqual(first.body);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      const other = await api.call(
+        officer,
+        'POST',
+        '/v1/cases',
+        { ...b, category: 'other' },
+        { 'Idempotency-Key': 'replay-key-0001' },
+      );
+      expect(other.status).toBe(409);
+      const [row] = await query<{ n: string }>(
+        'intake',
+        "SELECT count(*) AS n FROM case_file WHERE created_by = 'test-intake_officer' AND id = $1",
+        [first.body.id],
+      );
+      expect(Number(row.n)).toBe(1);
+    });
+
+    it('creates exactly one case when the same key races itself', async () => {
+      const b = body();
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          api.call<{ id: string }>(officer, 'POST', '/v1/cases', b, {
+            'Idempotency-Key': 'race-key-00001',
+          }),
+        ),
+      );
+      expect(results.map((r) => r.status)).toEqual(Array(8).fill(201));
+      expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
+    });
+
+    it('requires an Idempotency-Key from integrations', async () => {
+      const res = await api.call({ role: 'integration' }, 'POST', '/v1/cases', body());
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ errors: [{ field: 'Idempotency-Key' }] });
+    });
+
+    it('flags a possible duplicate: same passport (however typed), host country and category', async () => {
+      const original = body({ category: 'unpaid_wages' });
+      const first = await api.call<{ id: string; possibleDuplicateOf: string | null }>(
+        officer,
+        'POST',
+        '/v1/cases',
+        original,
+      );
+      expect(first.body.possibleDuplicateOf).toBeNull();
+      const passport = original.complainant.passportNumber;
+      const retyped = `${passport.slice(0, 2).toLowerCase()} ${passport.slice(2)}`;
+      const dup = await api.call<{ possibleDuplicateOf: string }>(officer, 'POST', '/v1/cases', {
+        ...body({ category: 'unpaid_wages' }),
+        complainant: { ...original.complainant, passportNumber: retyped },
+      });
+      expect(dup.body.possibleDuplicateOf).toBe(first.body.id);
+      const otherCountry = await api.call<{ possibleDuplicateOf: string | null }>(
+        officer,
+        'POST',
+        '/v1/cases',
+        {
+          ...body({ category: 'unpaid_wages', hostCountry: 'KZ' }),
+          complainant: original.complainant,
+        },
+      );
+      expect(otherCountry.body.possibleDuplicateOf).toBeNull();
+      const otherCategory = await api.call<{ possibleDuplicateOf: string | null }>(
+        officer,
+        'POST',
+        '/v1/cases',
+        { ...body({ category: 'detention' }), complainant: original.complainant },
+      );
+      expect(otherCategory.body.possibleDuplicateOf).toBeNull();
+    });
+
+    it('gives 50 concurrent submissions 50 distinct CB-<year>-<sequence> references', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          api.call<{ reference: string }>(officer, 'POST', '/v1/cases', body()),
+        ),
+      );
+      expect(results.every((r) => r.status === 201)).toBe(true);
+      const refs = results.map((r) => r.body.reference);
+      expect(new Set(refs).size).toBe(50);
+      for (const ref of refs)
+        expect(ref).toMatch(new RegExp(`^CB-${new Date().getUTCFullYear()}-\\d{6}$`));
+    });
+
+    it('triages priority from category and indicators', async () => {
+      const urgent = await api.call<{ priority: string }>(
+        officer,
+        'POST',
+        '/v1/cases',
+        body({
+          category: 'unpaid_wages',
+          riskIndicators: ['deception', 'isolation', 'debt_bondage'],
+        }),
+      );
+      const high = await api.call<{ priority: string }>(
+        officer,
+        'POST',
+        '/v1/cases',
+        body({ category: 'unpaid_wages', riskIndicators: ['deception'] }),
+      );
+      const normal = await api.call<{ priority: string }>(
+        officer,
+        'POST',
+        '/v1/cases',
+        body({ category: 'unpaid_wages', riskIndicators: [] }),
+      );
+      expect([urgent.body.priority, high.body.priority, normal.body.priority]).toEqual([
+        'urgent',
+        'high',
+        'normal',
+      ]);
+    });
+  });
+
+  describe('list, notes and history', () => {
+    it('lists newest first with filters and a keyset cursor, and scopes consular staff to their consulate', async () => {
+      await resetDatabase('intake');
+      const ids: string[] = [];
+      for (let i = 0; i < 7; i++)
+        ids.push(
+          (
+            await createAssigned(
+              body({ category: i % 2 ? 'detention' : 'unpaid_wages' }),
+              i < 5 ? RU : KZ,
+            )
+          ).id,
+        );
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { body: { items: { id: string }[]; nextCursor: string | null } } =
+          await api.call(officer, 'GET', `/v1/cases?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+        seen.push(...page.body.items.map((i) => i.id));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual([...ids].reverse());
+      const detention = await api.call<{ items: { category: string }[] }>(
+        officer,
+        'GET',
+        '/v1/cases?category=detention',
+      );
+      expect(detention.body.items).toHaveLength(3);
+      const ru = await api.call<{ items: { consulateId: string }[] }>(
+        caseworker,
+        'GET',
+        '/v1/cases?limit=200',
+      );
+      expect(ru.body.items.map((i) => i.consulateId)).toEqual(Array(5).fill(RU));
+      const peek = await api.call<{ items: unknown[] }>(
+        caseworker,
+        'GET',
+        `/v1/cases?consulateId=${KZ}`,
+      );
+      expect(peek.body.items).toEqual([]);
+      expect((await api.call(officer, 'GET', '/v1/cases?limit=201')).status).toBe(400);
+      expect((await api.call(officer, 'GET', '/v1/cases?cursor=bm9wZQ')).status).toBe(400);
+      expect((await api.call(officer, 'GET', '/v1/cases?passport=AB1')).status).toBe(400);
+    });
+
+    it('keeps notes with author and time, and shows consuls the audit trail of every read and write', async () => {
+      const { id } = await createAssigned();
+      const note = await api.call<{ authorId: string; body: string }>(
+        caseworker,
+        'POST',
+        `/v1/cases/${id}/notes`,
+        { body: 'Employer promised to pay by Friday.' },
+      );
+      expect(note.status).toBe(201);
+      const notes = await api.call<{ body: string; authorId: string; createdAt: string }[]>(
+        consul,
+        'GET',
+        `/v1/cases/${id}/notes`,
+      );
+      expect(notes.body).toEqual([
+        expect.objectContaining({
+          body: 'Employer promised to pay by Friday.',
+          authorId: 'test-caseworker-RU-MOW',
+          createdAt: expect.any(String),
+        }),
+      ]);
+      await act(id, 'start');
+      const history = await api.call<{ kind: string; summary: string; actor: string }[]>(
+        consul,
+        'GET',
+        `/v1/cases/${id}/history`,
+      );
+      const kinds = history.body.map((h) => `${h.kind}:${h.summary}`);
+      expect(kinds).toEqual(
+        expect.arrayContaining([
+          'assigned:assigned to RU-MOW (office queue)',
+          'status_changed:submitted → assigned',
+          'status_changed:assigned → in_progress',
+          'note_added:note added',
+          'audit:case.created',
+          'audit:case.read',
+          'audit:case.note_added',
+          'audit:case.notes_read',
+          'audit:case.transitioned',
+        ]),
+      );
+      const caseworkerView = await api.call<{ kind: string }[]>(
+        caseworker,
+        'GET',
+        `/v1/cases/${id}/history`,
+      );
+      expect(caseworkerView.body.some((h) => h.kind === 'audit')).toBe(false);
+      const audit = await query<{ actor_id: string; request_id: string | null }>(
+        'intake',
+        'SELECT actor_id, request_id FROM audit_entry WHERE case_id = $1',
+        [id],
+      );
+      expect(audit.every((a) => a.request_id !== null)).toBe(true);
+      await expect(
+        query('intake', 'UPDATE audit_entry SET actor_id = $1 WHERE case_id = $2', [
+          'someone-else',
+          id,
+        ]),
+      ).rejects.toThrow(/append-only/);
+    });
+  });
+
+  describe('personal data', () => {
+    it('stores personal fields only as ciphertext', async () => {
+      const b = body();
+      const created = await api.call<{ id: string }>(officer, 'POST', '/v1/cases', b);
+      await assignCase(created.body.id, 'RU', RU);
+      await api.call(caseworker, 'POST', `/v1/cases/${created.body.id}/notes`, {
+        body: `Spoke with ${b.complainant.fullName} at home`,
+      });
+      const [row] = await query<Record<string, unknown>>(
+        'intake',
+        'SELECT * FROM case_file WHERE id = $1',
+        [created.body.id],
+      );
+      const notes = await query<Record<string, unknown>>(
+        'intake',
+        'SELECT * FROM case_note WHERE case_id = $1',
+        [created.body.id],
+      );
+      const stored = JSON.stringify([row, notes]);
+      for (const secret of [
+        b.complainant.fullName,
+        b.complainant.passportNumber,
+        b.complainant.phone,
+        b.complainant.email,
+        b.complainant.dateOfBirth,
+        b.description,
+        b.employer.name,
+        b.employer.address,
+      ]) {
+        expect(stored).not.toContain(secret);
+      }
+      expect(String(row.complainant_enc)).toMatch(/^v1\.dev1\./);
+    });
+
+    it('publishes no personal data in any event of a full lifecycle, and logs none', async () => {
+      const b = body();
+      const { id } = await createAssigned(b);
+      await api.call(caseworker, 'POST', `/v1/cases/${id}/notes`, {
+        body: `Note about ${b.complainant.fullName}`,
+      });
+      await act(id, 'start');
+      await act(id, 'await_third_party', { comment: `Waiting for ${b.employer.name}` });
+      await act(id, 'resume');
+      await act(id, 'resolve', {
+        outcome: { type: 'compensation_paid', amountRecovered: { amount: 10, currency: 'USD' } },
+      });
+      await act(id, 'close');
+      const events = await waitFor('the lifecycle events to be published', async () => {
+        const mine = (await readAll(CASE_EVENTS_TOPIC)).filter((m) => m.key === id);
+        return mine.length >= 7 ? mine : undefined;
+      });
+      expect(events.map((e) => e.headers.ce_type)).toEqual([
+        'casebridge.case.submitted.v1',
+        ...Array(6).fill('casebridge.case.status-changed.v1'),
+      ]);
+      const published = events.map((e) => `${e.value} ${JSON.stringify(e.headers)}`).join('\n');
+      const logs = intake.output();
+      expect(logs.length).toBeGreaterThan(0);
+      for (const secret of [
+        b.complainant.fullName,
+        b.complainant.passportNumber,
+        b.complainant.phone,
+        b.complainant.email,
+        b.description,
+        b.employer.name,
+        b.employer.address,
+      ]) {
+        expect(published).not.toContain(secret);
+        expect(logs).not.toContain(secret);
+      }
+    });
+  });
+});
