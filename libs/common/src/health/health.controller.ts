@@ -1,3 +1,4 @@
+import { SkipThrottle } from '@nestjs/throttler';
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
@@ -15,6 +16,7 @@ export interface BrokerProbe {
 export const BROKER_PROBE = Symbol('BROKER_PROBE');
 
 @ApiTags('operations')
+@SkipThrottle()
 @Controller('health')
 export class HealthController {
   constructor(
