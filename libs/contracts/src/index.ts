@@ -4,3 +4,4 @@ export * from './events';
 export * from './headers';
 export * from './schemas';
 export * from './iso';
+export * from './asyncapi';
