@@ -1,0 +1,38 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CommonModule, kafkaBrokers } from '@casebridge/common';
+import { EventSources } from '@casebridge/contracts';
+import { MessagingModule } from '@casebridge/messaging';
+import { AssignmentsModule } from './assignments/assignments.module';
+import { AssignmentEnvironment } from './config/assignment.environment';
+import { assignmentDataSourceOptions } from './database/data-source';
+import { DirectoryModule } from './directory/directory.module';
+import { SlaModule } from './sla/sla.module';
+
+@Module({})
+export class AppModule {
+  static register(env: AssignmentEnvironment): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CommonModule.forService('assignment', env),
+        TypeOrmModule.forRoot({
+          ...assignmentDataSourceOptions(env),
+          retryAttempts: 30,
+          retryDelay: 2000,
+        }),
+        MessagingModule.forService({
+          source: EventSources.assignment,
+          clientId: 'casebridge-assignment',
+          brokers: kafkaBrokers(env),
+          outboxPollMs: env.OUTBOX_POLL_MS,
+          maxAttempts: env.CONSUMER_MAX_ATTEMPTS,
+          producesEvents: true,
+        }),
+        DirectoryModule,
+        AssignmentsModule,
+        SlaModule,
+      ],
+    };
+  }
+}

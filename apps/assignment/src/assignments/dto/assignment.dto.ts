@@ -1,0 +1,84 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { CASE_STATUSES, CaseStatus } from '@casebridge/contracts';
+import { CASEWORKER_ID } from '../../directory/dto/caseworker.dto';
+import { CONSULATE_ID } from '../../directory/dto/consulate.dto';
+
+/** Why a case moves to another office. Codes, not free text: they may travel in reports and events. */
+export const TRANSFER_REASONS = [
+  'complainant_relocated',
+  'outside_consular_district',
+  'language_needs',
+  'workload',
+  'specialist_expertise',
+  'host_authority_location',
+  'other',
+] as const;
+export type TransferReason = (typeof TRANSFER_REASONS)[number];
+
+export const MAX_PAGE_SIZE = 200;
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+
+export class ReassignDto {
+  @ApiProperty({
+    example: 'ru-mow-02',
+    description: 'An active caseworker of the consulate holding the case, below their maxOpenCases',
+  })
+  @Matches(CASEWORKER_ID, {
+    message: 'caseworkerId must be 1–64 letters, digits, dots, dashes or underscores',
+  })
+  caseworkerId!: string;
+}
+
+export class TransferDto {
+  @ApiProperty({ example: 'RU-KZN', description: 'The active consulate that takes the case over' })
+  @Matches(CONSULATE_ID, {
+    message: 'consulateId must be 2–32 capital letters, digits or dashes, e.g. RU-MOW',
+  })
+  consulateId!: string;
+
+  @ApiProperty({ example: 'complainant_relocated', enum: TRANSFER_REASONS })
+  @IsIn(TRANSFER_REASONS, { message: `reason must be one of: ${TRANSFER_REASONS.join(', ')}` })
+  reason!: TransferReason;
+}
+
+export class AssignmentQueueQuery {
+  @ApiPropertyOptional({
+    example: 'RU-MOW',
+    description: 'Consular staff: defaults to (and must be) their own consulate',
+  })
+  @IsOptional()
+  @Matches(CONSULATE_ID, {
+    message: 'consulateId must be 2–32 capital letters, digits or dashes, e.g. RU-MOW',
+  })
+  consulateId?: string;
+
+  @ApiPropertyOptional({ example: 'ru-mow-01' })
+  @IsOptional()
+  @Matches(CASEWORKER_ID, {
+    message: 'caseworkerId must be 1–64 letters, digits, dots, dashes or underscores',
+  })
+  caseworkerId?: string;
+
+  @ApiPropertyOptional({ example: 'in_progress', enum: CASE_STATUSES })
+  @IsOptional()
+  @IsIn(CASE_STATUSES, { message: `state must be one of: ${CASE_STATUSES.join(', ')}` })
+  state?: CaseStatus;
+
+  @ApiPropertyOptional({ example: 50, minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+}

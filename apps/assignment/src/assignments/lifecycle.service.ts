@@ -1,0 +1,88 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { CasebridgeEvent, CaseStatus, EventTypes } from '@casebridge/contracts';
+import { COMMON_ENV } from '@casebridge/common';
+import type { AssignmentEnvironment } from '../config/assignment.environment';
+import { SlaPolicy, slaPolicyFrom } from '../sla/sla-policy';
+import { Assignment } from './assignment.entity';
+import { AssignmentsRepository } from './assignments.repository';
+import { applyStatusChange } from './lifecycle';
+
+/**
+ * Follows each case's lifecycle from intake's case.status-changed events: its state, its
+ * caseworker's workload and its SLA clocks (rules in lifecycle.ts).
+ *
+ * Out of order: a case's events share one partition of the case-events topic, yet a status
+ * change can still reach us before the case is routed (its case.submitted was dead-lettered
+ * and replayed later, or a topic is replayed into a fresh database). Such a change is parked in
+ * pending_status_change and applied, in version order, in the same transaction that routes the
+ * case. Changes are applied by the case version they carry: one older than what is applied
+ * already (a redelivery under another event id, a late replay) changes nothing.
+ */
+@Injectable()
+export class LifecycleService {
+  private readonly sla: SlaPolicy;
+
+  constructor(
+    private readonly repository: AssignmentsRepository,
+    @Inject(COMMON_ENV) env: AssignmentEnvironment,
+  ) {
+    this.sla = slaPolicyFrom(env);
+  }
+
+  async onStatusChanged(
+    event: CasebridgeEvent<typeof EventTypes.CaseStatusChanged>,
+    manager: EntityManager,
+  ): Promise<void> {
+    const c = event.data;
+    await this.repository.lockCase(manager, c.caseId);
+    const assignment = await this.repository.lockAssignment(manager, c.caseId);
+    const change = { version: c.version, to: c.to, at: new Date(c.at) };
+    if (!assignment) {
+      await this.repository.savePending(manager, c.caseId, change);
+      return;
+    }
+    await this.apply(manager, assignment, [change]);
+  }
+
+  /** Applies the parked changes of a case just routed (its row is new and ours in this transaction). */
+  async applyPending(manager: EntityManager, caseId: string): Promise<void> {
+    const pending = await this.repository.takePending(manager, caseId);
+    if (pending.length === 0) return;
+    const assignment = await this.repository.lockAssignment(manager, caseId);
+    if (assignment) await this.apply(manager, assignment, pending);
+  }
+
+  private async apply(
+    manager: EntityManager,
+    assignment: Assignment,
+    changes: readonly { version: number; to: CaseStatus; at: Date }[],
+  ): Promise<void> {
+    let current = assignment;
+    let openCasesDelta = 0;
+    for (const change of changes) {
+      if (change.version <= current.statusVersion) continue;
+      const applied = applyStatusChange(current, change.to, change.at, this.sla);
+      current = { ...current, ...applied.next, statusVersion: change.version };
+      openCasesDelta += applied.openCasesDelta;
+    }
+    if (current === assignment) return;
+    await manager.update(
+      Assignment,
+      { caseId: assignment.caseId },
+      {
+        state: current.state,
+        statusVersion: current.statusVersion,
+        pausedAt: current.pausedAt,
+        acceptanceDueAt: current.acceptanceDueAt,
+        acceptanceMetAt: current.acceptanceMetAt,
+        resolutionDueAt: current.resolutionDueAt,
+        resolutionMetAt: current.resolutionMetAt,
+        resolutionBreachedAt: current.resolutionBreachedAt,
+        resolutionCycle: current.resolutionCycle,
+        updatedAt: new Date(),
+      },
+    );
+    await this.repository.adjustOpenCases(manager, assignment.caseworkerId, openCasesDelta);
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Routing rules (SPEC "Assignment API"), free of I/O so that they can be tested as a table:
+ * 1. the office: the active consulate in the host country that covers the host city
+ *    (case-insensitive), else the country's active default office (its embassy), else the
+ *    agency headquarters desk `HQ` with reason `no_coverage`;
+ * 2. the caseworker there: active, speaks the preferred language, has fewer open cases than
+ *    their maximum; the fewest open cases wins, then the smallest id. None → the office queue.
+ */
+
+export const HQ_CONSULATE_ID = 'HQ';
+
+export interface OfficeCandidate {
+  id: string;
+  hostCountry: string;
+  cities: readonly string[];
+  isDefaultForCountry: boolean;
+  active: boolean;
+}
+
+export interface CaseworkerCandidate {
+  id: string;
+  languages: readonly string[];
+  active: boolean;
+  openCases: number;
+  maxOpenCases: number;
+}
+
+export interface OfficeChoice {
+  consulateId: string;
+  reason: 'auto' | 'no_coverage';
+}
+
+export interface RoutingRequest {
+  hostCountry: string;
+  hostCity: string | null;
+  preferredLanguage: string;
+}
+
+export interface RoutingDecision extends OfficeChoice {
+  caseworkerId: string | null;
+}
+
+/**
+ * Trimmed, single-spaced, lower-case and without diacritics, so that "  İSTANBUL", "Istanbul",
+ * "Köln" / "Koln" and "Ёкатеринбург" / "Екатеринбург" match as a hotline officer types them.
+ */
+export function normaliseCity(city: string): string {
+  return city.normalize('NFD').replace(/\p{M}/gu, '').trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** Orders ids by code unit, independent of the process locale. */
+function byId<T extends { id: string }>(a: T, b: T): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+export function chooseOffice(
+  offices: readonly OfficeCandidate[],
+  hostCountry: string,
+  hostCity: string | null,
+): OfficeChoice {
+  const inCountry = offices.filter((o) => o.active && o.hostCountry === hostCountry).sort(byId);
+  const city = hostCity === null ? '' : normaliseCity(hostCity);
+  if (city !== '') {
+    const covering = inCountry.find((o) => o.cities.some((c) => normaliseCity(c) === city));
+    if (covering) return { consulateId: covering.id, reason: 'auto' };
+  }
+  const countryDefault = inCountry.find((o) => o.isDefaultForCountry);
+  if (countryDefault) return { consulateId: countryDefault.id, reason: 'auto' };
+  return { consulateId: HQ_CONSULATE_ID, reason: 'no_coverage' };
+}
+
+export function chooseCaseworker<T extends CaseworkerCandidate>(
+  caseworkers: readonly T[],
+  language: string,
+): T | null {
+  const wanted = language.toLowerCase();
+  const eligible = caseworkers.filter(
+    (c) =>
+      c.active &&
+      c.openCases < c.maxOpenCases &&
+      c.languages.some((l) => l.toLowerCase() === wanted),
+  );
+  eligible.sort((a, b) => a.openCases - b.openCases || byId(a, b));
+  return eligible[0] ?? null;
+}
+
+/** Both steps at once, for a directory already in memory. */
+export function routeCase(
+  offices: readonly OfficeCandidate[],
+  caseworkers: readonly (CaseworkerCandidate & { consulateId: string })[],
+  request: RoutingRequest,
+): RoutingDecision {
+  const office = chooseOffice(offices, request.hostCountry, request.hostCity);
+  const staff = caseworkers.filter((c) => c.consulateId === office.consulateId);
+  return {
+    ...office,
+    caseworkerId: chooseCaseworker(staff, request.preferredLanguage)?.id ?? null,
+  };
+}

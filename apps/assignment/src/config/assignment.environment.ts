@@ -1,0 +1,82 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { CommonEnvironment } from '@casebridge/common';
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+
+const toBoolean = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  return value;
+};
+
+/** The longest SLA a setting may name: one year, in seconds. */
+const ONE_YEAR_S = 366 * 24 * 3600;
+
+export class AssignmentEnvironment extends CommonEnvironment {
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  ASSIGNMENT_PORT = 3002;
+
+  @IsOptional()
+  @IsString()
+  ASSIGNMENT_DATABASE_URL?: string;
+
+  /**
+   * Loads the demo directory of consular offices at start-up (insert-if-missing, so an
+   * administrator's changes are kept). Turn off once the real directory has been entered.
+   */
+  @Transform(toBoolean)
+  @IsBoolean()
+  ASSIGNMENT_SEED_DEMO_DIRECTORY = true;
+
+  // SLA deadlines in seconds from assignment, by priority (SPEC defaults: 4 h / 24 h / 72 h to
+  // acceptance, 7 / 30 / 90 days to resolution). Seconds, so tests can use short deadlines.
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(ONE_YEAR_S)
+  SLA_ACCEPTANCE_URGENT_S = 4 * 3600;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(ONE_YEAR_S)
+  SLA_ACCEPTANCE_HIGH_S = 24 * 3600;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(ONE_YEAR_S)
+  SLA_ACCEPTANCE_NORMAL_S = 72 * 3600;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(ONE_YEAR_S)
+  SLA_RESOLUTION_URGENT_S = 7 * 24 * 3600;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(ONE_YEAR_S)
+  SLA_RESOLUTION_HIGH_S = 30 * 24 * 3600;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(ONE_YEAR_S)
+  SLA_RESOLUTION_NORMAL_S = 90 * 24 * 3600;
+
+  /** How often the SLA scheduler looks for deadlines that have passed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  SLA_SCAN_INTERVAL_MS = 1000;
+}

@@ -1,0 +1,16 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** A member of a consular office's staff who works cases. */
+@Entity('caseworker')
+export class Caseworker {
+  @PrimaryColumn('text') id!: string;
+  @Column('text', { name: 'consulate_id' }) consulateId!: string;
+  @Column('text') name!: string;
+  @Column('text', { array: true }) languages!: string[];
+  @Column('boolean') active!: boolean;
+  @Column('integer', { name: 'max_open_cases' }) maxOpenCases!: number;
+  /** Cases held in an open state (submitted … awaiting_third_party); maintained by the service. */
+  @Column('integer', { name: 'open_cases' }) openCases!: number;
+  @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
+  @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;
+}

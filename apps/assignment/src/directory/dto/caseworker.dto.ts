@@ -1,0 +1,95 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
+import { LANGUAGES } from '@casebridge/contracts';
+
+export const CASEWORKER_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const MAX_OPEN_CASES_LIMIT = 1000;
+
+const trimmed = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim() : value;
+
+export class CreateCaseworkerDto {
+  @ApiProperty({
+    example: 'ru-kzn-03',
+    description: '1–64 letters, digits, dots, dashes or underscores; unique across all offices',
+  })
+  @Matches(CASEWORKER_ID, {
+    message: 'id must be 1–64 letters, digits, dots, dashes or underscores',
+  })
+  id!: string;
+
+  @ApiProperty({ example: 'Nargiza Tursunova', minLength: 1, maxLength: 200 })
+  @Transform(trimmed)
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiProperty({ example: ['uz', 'ru'], enum: LANGUAGES, isArray: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique({ message: 'languages must not list a language twice' })
+  @IsIn(LANGUAGES, { each: true })
+  languages!: string[];
+
+  @ApiProperty({
+    example: 30,
+    minimum: 1,
+    maximum: MAX_OPEN_CASES_LIMIT,
+    description: 'Routing never gives this caseworker more open cases',
+  })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_OPEN_CASES_LIMIT)
+  maxOpenCases!: number;
+
+  @ApiPropertyOptional({ example: true, default: true })
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+}
+
+export class UpdateCaseworkerDto {
+  @ApiPropertyOptional({ example: 'Nargiza Tursunova' })
+  @IsOptional()
+  @Transform(trimmed)
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({ example: ['uz', 'ru', 'tg'], enum: LANGUAGES, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique({ message: 'languages must not list a language twice' })
+  @IsIn(LANGUAGES, { each: true })
+  languages?: string[];
+
+  @ApiPropertyOptional({ example: 35, minimum: 1, maximum: MAX_OPEN_CASES_LIMIT })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_OPEN_CASES_LIMIT)
+  maxOpenCases?: number;
+
+  @ApiPropertyOptional({
+    example: false,
+    description: 'false deactivates: routing skips them; cases they hold stay until reassigned',
+  })
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+}

@@ -1,0 +1,116 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  AssignmentReason,
+  CaseStatus,
+  Priority,
+  SLA_STAGES,
+  SlaStage,
+} from '@casebridge/contracts';
+import { CONSULATE_ID } from '../../directory/dto/consulate.dto';
+
+export const MAX_ESCALATIONS_PAGE = 200;
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+
+export class EscalationsQuery {
+  @ApiPropertyOptional({
+    example: 'RU-MOW',
+    description: 'Admins: one consulate (default all). Consuls: always their own.',
+  })
+  @IsOptional()
+  @Matches(CONSULATE_ID, {
+    message: 'consulateId must be 2–32 capital letters, digits or dashes, e.g. RU-MOW',
+  })
+  consulateId?: string;
+
+  @ApiPropertyOptional({ example: 'acceptance', enum: SLA_STAGES })
+  @IsOptional()
+  @IsIn(SLA_STAGES, { message: `stage must be one of: ${SLA_STAGES.join(', ')}` })
+  stage?: SlaStage;
+
+  @ApiPropertyOptional({ example: 50, minimum: 1, maximum: MAX_ESCALATIONS_PAGE, default: 50 })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1)
+  @Max(MAX_ESCALATIONS_PAGE)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+}
+
+export class HolderResponse {
+  @ApiProperty({ example: 'RU-MOW' }) consulateId!: string;
+  @ApiProperty({ example: 'ru-mow-02', nullable: true }) caseworkerId!: string | null;
+}
+
+/** A missed SLA deadline of a case the consulate holds now. */
+export class EscalationResponse {
+  @ApiProperty({ example: '1042' }) id!: string;
+  @ApiProperty({ format: 'uuid', example: '3f1c1a52-2f55-4c9e-9c1e-0a3e5f1b2c3d' }) caseId!: string;
+  @ApiProperty({ example: 'acceptance', enum: SLA_STAGES }) stage!: SlaStage;
+  @ApiProperty({
+    example: 1,
+    description: 'Run of the clock (the resolution clock restarts on reopen)',
+  })
+  cycle!: number;
+  @ApiProperty({ example: '2026-03-02T13:00:00.000Z' }) dueAt!: string;
+  @ApiProperty({ example: '2026-03-02T13:00:01.000Z' }) breachedAt!: string;
+  @ApiProperty({ type: HolderResponse, description: 'Who held the case when the deadline passed' })
+  breachedWhileHeldBy!: HolderResponse;
+  @ApiProperty({ type: HolderResponse, description: 'Who holds it now' }) heldBy!: HolderResponse;
+  @ApiProperty({ example: 'assigned', description: "The case's current state" }) state!: CaseStatus;
+  @ApiProperty({ example: 'urgent', enum: ['urgent', 'high', 'normal'] }) priority!: Priority;
+  @ApiProperty({ example: 'RU' }) hostCountry!: string;
+  @ApiProperty({ example: 'auto' }) assignmentReason!: AssignmentReason;
+}
+
+export class EscalationListResponse {
+  @ApiProperty({ type: EscalationResponse, isArray: true, description: 'Newest first' })
+  items!: EscalationResponse[];
+  @ApiProperty({ example: null, nullable: true }) nextCursor!: string | null;
+}
+
+export interface EscalationRow {
+  id: string;
+  case_id: string;
+  stage: SlaStage;
+  cycle: number;
+  due_at: Date;
+  breached_at: Date;
+  breach_consulate_id: string;
+  breach_caseworker_id: string | null;
+  consulate_id: string;
+  caseworker_id: string | null;
+  state: CaseStatus;
+  priority: Priority;
+  host_country: string;
+  reason: AssignmentReason;
+}
+
+export function toEscalationResponse(r: EscalationRow): EscalationResponse {
+  return {
+    id: r.id,
+    caseId: r.case_id,
+    stage: r.stage,
+    cycle: r.cycle,
+    dueAt: r.due_at.toISOString(),
+    breachedAt: r.breached_at.toISOString(),
+    breachedWhileHeldBy: {
+      consulateId: r.breach_consulate_id,
+      caseworkerId: r.breach_caseworker_id,
+    },
+    heldBy: { consulateId: r.consulate_id, caseworkerId: r.caseworker_id },
+    state: r.state,
+    priority: r.priority,
+    hostCountry: r.host_country.trim(),
+    assignmentReason: r.reason,
+  };
+}
