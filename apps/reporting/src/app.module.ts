@@ -1,0 +1,39 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CommonModule, kafkaBrokers } from '@casebridge/common';
+import { EventSources } from '@casebridge/contracts';
+import { MessagingModule } from '@casebridge/messaging';
+import { ReportingEnvironment } from './config/reporting.environment';
+import { DashboardModule } from './dashboard/dashboard.module';
+import { reportingDataSourceOptions } from './database/data-source';
+import { ReadModelModule } from './read-model/read-model.module';
+import { ReportsModule } from './reports/reports.module';
+
+@Module({})
+export class AppModule {
+  static register(env: ReportingEnvironment): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CommonModule.forService('reporting', env),
+        TypeOrmModule.forRoot({
+          ...reportingDataSourceOptions(env),
+          retryAttempts: 30,
+          retryDelay: 2000,
+        }),
+        MessagingModule.forService({
+          source: EventSources.reporting,
+          clientId: 'casebridge-reporting',
+          brokers: kafkaBrokers(env),
+          outboxPollMs: env.OUTBOX_POLL_MS,
+          maxAttempts: env.CONSUMER_MAX_ATTEMPTS,
+          // Reporting only consumes: no outbox, no relay.
+          producesEvents: false,
+        }),
+        ReadModelModule,
+        ReportsModule,
+        DashboardModule,
+      ],
+    };
+  }
+}

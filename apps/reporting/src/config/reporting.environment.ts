@@ -1,0 +1,16 @@
+import { Transform } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { CommonEnvironment } from '@casebridge/common';
+
+export class ReportingEnvironment extends CommonEnvironment {
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  REPORTING_PORT = 3003;
+
+  /** Overrides the connection URL built from DATABASE_HOST/PORT and the reporting role. */
+  @IsOptional()
+  @IsString()
+  REPORTING_DATABASE_URL?: string;
+}

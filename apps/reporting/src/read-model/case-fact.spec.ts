@@ -1,0 +1,239 @@
+import fc from 'fast-check';
+import { EventTypes } from '@casebridge/contracts';
+import type { CaseAssignedV1, CaseStatusChangedV1, CaseSubmittedV1 } from '@casebridge/contracts';
+import { AnyCasebridgeEvent, CaseFact, emptyFact, mergeEvent } from './case-fact';
+
+const CASE = '6f1c2d3e-4a5b-4c6d-8e7f-901234567890';
+let sequence = 0;
+
+function envelope<T extends AnyCasebridgeEvent['type']>(type: T, time: string) {
+  sequence += 1;
+  return {
+    id: `00000000-0000-4000-8000-${String(sequence).padStart(12, '0')}`,
+    type,
+    source: '/test',
+    subject: CASE,
+    time,
+    correlationId: 'test',
+  };
+}
+
+function submitted(overrides: Partial<CaseSubmittedV1> = {}): AnyCasebridgeEvent {
+  return {
+    ...envelope(EventTypes.CaseSubmitted, '2026-03-01T10:00:00.000Z'),
+    data: {
+      caseId: CASE,
+      reference: 'CB-2026-000001',
+      hostCountry: 'RU',
+      hostCity: 'Moscow',
+      category: 'unpaid_wages',
+      priority: 'high',
+      riskIndicators: ['withholding_of_wages', 'deception'],
+      channel: 'hotline',
+      preferredLanguage: 'uz',
+      submittedAt: '2026-03-01T10:00:00.000Z',
+      amountClaimed: { amount: 1850.5, currency: 'RUB' },
+      ...overrides,
+    },
+  };
+}
+
+function status(
+  from: CaseStatusChangedV1['from'],
+  to: CaseStatusChangedV1['to'],
+  version: number,
+  at: string,
+  outcome?: CaseStatusChangedV1['outcome'],
+): AnyCasebridgeEvent {
+  return {
+    ...envelope(EventTypes.CaseStatusChanged, at),
+    data: {
+      caseId: CASE,
+      hostCountry: 'RU',
+      from,
+      to,
+      at,
+      version,
+      actor: { type: 'user', id: 'cw-1' },
+      ...(outcome ? { outcome } : {}),
+    },
+  };
+}
+
+function assigned(
+  sequenceNo: number,
+  consulateId: string,
+  at: string,
+  caseworkerId: string | null = 'cw-1',
+): AnyCasebridgeEvent {
+  const data: CaseAssignedV1 = {
+    caseId: CASE,
+    hostCountry: 'RU',
+    consulateId,
+    caseworkerId,
+    assignedAt: at,
+    reason: sequenceNo === 1 ? 'auto' : 'transferred',
+    sequence: sequenceNo,
+  };
+  return { ...envelope(EventTypes.CaseAssigned, at), data };
+}
+
+function breached(stage: 'acceptance' | 'resolution', at: string): AnyCasebridgeEvent {
+  return {
+    ...envelope(EventTypes.CaseSlaBreached, at),
+    data: {
+      caseId: CASE,
+      consulateId: 'RU-MOW',
+      caseworkerId: 'cw-1',
+      stage,
+      dueAt: at,
+      breachedAt: at,
+    },
+  };
+}
+
+const fold = (events: AnyCasebridgeEvent[]): CaseFact => events.reduce(mergeEvent, emptyFact(CASE));
+
+/** A full life: assigned, started, paused, transferred, resolved, reopened, resolved again, closed. */
+function fullLife(): AnyCasebridgeEvent[] {
+  return [
+    submitted(),
+    assigned(1, 'RU-MOW', '2026-03-01T12:00:00.000Z'),
+    status('submitted', 'assigned', 2, '2026-03-01T12:00:01.000Z'),
+    breached('acceptance', '2026-03-02T12:00:00.000Z'),
+    status('assigned', 'in_progress', 3, '2026-03-03T09:00:00.000Z'),
+    status('in_progress', 'awaiting_third_party', 4, '2026-03-04T09:00:00.000Z'),
+    assigned(2, 'RU-LED', '2026-03-05T09:00:00.000Z', null),
+    status('awaiting_third_party', 'in_progress', 5, '2026-03-06T09:00:00.000Z'),
+    status('in_progress', 'resolved', 6, '2026-03-10T09:00:00.000Z', {
+      type: 'wages_recovered',
+      amountRecovered: { amount: 900, currency: 'RUB' },
+    }),
+    status('resolved', 'in_progress', 7, '2026-03-12T09:00:00.000Z'),
+    breached('resolution', '2026-03-13T09:00:00.000Z'),
+    status('in_progress', 'resolved', 8, '2026-03-20T09:00:00.000Z', {
+      type: 'compensation_paid',
+      amountRecovered: { amount: 1200.1, currency: 'RUB' },
+    }),
+    status('resolved', 'closed', 9, '2026-03-21T09:00:00.000Z'),
+  ];
+}
+
+describe('case fact merge', () => {
+  it('takes classifications and the claimed amount from the submitted event', () => {
+    const fact = fold([submitted()]);
+    expect(fact).toMatchObject({
+      hostCountry: 'RU',
+      hostCity: 'Moscow',
+      category: 'unpaid_wages',
+      priority: 'high',
+      riskIndicators: ['deception', 'withholding_of_wages'],
+      channel: 'hotline',
+      submittedAt: new Date('2026-03-01T10:00:00.000Z'),
+      amountClaimed: { amount: '1850.50', currency: 'RUB' },
+      status: 'submitted',
+    });
+  });
+
+  it('follows a case through its whole life to the figures reports need', () => {
+    const fact = fold(fullLife());
+    expect(fact).toMatchObject({
+      status: 'closed',
+      statusVersion: 9,
+      firstAssignedAt: new Date('2026-03-01T12:00:00.000Z'),
+      firstActionAt: new Date('2026-03-03T09:00:00.000Z'),
+      resolvedAt: new Date('2026-03-20T09:00:00.000Z'),
+      outcomeType: 'compensation_paid',
+      amountRecovered: { amount: '1200.10', currency: 'RUB' },
+      consulateId: 'RU-LED',
+      caseworkerId: null,
+      assignmentSequence: 2,
+      slaAcceptanceBreaches: 1,
+      slaResolutionBreaches: 1,
+      lastEventAt: new Date('2026-03-21T09:00:00.000Z'),
+    });
+  });
+
+  it('ignores a status change older than the one applied', () => {
+    const fact = fold([
+      submitted(),
+      status('in_progress', 'resolved', 6, '2026-03-10T09:00:00.000Z'),
+      status('assigned', 'in_progress', 3, '2026-03-03T09:00:00.000Z'),
+    ]);
+    expect(fact.status).toBe('resolved');
+    expect(fact.statusVersion).toBe(6);
+    // …but still learns when work first started.
+    expect(fact.firstActionAt).toEqual(new Date('2026-03-03T09:00:00.000Z'));
+  });
+
+  it('ignores an assignment older than the one applied, but keeps the earliest assignment time', () => {
+    const fact = fold([
+      assigned(2, 'RU-LED', '2026-03-05T09:00:00.000Z'),
+      assigned(1, 'RU-MOW', '2026-03-01T12:00:00.000Z'),
+    ]);
+    expect(fact.consulateId).toBe('RU-LED');
+    expect(fact.firstAssignedAt).toEqual(new Date('2026-03-01T12:00:00.000Z'));
+  });
+
+  it('clears the resolution when a case is reopened, whatever the arrival order', () => {
+    const resolve = status('in_progress', 'resolved', 6, '2026-03-10T09:00:00.000Z', {
+      type: 'repatriated',
+    });
+    const reopen = status('resolved', 'in_progress', 7, '2026-03-12T09:00:00.000Z');
+    for (const events of [
+      [submitted(), resolve, reopen],
+      [submitted(), reopen, resolve],
+    ]) {
+      expect(fold(events)).toMatchObject({
+        status: 'in_progress',
+        resolvedAt: null,
+        outcomeType: null,
+        amountRecovered: null,
+      });
+    }
+  });
+
+  it('keeps the outcome when a resolved case is closed', () => {
+    const fact = fold([
+      submitted(),
+      status('in_progress', 'resolved', 6, '2026-03-10T09:00:00.000Z', {
+        type: 'documents_returned',
+      }),
+      status('resolved', 'closed', 7, '2026-03-11T09:00:00.000Z'),
+    ]);
+    expect(fact).toMatchObject({ status: 'closed', outcomeType: 'documents_returned' });
+  });
+
+  it('keeps what arrived before the submitted event and completes the case when it comes', () => {
+    const early = fold([
+      assigned(1, 'RU-MOW', '2026-03-01T12:00:00.000Z'),
+      status('submitted', 'assigned', 2, '2026-03-01T12:00:01.000Z'),
+    ]);
+    expect(early).toMatchObject({
+      submittedAt: null,
+      category: null,
+      hostCountry: 'RU',
+      status: 'assigned',
+      consulateId: 'RU-MOW',
+    });
+    expect(mergeEvent(early, submitted())).toMatchObject({
+      status: 'assigned',
+      category: 'unpaid_wages',
+      consulateId: 'RU-MOW',
+    });
+  });
+
+  it('gives the same fact for every order in which the events of a case arrive', () => {
+    const events = fullLife();
+    const expected = fold(events);
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }),
+        (shuffled) => {
+          expect(fold(shuffled)).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

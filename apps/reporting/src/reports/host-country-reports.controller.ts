@@ -1,0 +1,105 @@
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { COUNTRY_CODES } from '@casebridge/contracts';
+import { DomainProblem, Roles, ValidationProblem } from '@casebridge/common';
+import { HostCountryDetail, HostCountryReport } from './dto/host-country-report.response';
+import { ReportQueryDto, toReportFilters } from './dto/report-query.dto';
+import { hostCountryCsv } from './host-country-csv';
+import { HostCountryReportsService } from './host-country-reports.service';
+
+const JSON_TYPE = 'application/json';
+const CSV_TYPE = 'text/csv';
+
+function negotiate(req: Request, offered: string[]): string {
+  const chosen = req.accepts(offered);
+  if (chosen === false) {
+    throw new DomainProblem(
+      406,
+      'not_acceptable',
+      'Not acceptable',
+      `This resource is available as ${offered.join(' or ')}.`,
+    );
+  }
+  return chosen;
+}
+
+function hostCountryCode(raw: string): string {
+  const code = raw.toUpperCase();
+  if (!COUNTRY_CODES.includes(code)) {
+    throw new ValidationProblem(
+      [
+        {
+          field: 'code',
+          message: 'code must be an ISO 3166-1 alpha-2 code such as RU, KZ, KR, TR, DE',
+        },
+      ],
+      'Invalid fields: code.',
+    );
+  }
+  return code;
+}
+
+@ApiTags('reports')
+@Controller('v1/reports/host-countries')
+export class HostCountryReportsController {
+  constructor(private readonly reports: HostCountryReportsService) {}
+
+  @Get()
+  @Roles('manager', 'admin')
+  @ApiOperation({
+    summary: 'Statistics by host country',
+    description:
+      'One row per host country with cases submitted in the period (from/to are UTC days, inclusive), plus totals and a monthly series. ' +
+      'With `Accept: text/csv` the rows come as CSV with stable columns (see the reporting README). No personal data.',
+  })
+  @ApiProduces(JSON_TYPE, CSV_TYPE)
+  @ApiOkResponse({ type: HostCountryReport })
+  @ApiBadRequestResponse({ description: 'Invalid filter (problem+json naming the field)' })
+  @ApiForbiddenResponse({ description: 'Only managers and admins read reports' })
+  async list(
+    @Query() query: ReportQueryDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<HostCountryReport | string> {
+    const format = negotiate(req, [JSON_TYPE, CSV_TYPE]);
+    const report = await this.reports.list(toReportFilters(query));
+    res.vary('Accept');
+    if (format !== CSV_TYPE) return report;
+    const day = (report.asOf ?? new Date().toISOString()).slice(0, 10);
+    res.type('text/csv; charset=utf-8');
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="casebridge-host-countries-${day}.csv"`,
+    );
+    return hostCountryCsv(report.rows);
+  }
+
+  @Get(':code')
+  @Roles('manager', 'admin')
+  @ApiOperation({
+    summary: 'Statistics for one host country',
+    description:
+      'The same figures as a row of the list, a monthly series (received by submission month, resolved by resolution month) and breakdowns by city and by current consulate.',
+  })
+  @ApiParam({ name: 'code', example: 'RU', description: 'ISO 3166-1 alpha-2' })
+  @ApiOkResponse({ type: HostCountryDetail })
+  @ApiBadRequestResponse({ description: 'Invalid country code or filter' })
+  @ApiForbiddenResponse({ description: 'Only managers and admins read reports' })
+  country(
+    @Param('code') code: string,
+    @Query() query: ReportQueryDto,
+    @Req() req: Request,
+  ): Promise<HostCountryDetail> {
+    negotiate(req, [JSON_TYPE]);
+    return this.reports.country(hostCountryCode(code), toReportFilters(query));
+  }
+}

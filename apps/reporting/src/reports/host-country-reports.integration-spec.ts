@@ -1,0 +1,340 @@
+import request from 'supertest';
+import type { Admin } from 'kafkajs';
+import { EventSources, EventTypes } from '@casebridge/contracts';
+import { kafkaClient, query, resetDatabase, resetTopics } from '../../../../test/support/infra';
+import { disconnectTestProducer, produceEvent } from '../../../../test/support/kafka';
+import { ServiceProcess, startServiceProcess } from '../../../../test/support/service-process';
+import { bearer } from '../../../../test/support/tokens';
+import { waitUntilConsumed } from '../testing/read-model-probe';
+import {
+  CaseTruth,
+  COUNTRIES,
+  eventsOf,
+  expectedCountry,
+  expectedReport,
+  ExpectedFilters,
+  PATHS,
+  random,
+  ScriptedEvent,
+  scriptedHistory,
+  truthOf,
+} from '../testing/scripted-history';
+
+const REPORT = '/v1/reports/host-countries';
+const manager = bearer('manager');
+
+async function produce(events: ScriptedEvent[]): Promise<void> {
+  for (const e of events) {
+    const source =
+      e.type === EventTypes.CaseAssigned || e.type === EventTypes.CaseSlaBreached
+        ? EventSources.assignment
+        : EventSources.intake;
+    await produceEvent(e.type, e.data, { id: e.id, source });
+  }
+}
+
+function shuffled<T>(items: T[], next: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+function query_(filters: ExpectedFilters): string {
+  const params = new URLSearchParams(
+    Object.entries(filters).filter(([, v]) => v !== undefined) as [string, string][],
+  );
+  return params.size ? `?${params.toString()}` : '';
+}
+
+/** The JSON value a CSV column stands for, derived from the column's documented name. */
+function jsonCell(row: Record<string, unknown>, column: string): string {
+  const maps: [string, string][] = [
+    ['status_', 'byStatus'],
+    ['category_', 'byCategory'],
+    ['priority_', 'byPriority'],
+    ['risk_', 'riskIndicators'],
+    ['sla_breaches_', 'slaBreachesByStage'],
+    ['outcome_', 'outcomes'],
+  ];
+  if (column === 'amount_claimed' || column === 'amount_recovered') {
+    const amounts = row[
+      column === 'amount_claimed' ? 'amountClaimed' : 'amountRecovered'
+    ] as Record<string, number>;
+    return Object.keys(amounts)
+      .sort()
+      .map((c) => `${c} ${amounts[c].toFixed(2)}`)
+      .join('; ');
+  }
+  for (const [prefix, field] of maps) {
+    if (column.startsWith(prefix))
+      return String((row[field] as Record<string, number>)[column.slice(prefix.length)]);
+  }
+  const value = row[column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] as
+    string | number | null;
+  return value === null ? '' : String(value);
+}
+
+describe('host-country reports over the real event log', () => {
+  const next = random(20260301);
+  const historyA = scriptedHistory(20260301, 72, new Date('2026-01-05T00:00:00Z'), 100);
+  const truthsA: CaseTruth[] = historyA.map(truthOf);
+  const eventsA = historyA
+    .flatMap((c) => eventsOf(c, next))
+    .sort((a, b) => a.at.getTime() - b.at.getTime());
+  let service: ServiceProcess;
+  let admin: Admin;
+  let startedAt: number;
+
+  beforeAll(async () => {
+    await resetTopics();
+    await resetDatabase('reporting');
+    admin = kafkaClient().admin();
+    await admin.connect();
+    service = await startServiceProcess('reporting');
+    startedAt = Date.now();
+    await produce(eventsA);
+    await waitUntilConsumed(admin);
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+    await admin?.disconnect();
+    await disconnectTestProducer();
+  });
+
+  it('scripts every lifecycle path in every host country', () => {
+    for (const country of COUNTRIES) {
+      expect(
+        new Set(historyA.filter((c) => c.hostCountry === country.code).map((c) => c.path)),
+      ).toEqual(new Set(PATHS));
+    }
+    const currencies = historyA.flatMap((c) => [
+      c.amountClaimed?.currency,
+      ...c.steps.map((s) =>
+        s.kind === 'status' ? s.outcome?.amountRecovered?.currency : undefined,
+      ),
+    ]);
+    expect(new Set(currencies.filter((c) => c !== undefined))).toEqual(
+      new Set(['RUB', 'KZT', 'KRW', 'TRY', 'EUR', 'PLN', 'USD']),
+    );
+  });
+
+  it('counts every figure of every host country, and the totals, as the history says', async () => {
+    const res = await request(service.url).get(REPORT).set(manager).expect(200);
+    const expected = expectedReport(truthsA);
+    expect(res.body.rows.map((r: { hostCountry: string }) => r.hostCountry)).toEqual(
+      expected.rows.map((r) => r.hostCountry),
+    );
+    for (const row of expected.rows) {
+      expect(
+        res.body.rows.find((r: { hostCountry: string }) => r.hostCountry === row.hostCountry),
+      ).toEqual(row);
+    }
+    expect(res.body.totals).toEqual(expected.totals);
+    expect(res.body.monthly).toEqual(expected.monthly);
+    expect(res.body.filters).toEqual({ from: null, to: null, category: null, consulateId: null });
+  });
+
+  it('says how fresh the figures are', async () => {
+    const deadline = Date.now() + 20_000;
+    let body: { asOf: string; lagSeconds: number | null };
+    do {
+      body = (await request(service.url).get(REPORT).set(manager).expect(200)).body;
+      if (body.lagSeconds === 0) break;
+      await new Promise((r) => setTimeout(r, 500));
+    } while (Date.now() < deadline);
+    expect(body.lagSeconds).toBe(0);
+    expect(new Date(body.asOf).getTime()).toBeGreaterThanOrEqual(startedAt - 1000);
+    expect(new Date(body.asOf).getTime()).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('serves the same rows as CSV, one line per host country, with documented columns', async () => {
+    const json = (await request(service.url).get(REPORT).set(manager).expect(200)).body;
+    const res = await request(service.url)
+      .get(REPORT)
+      .set(manager)
+      .set('Accept', 'text/csv')
+      .expect(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toMatch(
+      /^attachment; filename="casebridge-host-countries-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
+    const lines = res.text.split('\r\n');
+    expect(lines.pop()).toBe('');
+    const [header, ...rows] = lines.map((l) => l.split(','));
+    expect(header).toHaveLength(66);
+    expect(rows).toHaveLength(json.rows.length);
+    rows.forEach((cells, i) => {
+      header.forEach((column, j) =>
+        expect([column, cells[j]]).toEqual([column, jsonCell(json.rows[i], column)]),
+      );
+    });
+  });
+
+  it('shows each host country with a monthly series and breakdowns by city and consulate', async () => {
+    for (const { code } of COUNTRIES) {
+      const res = await request(service.url)
+        .get(`${REPORT}/${code.toLowerCase()}`)
+        .set(manager)
+        .expect(200);
+      const expected = expectedCountry(truthsA, code);
+      expect(res.body.country).toEqual(expected.country);
+      expect(res.body.monthly).toEqual(expected.monthly);
+      expect(res.body.byCity).toEqual(expected.byCity);
+      expect(res.body.byConsulate).toEqual(expected.byConsulate);
+    }
+  });
+
+  it('answers a host country without cases with zeros', async () => {
+    const res = await request(service.url).get(`${REPORT}/JP`).set(manager).expect(200);
+    expect(res.body.country).toMatchObject({
+      hostCountry: 'JP',
+      received: 0,
+      resolutionRate: null,
+    });
+    expect(res.body.byCity).toEqual([]);
+  });
+
+  it.each<ExpectedFilters>([
+    { from: '2026-02-01', to: '2026-03-15' },
+    { from: '2026-03-01' },
+    { to: '2026-01-31' },
+    { category: 'unpaid_wages' },
+    { consulateId: 'RU-MOW' },
+    { consulateId: 'HQ', from: '2026-01-20' },
+  ])('filters by submission period, category and current consulate: %j', async (filters) => {
+    const res = await request(service.url)
+      .get(`${REPORT}${query_(filters)}`)
+      .set(manager)
+      .expect(200);
+    const expected = expectedReport(truthsA, filters);
+    expect(res.body.rows).toEqual(expected.rows);
+    expect(res.body.totals).toEqual(expected.totals);
+    expect(res.body.monthly).toEqual(expected.monthly);
+    const detail = await request(service.url)
+      .get(`${REPORT}/RU${query_(filters)}`)
+      .set(manager)
+      .expect(200);
+    const expectedRu = expectedCountry(truthsA, 'RU', filters);
+    expect(detail.body.country).toEqual(expectedRu.country);
+    expect(detail.body.byConsulate).toEqual(expectedRu.byConsulate);
+  });
+
+  it('is changed neither by events arriving out of order across topics nor by duplicates', async () => {
+    const before = (
+      await request(service.url).get(`${REPORT}?from=2026-01-01`).set(manager).expect(200)
+    ).body;
+    const historyB = scriptedHistory(7, 48, new Date('2025-06-01T00:00:00Z'), 60);
+    const truthsB = historyB.map(truthOf);
+    const eventsB = historyB.flatMap((c) => eventsOf(c, next));
+    // Each case's events in a random order: assignments and status changes before the submission…
+    await produce(shuffled(eventsB, next));
+    // …and every event of both histories delivered again.
+    await produce(shuffled([...eventsA, ...eventsB], next));
+    await waitUntilConsumed(admin);
+
+    const [{ applied }] = await query<{ applied: string }>(
+      'reporting',
+      'SELECT events_applied AS applied FROM reporting_state',
+    );
+    expect(Number(applied)).toBe(eventsA.length + eventsB.length);
+    const after = (
+      await request(service.url).get(`${REPORT}?from=2026-01-01`).set(manager).expect(200)
+    ).body;
+    expect({ ...after, asOf: null, lagSeconds: null }).toEqual({
+      ...before,
+      asOf: null,
+      lagSeconds: null,
+    });
+    const onlyB = { from: '2025-06-01', to: '2025-12-31' };
+    const resB = (
+      await request(service.url)
+        .get(`${REPORT}${query_(onlyB)}`)
+        .set(manager)
+        .expect(200)
+    ).body;
+    expect(resB.rows).toEqual(expectedReport(truthsB, onlyB).rows);
+    expect(resB.totals).toEqual(expectedReport(truthsB, onlyB).totals);
+    const all = (await request(service.url).get(REPORT).set(manager).expect(200)).body;
+    const expectedAll = expectedReport([...truthsA, ...truthsB]);
+    expect(all.rows).toEqual(expectedAll.rows);
+    expect(all.totals).toEqual(expectedAll.totals);
+    expect(all.monthly).toEqual(expectedAll.monthly);
+  });
+
+  it('lets managers and admins read reports, and refuses every other role', async () => {
+    for (const role of ['manager', 'admin'] as const) {
+      await request(service.url).get(REPORT).set(bearer(role)).expect(200);
+      await request(service.url).get(`${REPORT}/RU`).set(bearer(role)).expect(200);
+    }
+    for (const [role, consulate] of [
+      ['intake_officer'],
+      ['caseworker', 'RU-MOW'],
+      ['consul', 'RU-MOW'],
+      ['integration'],
+    ] as const) {
+      for (const path of [REPORT, `${REPORT}/RU`]) {
+        const res = await request(service.url).get(path).set(bearer(role, consulate)).expect(403);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      }
+    }
+    await request(service.url).get(REPORT).expect(401);
+    await request(service.url).get(REPORT).set('Authorization', 'Bearer not-a-token').expect(401);
+  });
+
+  it.each([
+    [`${REPORT}?from=2026-02-30`, 'from'],
+    [`${REPORT}?to=yesterday`, 'to'],
+    [`${REPORT}?category=wage_theft`, 'category'],
+    [`${REPORT}?consulateId=ru-mow`, 'consulateId'],
+    [`${REPORT}?country=RU`, 'country'],
+    [`${REPORT}?from=2026-03-01&to=2026-02-01`, 'to'],
+    [`${REPORT}/XX`, 'code'],
+    [`${REPORT}/RUS`, 'code'],
+    [`${REPORT}/RU?category=nope`, 'category'],
+  ])('rejects %s with problem+json naming %s', async (path, field) => {
+    const res = await request(service.url).get(path).set(manager).expect(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+  });
+
+  it('refuses formats it does not offer', async () => {
+    await request(service.url)
+      .get(REPORT)
+      .set(manager)
+      .set('Accept', 'application/xml')
+      .expect(406);
+    await request(service.url)
+      .get(`${REPORT}/RU`)
+      .set(manager)
+      .set('Accept', 'text/csv')
+      .expect(406);
+  });
+
+  it('keeps no personal data: no column could hold a name, document, contact or free text', async () => {
+    const columns = await query<{ column_name: string }>(
+      'reporting',
+      "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> 'typeorm_migrations'",
+    );
+    const names = columns.map((c) => c.column_name);
+    expect(names).toContain('case_id');
+    for (const name of names) {
+      expect(name).not.toMatch(
+        /name|passport|phone|email|birth|address|description|note|complainant|employer|reference/,
+      );
+    }
+  });
+
+  it('serves the dashboard shell without a token, with a strict content security policy', async () => {
+    const page = await request(service.url).get('/dashboard').expect(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(page.text).toContain('<script src="/dashboard/dashboard.js"></script>');
+    const script = await request(service.url).get('/dashboard/dashboard.js').expect(200);
+    expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    await request(service.url).get('/dashboard/dashboard.css').expect(200);
+  });
+});
