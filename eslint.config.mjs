@@ -15,8 +15,14 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
-      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       '@typescript-eslint/no-extraneous-class': 'off',
       '@typescript-eslint/unbound-method': 'off',
     },
@@ -27,7 +33,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['**/apps/assignment/**', '**/apps/reporting/**', '../../assignment/**', '../../reporting/**'] },
+        {
+          patterns: [
+            '**/apps/assignment/**',
+            '**/apps/reporting/**',
+            '../../assignment/**',
+            '../../reporting/**',
+          ],
+        },
       ],
     },
   },
@@ -36,7 +49,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['**/apps/intake/**', '**/apps/reporting/**', '../../intake/**', '../../reporting/**'] },
+        {
+          patterns: [
+            '**/apps/intake/**',
+            '**/apps/reporting/**',
+            '../../intake/**',
+            '../../reporting/**',
+          ],
+        },
       ],
     },
   },
@@ -45,7 +65,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['**/apps/intake/**', '**/apps/assignment/**', '../../intake/**', '../../assignment/**'] },
+        {
+          patterns: [
+            '**/apps/intake/**',
+            '**/apps/assignment/**',
+            '../../intake/**',
+            '../../assignment/**',
+          ],
+        },
       ],
     },
   },
@@ -53,7 +80,10 @@ export default tseslint.config(
     // Contracts are plain types and schemas: no framework imports.
     files: ['libs/contracts/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@nestjs/*', 'typeorm', 'kafkajs', '@casebridge/*'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['@nestjs/*', 'typeorm', 'kafkajs', '@casebridge/*'] },
+      ],
     },
   },
   {
