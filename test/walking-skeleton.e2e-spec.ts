@@ -156,4 +156,55 @@ describe('Walking skeleton: a complaint travels intake → assignment → intake
       }
     }
   });
+
+  it('serves health, Prometheus metrics and an OpenAPI document on every service', async () => {
+    const expectedPaths: Record<string, string[]> = {
+      intake: [
+        '/v1/cases',
+        '/v1/cases/{id}',
+        '/v1/cases/{id}/transitions',
+        '/v1/cases/{id}/notes',
+        '/v1/cases/{id}/history',
+      ],
+      assignment: [
+        '/v1/consulates',
+        '/v1/consulates/{id}/caseworkers',
+        '/v1/assignments',
+        '/v1/assignments/{caseId}',
+        '/v1/escalations',
+      ],
+      reporting: ['/v1/reports/host-countries', '/v1/reports/host-countries/{code}'],
+    };
+    for (const service of ['intake', 'assignment', 'reporting'] as const) {
+      const { url } = system[service];
+      expect((await fetch(`${url}/health/live`)).status).toBe(200);
+      const ready = (await (await fetch(`${url}/health/ready`)).json()) as {
+        status: string;
+        info: Record<string, { status: string }>;
+      };
+      expect(ready).toMatchObject({
+        status: 'ok',
+        info: { database: { status: 'up' }, broker: { status: 'up' } },
+      });
+      const docs = (await (await fetch(`${url}/docs/openapi.json`)).json()) as {
+        paths: Record<string, unknown>;
+      };
+      expect(Object.keys(docs.paths)).toEqual(expect.arrayContaining(expectedPaths[service]));
+      expect((await fetch(`${url}/docs`)).status).toBe(200);
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      for (const name of [
+        'casebridge_http_request_duration_seconds',
+        'casebridge_events_consumed_total',
+        'casebridge_consumer_lag',
+        'casebridge_dead_letters_total',
+      ]) {
+        expect(metrics).toContain(name);
+      }
+    }
+    const intakeMetrics = await (await fetch(`${system.intake.url}/metrics`)).text();
+    expect(intakeMetrics).toMatch(
+      /casebridge_events_published_total\{[^}]*type="casebridge.case.submitted.v1"[^}]*\} 200/,
+    );
+    expect(intakeMetrics).toContain('casebridge_outbox_backlog');
+  });
 });

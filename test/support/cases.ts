@@ -116,7 +116,7 @@ export async function submitCases(
         const res = await fetch(`${intakeUrl}/v1/cases`, {
           method: 'POST',
           headers: {
-            ...headers,
+            ...headers(i),
             'idempotency-key': `test-case-${i}-${bodies[i].complainant.passportNumber}`,
           },
           body: JSON.stringify(bodies[i]),
