@@ -88,7 +88,8 @@ export function chartFrame(
         `<rect x="${legendX}" y="8" width="12" height="12" fill="${escapeXml(s.color)}"/>` +
         `<text x="${legendX + 16}" y="18" font-size="12" fill="#1f2933">${escapeXml(s.label)}</text></g>`,
     );
-    legendX += 28 + s.label.length * 6.5;
+    // Generous per-character width: the legend must never clip a label in a wider font.
+    legendX += 28 + s.label.length * 7.5;
   }
   const slot = groups.length > 0 ? plotWidth / groups.length : plotWidth;
   const labelEvery = Math.max(

@@ -35,6 +35,7 @@ export const DASHBOARD_HTML = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Casebridge — cases by host country</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/dashboard/dashboard.css">
 </head>
 <body data-state="starting">
@@ -119,6 +120,8 @@ button[type="button"] { background: #fff; color: #2b6cb0; }
 #headline div { background: #fff; border: 1px solid #d9dde3; border-radius: 6px; padding: 10px 12px; }
 #headline dt { font-size: 12px; color: #4a5563; }
 #headline dd { margin: 4px 0 0; font-size: 22px; font-weight: 600; }
+#headline-recovered { grid-column: span 2; }
+#headline-recovered dd { font-size: 15px; line-height: 1.4; }
 .chart { background: #fff; border: 1px solid #d9dde3; border-radius: 6px; padding: 8px; }
 .chart-svg { width: 100%; height: auto; display: block; }
 .table-wrap { overflow-x: auto; }
@@ -169,7 +172,8 @@ const DASHBOARD_APP = String.raw`
     var keys = Object.keys(amounts || {}).sort();
     if (keys.length === 0) return '–';
     return keys.map(function (c) {
-      return c + ' ' + new Intl.NumberFormat('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(amounts[c]);
+      // Intl knows each currency's minor units: KRW and KZT show no cents, RUB and EUR two.
+      return new Intl.NumberFormat('en', { style: 'currency', currency: c, currencyDisplay: 'code' }).format(amounts[c]);
     }).join(', ');
   }
 
@@ -284,7 +288,7 @@ const DASHBOARD_APP = String.raw`
     byId('status-chart').innerHTML = stackedBarChartSvg(
       report.rows.map(function (r) { return { label: r.hostCountry, values: r.byStatus }; }),
       CONFIG.statuses,
-      { title: 'Cases by host country, split by current status', id: 'status' }
+      { title: 'Cases by host country, split by current status', id: 'status', width: 900 }
     );
     fillTable(byId('country-table'), 'Host country', report.rows, function (r) { return r.hostCountry; });
     renderCountryOptions(report.rows);
