@@ -37,8 +37,8 @@ function mutate(valid: CaseBody): fc.Arbitrary<unknown> {
     .tuple(
       fc.constantFrom(...paths),
       fc.constantFrom('replace', 'delete', 'add'),
-      fc.jsonValue({ maxDepth: 3 }),
-      fc.string(),
+      fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.string({ unit: 'binary', maxLength: 40 })),
+      fc.string({ unit: 'binary', maxLength: 20 }),
     )
     .map(([path, how, value, key]) => {
       const copy = JSON.parse(JSON.stringify(valid)) as Record<string, unknown>;
@@ -94,7 +94,7 @@ describe('Robustness: no client input ever yields a 5xx', () => {
     const input = fc.oneof(
       { weight: 3, arbitrary: mutate(valid).map((b) => JSON.stringify(b)) },
       { weight: 1, arbitrary: fc.jsonValue().map((v) => JSON.stringify(v)) },
-      { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
+      { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
     );
     await fc.assert(
       fc.asyncProperty(input, async (raw) => {
@@ -192,11 +192,32 @@ describe('Robustness: no client input ever yields a 5xx', () => {
       'x',
     );
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(key, fc.string()), { maxLength: 4 }), async (pairs) => {
-        const qs = pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
-        const res = await api.call(officer, 'GET', `/v1/cases?${qs}`);
-        expectClientProblem(res, qs);
-      }),
+      fc.asyncProperty(
+        fc.array(
+          fc.tuple(
+            key,
+            fc.oneof(
+              fc.string(),
+              fc.string({ unit: 'binary' }),
+              fc.date({ noInvalidDate: true }).map((d) => d.toISOString().replace('.', ',')),
+              fc.constantFrom(
+                '2024-W01',
+                '20240101',
+                '2024-123',
+                '2024-01-01T10',
+                '0000-01-01',
+                'WyIxIiwiLS0tLS0tLS0tLS0tLS0tLS0tLS0tLS0tLS0tLS0tLS0tLS0tIl0',
+              ),
+            ),
+          ),
+          { maxLength: 4 },
+        ),
+        async (pairs) => {
+          const qs = pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+          const res = await api.call(officer, 'GET', `/v1/cases?${qs}`);
+          expectClientProblem(res, qs);
+        },
+      ),
       { seed: 20261129, numRuns: 200 },
     );
   });

@@ -13,3 +13,5 @@ export * from './database/migrations';
 export * from './database/typeorm-options';
 export * from './common.module';
 export * from './bootstrap';
+export * from './validation/is-timestamp.validator';
+export * from './http/keyset-cursor';

@@ -7,7 +7,7 @@ describe('assignment environment', () => {
     const env = validateEnvironment(AssignmentEnvironment, {});
     expect(env.ASSIGNMENT_PORT).toBe(3002);
     expect(env.SLA_SCAN_INTERVAL_MS).toBe(1000);
-    expect(env.ASSIGNMENT_SEED_DEMO_DIRECTORY).toBe(true);
+    expect(env.seedsDemoDirectory()).toBe(true);
     expect(slaPolicyFrom(env)).toEqual({
       acceptanceSeconds: { urgent: 4 * 3600, high: 24 * 3600, normal: 72 * 3600 },
       resolutionSeconds: { urgent: 7 * 86400, high: 30 * 86400, normal: 90 * 86400 },
@@ -24,7 +24,7 @@ describe('assignment environment', () => {
     expect(slaPolicyFrom(env).acceptanceSeconds.normal).toBe(3);
     expect(slaPolicyFrom(env).resolutionSeconds.urgent).toBe(10);
     expect(env.SLA_SCAN_INTERVAL_MS).toBe(200);
-    expect(env.ASSIGNMENT_SEED_DEMO_DIRECTORY).toBe(false);
+    expect(env.seedsDemoDirectory()).toBe(false);
   });
 
   it('refuses to start on invalid values, naming each variable', () => {
@@ -41,5 +41,16 @@ describe('assignment environment', () => {
     }
     expect(error).toBeInstanceOf(EnvironmentError);
     for (const name of Object.keys(invalid)) expect((error as Error).message).toContain(name);
+  });
+
+  it('never seeds the demo directory in production unless told to', () => {
+    const production = { NODE_ENV: 'production', AUTH_JWT_SECRET: 'p'.repeat(40) };
+    expect(validateEnvironment(AssignmentEnvironment, production).seedsDemoDirectory()).toBe(false);
+    expect(
+      validateEnvironment(AssignmentEnvironment, {
+        ...production,
+        ASSIGNMENT_SEED_DEMO_DIRECTORY: 'true',
+      }).seedsDemoDirectory(),
+    ).toBe(true);
   });
 });

@@ -29,11 +29,17 @@ export class AssignmentEnvironment extends CommonEnvironment {
 
   /**
    * Loads the demo directory of consular offices at start-up (insert-if-missing, so an
-   * administrator's changes are kept). Turn off once the real directory has been entered.
+   * administrator's changes are kept). Defaults to on outside production and off in production,
+   * where real cases must never be routed to demo caseworkers.
    */
+  @IsOptional()
   @Transform(toBoolean)
   @IsBoolean()
-  ASSIGNMENT_SEED_DEMO_DIRECTORY = true;
+  ASSIGNMENT_SEED_DEMO_DIRECTORY?: boolean;
+
+  seedsDemoDirectory(): boolean {
+    return this.ASSIGNMENT_SEED_DEMO_DIRECTORY ?? this.NODE_ENV !== 'production';
+  }
 
   // SLA deadlines in seconds from assignment, by priority (SPEC defaults: 4 h / 24 h / 72 h to
   // acceptance, 7 / 30 / 90 days to resolution). Seconds, so tests can use short deadlines.

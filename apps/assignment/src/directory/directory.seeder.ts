@@ -20,7 +20,7 @@ export class DirectorySeeder implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    if (!this.env.ASSIGNMENT_SEED_DEMO_DIRECTORY) {
+    if (!this.env.seedsDemoDirectory()) {
       await ensureHeadquarters(this.dataSource);
       return;
     }

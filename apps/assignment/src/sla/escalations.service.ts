@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AuthUser, DomainProblem } from '@casebridge/common';
-import { decodeCursor, encodeCursor } from '../database/keyset-cursor';
+import { AuthUser, DomainProblem, decodeCursor, encodeCursor } from '@casebridge/common';
 import { Consulate } from '../directory/consulate.entity';
 import { ConsulateNotFound } from '../directory/directory.service';
 import {

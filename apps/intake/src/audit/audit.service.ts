@@ -34,25 +34,4 @@ export class AuditService {
       ],
     );
   }
-
-  async recordMany(
-    manager: EntityManager,
-    user: AuthUser,
-    action: AuditAction,
-    caseIds: string[],
-  ): Promise<void> {
-    if (caseIds.length === 0) return;
-    await manager.query(
-      `INSERT INTO audit_entry (case_id, actor_id, actor_role, consulate_id, action, request_id)
-       SELECT unnest($1::uuid[]), $2, $3, $4, $5, $6`,
-      [
-        caseIds,
-        user.sub,
-        user.roles.join(','),
-        user.consulateId,
-        action,
-        currentCorrelation()?.correlationId ?? null,
-      ],
-    );
-  }
 }

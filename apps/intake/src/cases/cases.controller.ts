@@ -21,8 +21,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { AuthUser, CurrentUser, DomainProblem, Roles, ValidationProblem } from '@casebridge/common';
-import { CasesService } from './cases.service';
+import { AuthUser, CurrentUser, Roles, ValidationProblem } from '@casebridge/common';
+import { CaseNotFound, CasesService } from './cases.service';
 import {
   CaseListResponse,
   CaseResponse,
@@ -36,15 +36,7 @@ import { CreateNoteDto, TransitionDto } from './dto/transition.dto';
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 
 function caseIdPipe(): ParseUUIDPipe {
-  return new ParseUUIDPipe({
-    exceptionFactory: () =>
-      new DomainProblem(
-        404,
-        'case_not_found',
-        'Not found',
-        'No case with this id exists in your scope.',
-      ),
-  });
+  return new ParseUUIDPipe({ exceptionFactory: () => new CaseNotFound() });
 }
 
 /** `If-Match: "3"` (or W/"3", or 3) → 3. */

@@ -4,7 +4,13 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { CasebridgeEvent, EventTypes } from '@casebridge/contracts';
 import type { CaseStatus } from '@casebridge/contracts';
-import { AuthUser, DomainProblem, ValidationProblem } from '@casebridge/common';
+import {
+  AuthUser,
+  decodeCursor,
+  DomainProblem,
+  encodeCursor,
+  ValidationProblem,
+} from '@casebridge/common';
 import { OutboxWriter } from '@casebridge/messaging';
 import { AuditService } from '../audit/audit.service';
 import { PersonalDataCipher } from '../crypto/personal-data-cipher';
@@ -27,35 +33,32 @@ import { triagePriority } from './triage';
 
 const DUPLICATE_WINDOW_DAYS = 90;
 const DEFAULT_PAGE_SIZE = 50;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-interface Cursor {
-  s: string;
-  i: string;
+/** Keyset cursor: the last row's (submitted_at, id); only what this API issued is accepted. */
+function cursorOf(c: CaseFile): string {
+  return encodeCursor([c.submittedAt.toISOString(), c.id]);
 }
 
-function encodeCursor(c: CaseFile): string {
-  return Buffer.from(
-    JSON.stringify({ s: c.submittedAt.toISOString(), i: c.id } satisfies Cursor),
-  ).toString('base64url');
+function parseCursor(raw: string): { s: string; i: string } {
+  const [s, i] = decodeCursor(raw, (key) => {
+    const [at, id] = key;
+    return (
+      key.length === 2 &&
+      !Number.isNaN(Date.parse(at)) &&
+      new Date(at).toISOString() === at &&
+      UUID.test(id)
+    );
+  });
+  return { s, i };
 }
 
-function decodeCursor(raw: string): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<Cursor>;
-    if (
-      typeof c.s === 'string' &&
-      !Number.isNaN(Date.parse(c.s)) &&
-      typeof c.i === 'string' &&
-      /^[0-9a-f-]{36}$/.test(c.i)
-    ) {
-      return { s: c.s, i: c.i };
-    }
-  } catch {
-    // fall through to the validation problem
-  }
-  throw new ValidationProblem(
-    [{ field: 'cursor', message: 'cursor is not one this API returned' }],
-    'Invalid cursor.',
+/** The role a staff member acts in on a case (consul over caseworker when both). */
+function actingRole(user: AuthUser): string {
+  return (
+    user.roles.find((r) => r === 'consul') ??
+    user.roles.find((r) => r === 'caseworker') ??
+    user.roles[0]
   );
 }
 
@@ -146,6 +149,9 @@ export class CasesService {
       );
     }
     const existing = await manager.findOneByOrFail(CaseFile, { id: stored.case_id });
+    // The same answer again, but never a file that has since left the caller's scope.
+    if (existing.consulateId !== null && !canAccessCase(user, existing.consulateId))
+      throw new CaseNotFound();
     await this.audit.record(manager, user, 'case.idempotent_replay', existing.id);
     return this.present(existing);
   }
@@ -382,7 +388,7 @@ export class CasesService {
         c.amountRecoveredCurrency = null;
       }
       await manager.save(c);
-      const role = user.roles.find((r) => r === 'consul' || r === 'caseworker') ?? user.roles[0];
+      const role = actingRole(user);
       const changeId = randomUUID();
       const outcome =
         dto.action === 'resolve' && dto.outcome
@@ -456,7 +462,7 @@ export class CasesService {
 
   async list(user: AuthUser, q: ListCasesQuery): Promise<CaseListResponse> {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-    const cursor = q.cursor ? decodeCursor(q.cursor) : null;
+    const cursor = q.cursor ? parseCursor(q.cursor) : null;
     return this.dataSource.transaction(async (manager) => {
       const qb = manager.createQueryBuilder(CaseFile, 'c');
       const scope = consularScope(user);
@@ -491,7 +497,7 @@ export class CasesService {
       await this.audit.record(manager, user, 'case.listed', null);
       return {
         items: items.map(toCaseSummary),
-        nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]) : null,
+        nextCursor: rows.length > limit ? cursorOf(items[items.length - 1]) : null,
       };
     });
   }
@@ -501,7 +507,7 @@ export class CasesService {
       const c = await this.lockInScope(manager, user, id);
       const noteId = randomUUID();
       const now = new Date();
-      const role = user.roles.find((r) => r === 'consul' || r === 'caseworker') ?? user.roles[0];
+      const role = actingRole(user);
       await manager.query(
         'INSERT INTO case_note (id, case_id, author_id, author_role, body_enc, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
         [noteId, c.id, user.sub, role, this.cipher.encrypt(dto.body, `${c.id}/${noteId}`), now],

@@ -2,6 +2,7 @@ import { BadRequestException, NotFoundException } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import { DomainProblem, ValidationProblem } from './problem';
 import { toProblem } from './problem-details.filter';
+import { nulCharacterPaths } from './validation';
 
 describe('toProblem', () => {
   it('keeps the HTTP status even when an extension is named status', () => {
@@ -49,5 +50,15 @@ describe('toProblem', () => {
     );
     expect(internal).toMatchObject({ status: 500, code: 'internal_error' });
     expect(JSON.stringify(internal)).not.toContain('secret');
+  });
+});
+
+describe('nulCharacterPaths', () => {
+  it('names every field, key or array element holding a NUL, which PostgreSQL cannot store', () => {
+    expect(
+      nulCharacterPaths({ a: 'ok', b: 'x\u0000', c: [{ d: '\u0000' }], ['k\u0000']: 1 }),
+    ).toEqual(['b', 'c[0].d', 'k\u0000']);
+    expect(nulCharacterPaths('\u0000', 'id')).toEqual(['id']);
+    expect(nulCharacterPaths({ fine: 'Ташкент ✓' })).toEqual([]);
   });
 });

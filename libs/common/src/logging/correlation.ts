@@ -19,9 +19,14 @@ export function currentCorrelation(): CorrelationContext | undefined {
   return storage.getStore();
 }
 
-const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** A UUID or a W3C trace id: an opaque token, never a caller's own business key. */
+const OPAQUE_ID = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32})$/i;
 
-/** A caller-supplied id is reused only if it is a plain token; anything else gets a fresh UUID. */
+/**
+ * The caller's correlation id is reused only if it is a UUID or a trace id. Anything else (a
+ * partner's own reference could be a passport or phone number) is replaced by a fresh UUID, so
+ * no caller-chosen text reaches event headers, logs or the audit trail.
+ */
 export function correlationIdFrom(header: unknown): string {
-  return typeof header === 'string' && SAFE_ID.test(header) ? header : randomUUID();
+  return typeof header === 'string' && OPAQUE_ID.test(header) ? header.toLowerCase() : randomUUID();
 }

@@ -68,10 +68,6 @@ export class KafkaAdmin implements BrokerProbe, OnModuleDestroy {
     }
   }
 
-  async ensureTopics(): Promise<string[]> {
-    return ensureTopics(await this.client());
-  }
-
   /** Updates the consumer-lag gauge: end offset minus committed offset per partition. */
   async refreshLag(groupId: string, topics: string[]): Promise<void> {
     try {

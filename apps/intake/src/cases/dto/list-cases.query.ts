@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsTimestamp } from '@casebridge/common';
 import { CASE_CATEGORIES, CASE_STATUSES, COUNTRY_CODES, PRIORITIES } from '@casebridge/contracts';
 
 export const MAX_PAGE_SIZE = 200;
@@ -27,12 +28,12 @@ export class ListCasesQuery {
 
   @ApiPropertyOptional({ example: '2026-01-01T00:00:00Z', description: 'Submitted at or after' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   submittedFrom?: string;
 
   @ApiPropertyOptional({ example: '2026-12-31T23:59:59Z', description: 'Submitted before' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   submittedTo?: string;
 
   @ApiPropertyOptional({ example: 50, maximum: MAX_PAGE_SIZE })

@@ -1,4 +1,4 @@
-import { ValidationProblem } from '@casebridge/common';
+import { ValidationProblem } from '../errors/problem';
 
 /** An opaque page cursor: the sort key of the last row of a page, base64url-encoded. */
 export function encodeCursor(key: readonly string[]): string {
