@@ -576,6 +576,28 @@ describe('The case file (intake API)', () => {
       expect(String(row.complainant_enc)).toMatch(/^v1\.dev1\./);
     });
 
+    it('carries the caller’s request id as the correlation id of the events it causes', async () => {
+      const requestId = '6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b';
+      const res = await api.call<{ id: string }>(officer, 'POST', '/v1/cases', body(), {
+        'X-Request-Id': requestId,
+      });
+      expect(res.headers.get('x-request-id')).toBe(requestId);
+      const submitted = await waitFor('the submitted event', async () =>
+        (await readAll(CASE_EVENTS_TOPIC)).find((m) => m.key === res.body.id),
+      );
+      expect(submitted.headers.ce_correlationid).toBe(requestId);
+      const [audit] = await query<{ request_id: string }>(
+        'intake',
+        "SELECT request_id FROM audit_entry WHERE case_id = $1 AND action = 'case.created'",
+        [res.body.id],
+      );
+      expect(audit.request_id).toBe(requestId);
+      const nonOpaque = await api.call(officer, 'POST', '/v1/cases', body(), {
+        'X-Request-Id': 'AB1234567',
+      });
+      expect(nonOpaque.headers.get('x-request-id')).not.toBe('AB1234567');
+    });
+
     it('publishes no personal data in any event of a full lifecycle, and logs none', async () => {
       const b = body();
       const { id } = await createAssigned(b);
