@@ -1,22 +1,9 @@
-import { createServer } from 'node:net';
 import type { Role } from '@casebridge/contracts';
 import { makeCase, seededRandom, submitCases } from './support/cases';
-import { query, resetDatabase, resetTopics, waitFor } from './support/infra';
+import { query, resetDatabase, resetTopics, waitFor, freePort } from './support/infra';
 import { disconnectTestProducer } from './support/kafka';
 import { ServiceProcess, startServiceProcess } from './support/service-process';
 import { tokenFor } from './support/tokens';
-
-/** A free TCP port, so this suite can run beside another suite's services. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function call(
   url: string,

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import {
   ASSIGNMENT_EVENTS_TOPIC,
   CaseAssignedV1,
@@ -9,22 +8,16 @@ import {
   Role,
 } from '@casebridge/contracts';
 import { decodeEvent } from '@casebridge/messaging';
-import { query, resetDatabase, resetTopics, waitFor } from '../../../../test/support/infra';
+import {
+  query,
+  resetDatabase,
+  resetTopics,
+  waitFor,
+  freePort,
+} from '../../../../test/support/infra';
 import { disconnectTestProducer, produceEvent, readAll } from '../../../../test/support/kafka';
 import { ServiceProcess, startServiceProcess } from '../../../../test/support/service-process';
 import { tokenFor } from '../../../../test/support/tokens';
-
-/** A free TCP port, so these tests can run beside another suite's services. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface Caller {
   role: Role;

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import {
   ASSIGNMENT_EVENTS_TOPIC,
   CaseAssignedV1,
@@ -14,21 +13,10 @@ import {
   resetDatabase,
   resetTopics,
   waitFor,
+  freePort,
 } from '../../../../test/support/infra';
 import { disconnectTestProducer, produceEvent, readAll } from '../../../../test/support/kafka';
 import { ServiceProcess, startServiceProcess } from '../../../../test/support/service-process';
-
-/** A free TCP port, so these tests can run beside another suite's services. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const DESTINATIONS = [
   { hostCountry: 'RU', hostCity: 'Moscow' },

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import {
   ASSIGNMENT_EVENTS_TOPIC,
   CaseSlaBreachedV1,
@@ -9,24 +8,17 @@ import {
   Role,
 } from '@casebridge/contracts';
 import { decodeEvent } from '@casebridge/messaging';
-import { query, resetDatabase, resetTopics, waitFor } from '../../../../test/support/infra';
+import {
+  query,
+  resetDatabase,
+  resetTopics,
+  waitFor,
+  freePort,
+  sleep,
+} from '../../../../test/support/infra';
 import { disconnectTestProducer, produceEvent, readAll } from '../../../../test/support/kafka';
 import { ServiceProcess, startServiceProcess } from '../../../../test/support/service-process';
 import { tokenFor } from '../../../../test/support/tokens';
-
-/** A free TCP port, so these tests can run beside another suite's services. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Normal-priority cases must be started within 3 s and resolved within 6 s. */
 const SLA_ENV = {

@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { CommonEnvironment } from '@casebridge/common';
+import { CommonEnvironment, toInt } from '@casebridge/common';
 
 const BASE64_32_BYTES = /^[A-Za-z0-9+/]{43}=$/;
 
@@ -9,7 +9,7 @@ export const DEV_ENCRYPTION_KEY = 'ZGV2LW9ubHktY2FzZWJyaWRnZS1lbmNyeXB0aW9uLWs='
 export const DEV_BLIND_INDEX_KEY = 'ZGV2LW9ubHktY2FzZWJyaWRnZS1ibGluZC1pbmRleC0=';
 
 export class IntakeEnvironment extends CommonEnvironment {
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? Number(value) : value))
+  @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(65535)

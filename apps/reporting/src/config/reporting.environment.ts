@@ -1,9 +1,9 @@
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { CommonEnvironment } from '@casebridge/common';
+import { CommonEnvironment, toInt } from '@casebridge/common';
 
 export class ReportingEnvironment extends CommonEnvironment {
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? Number(value) : value))
+  @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(65535)

@@ -13,8 +13,9 @@ import {
 
 export const DEV_JWT_SECRET = 'casebridge-development-secret-not-for-production';
 
-const toInt = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+/** class-transformer @Transform: a string of digits becomes a number (validators judge the rest). */
+export const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
 
 /** Settings every service reads. Validated at start-up; the service refuses to start otherwise. */
 export class CommonEnvironment {

@@ -1,3 +1,4 @@
+import { toInt } from '@casebridge/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
@@ -18,9 +19,6 @@ export const TRANSFER_REASONS = [
 export type TransferReason = (typeof TRANSFER_REASONS)[number];
 
 export const MAX_PAGE_SIZE = 200;
-
-const toInt = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
 
 export class ReassignDto {
   @ApiProperty({

@@ -1,3 +1,4 @@
+import { toInt } from '@casebridge/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
@@ -11,9 +12,6 @@ import {
 import { CONSULATE_ID } from '../../directory/dto/consulate.dto';
 
 export const MAX_ESCALATIONS_PAGE = 200;
-
-const toInt = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
 
 export class EscalationsQuery {
   @ApiPropertyOptional({
