@@ -69,6 +69,15 @@ describe('Resilience: the Kafka broker goes away and comes back', () => {
       'SELECT count(*) AS n FROM outbox_event WHERE published_at IS NULL',
     );
     expect(Number(waiting.n)).toBe(5);
+    await waitFor(
+      'the outbox backlog metric to show the waiting events',
+      async () =>
+        /casebridge_outbox_backlog\{[^}]*\} 5\b/.test(
+          await (await fetch(`${intake.url}/metrics`)).text(),
+        ),
+      30_000,
+      500,
+    );
 
     broker('kafka-start.sh');
     await waitFor(

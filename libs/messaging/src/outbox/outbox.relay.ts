@@ -70,6 +70,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         await this.cleanup();
       } catch (error) {
         this.logger.warn(`outbox relay paused ${backoff} ms: ${(error as Error).message}`);
+        await this.measureBacklog();
         await this.sleep(backoff);
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       }
@@ -78,6 +79,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** One pass: claim the oldest unpublished rows, publish them, mark them. Returns how many. */
   async publishBatch(): Promise<number> {
+    // Idle passes cost one index-only query, not a transaction.
+    const [{ pending }] = await this.dataSource.query<{ pending: boolean }[]>(
+      'SELECT EXISTS (SELECT 1 FROM outbox_event WHERE published_at IS NULL) AS pending',
+    );
+    if (!pending) {
+      outboxBacklog.set(0);
+      return 0;
+    }
     return this.dataSource.transaction(async (manager) => {
       const [{ locked }] = await manager.query<{ locked: boolean }[]>(
         'SELECT pg_try_advisory_xact_lock($1) AS locked',
@@ -89,10 +98,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
          WHERE published_at IS NULL ORDER BY id LIMIT $1`,
         [BATCH_SIZE],
       );
-      const [{ backlog }] = await manager.query<{ backlog: string }[]>(
-        'SELECT count(*) AS backlog FROM outbox_event WHERE published_at IS NULL',
-      );
-      outboxBacklog.set(Number(backlog));
       if (rows.length === 0) return 0;
       const byTopic = new Map<string, Message[]>();
       for (const row of rows) {
@@ -110,9 +115,28 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         [rows.map((r) => r.id)],
       );
       for (const row of rows) eventsPublished.inc({ topic: row.topic, type: row.event_type });
-      outboxBacklog.set(Math.max(0, Number(backlog) - rows.length));
+      if (rows.length < BATCH_SIZE) {
+        outboxBacklog.set(0);
+      } else {
+        const [{ backlog }] = await manager.query<{ backlog: string }[]>(
+          'SELECT count(*) AS backlog FROM outbox_event WHERE published_at IS NULL',
+        );
+        outboxBacklog.set(Math.max(0, Number(backlog) - rows.length));
+      }
       return rows.length;
     });
+  }
+
+  /** While publishing fails (broker down), the backlog is what operators watch grow. */
+  private async measureBacklog(): Promise<void> {
+    try {
+      const [{ backlog }] = await this.dataSource.query<{ backlog: string }[]>(
+        'SELECT count(*) AS backlog FROM outbox_event WHERE published_at IS NULL',
+      );
+      outboxBacklog.set(Number(backlog));
+    } catch {
+      // the database is down too: nothing to measure
+    }
   }
 
   private async cleanup(): Promise<void> {
