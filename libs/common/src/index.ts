@@ -15,3 +15,4 @@ export * from './common.module';
 export * from './bootstrap';
 export * from './validation/is-timestamp.validator';
 export * from './http/keyset-cursor';
+export * from './http/page.query';

@@ -18,6 +18,7 @@ import {
 import { disconnectTestProducer, produceEvent, readAll } from '../../../../test/support/kafka';
 import { ServiceProcess, startServiceProcess } from '../../../../test/support/service-process';
 import { tokenFor } from '../../../../test/support/tokens';
+import { submittedCase as submitted } from '../../../../test/support/events';
 
 interface Caller {
   role: Role;
@@ -67,24 +68,6 @@ interface Assignment {
     reason: string;
     transferReason: string | null;
   }[];
-}
-
-let reference = 0;
-function submitted(over: Partial<CaseSubmittedV1> = {}): CaseSubmittedV1 {
-  reference += 1;
-  return {
-    caseId: randomUUID(),
-    reference: `CB-2026-${String(reference).padStart(6, '0')}`,
-    hostCountry: 'RU',
-    hostCity: 'Moscow',
-    category: 'unpaid_wages',
-    priority: 'normal',
-    riskIndicators: [],
-    channel: 'hotline',
-    preferredLanguage: 'uz',
-    submittedAt: new Date().toISOString(),
-    ...over,
-  };
 }
 
 async function route(c: CaseSubmittedV1): Promise<string> {

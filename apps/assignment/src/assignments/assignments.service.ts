@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AssignmentReason, EventTypes } from '@casebridge/contracts';
-import { AuthUser, DomainProblem, decodeCursor, encodeCursor } from '@casebridge/common';
+import {
+  AuthUser,
+  DomainProblem,
+  decodeCursor,
+  encodeCursor,
+  DEFAULT_PAGE_SIZE,
+} from '@casebridge/common';
 import { OutboxWriter } from '@casebridge/messaging';
 import { inTransaction } from '../database/transactions';
 import { Caseworker } from '../directory/caseworker.entity';
@@ -22,7 +28,6 @@ import {
 import { isOpenState } from './lifecycle';
 import { chooseCaseworker } from './routing';
 
-const DEFAULT_PAGE_SIZE = 50;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class AssignmentNotFound extends DomainProblem {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   ASSIGNMENT_EVENTS_TOPIC,
   CaseAssignedV1,
@@ -18,6 +17,7 @@ import {
 import { disconnectTestProducer, produceEvent, readAll } from '../../../../test/support/kafka';
 import { ServiceProcess, startServiceProcess } from '../../../../test/support/service-process';
 import { tokenFor } from '../../../../test/support/tokens';
+import { submittedCase as submitted } from '../../../../test/support/events';
 
 let service: ServiceProcess;
 
@@ -40,24 +40,6 @@ async function api<T = Record<string, unknown>>(
 }
 
 const admin = { role: 'admin' as const };
-let reference = 0;
-
-function submitted(over: Partial<CaseSubmittedV1> = {}): CaseSubmittedV1 {
-  reference += 1;
-  return {
-    caseId: randomUUID(),
-    reference: `CB-2026-${String(reference).padStart(6, '0')}`,
-    hostCountry: 'RU',
-    hostCity: 'Moscow',
-    category: 'unpaid_wages',
-    priority: 'normal',
-    riskIndicators: [],
-    channel: 'hotline',
-    preferredLanguage: 'uz',
-    submittedAt: new Date().toISOString(),
-    ...over,
-  };
-}
 
 async function submit(...cases: CaseSubmittedV1[]): Promise<string[]> {
   for (const c of cases) await produceEvent(EventTypes.CaseSubmitted, c);

@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AuthUser, DomainProblem, decodeCursor, encodeCursor } from '@casebridge/common';
+import {
+  AuthUser,
+  DomainProblem,
+  decodeCursor,
+  encodeCursor,
+  DEFAULT_PAGE_SIZE,
+} from '@casebridge/common';
 import { Consulate } from '../directory/consulate.entity';
 import { ConsulateNotFound } from '../directory/directory.service';
 import {
@@ -10,8 +16,6 @@ import {
   EscalationsQuery,
   toEscalationResponse,
 } from './dto/escalation.dto';
-
-const DEFAULT_PAGE_SIZE = 50;
 
 /** SLA breaches of the cases an office holds now: what its consul must act on. */
 @Injectable()

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   ASSIGNMENT_EVENTS_TOPIC,
   CaseSlaBreachedV1,
@@ -19,6 +18,7 @@ import {
 import { disconnectTestProducer, produceEvent, readAll } from '../../../../test/support/kafka';
 import { ServiceProcess, startServiceProcess } from '../../../../test/support/service-process';
 import { tokenFor } from '../../../../test/support/tokens';
+import { submittedCase as submitted } from '../../../../test/support/events';
 
 /** Normal-priority cases must be started within 3 s and resolved within 6 s. */
 const SLA_ENV = {
@@ -40,24 +40,6 @@ async function api<T = Record<string, unknown>>(
     headers: { Authorization: `Bearer ${tokenFor(caller.role, caller.consulateId)}` },
   });
   return { status: res.status, body: (await res.json()) as T };
-}
-
-let reference = 0;
-function submitted(over: Partial<CaseSubmittedV1> = {}): CaseSubmittedV1 {
-  reference += 1;
-  return {
-    caseId: randomUUID(),
-    reference: `CB-2026-${String(reference).padStart(6, '0')}`,
-    hostCountry: 'RU',
-    hostCity: 'Moscow',
-    category: 'unpaid_wages',
-    priority: 'normal',
-    riskIndicators: [],
-    channel: 'hotline',
-    preferredLanguage: 'uz',
-    submittedAt: new Date().toISOString(),
-    ...over,
-  };
 }
 
 interface Clocks {

@@ -10,6 +10,7 @@ import {
   DomainProblem,
   encodeCursor,
   ValidationProblem,
+  DEFAULT_PAGE_SIZE,
 } from '@casebridge/common';
 import { OutboxWriter } from '@casebridge/messaging';
 import { AuditService } from '../audit/audit.service';
@@ -32,7 +33,6 @@ import { allowedActions, nextStatus, REASON_REQUIRED } from './lifecycle';
 import { triagePriority } from './triage';
 
 const DUPLICATE_WINDOW_DAYS = 90;
-const DEFAULT_PAGE_SIZE = 50;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Keyset cursor: the last row's (submitted_at, id); only what this API issued is accepted. */

@@ -1,7 +1,6 @@
-import { toInt } from '@casebridge/common';
+import { PageQuery } from '@casebridge/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
 import { CASE_STATUSES, CaseStatus } from '@casebridge/contracts';
 import { CASEWORKER_ID } from '../../directory/dto/caseworker.dto';
 import { CONSULATE_ID } from '../../directory/dto/consulate.dto';
@@ -17,8 +16,6 @@ export const TRANSFER_REASONS = [
   'other',
 ] as const;
 export type TransferReason = (typeof TRANSFER_REASONS)[number];
-
-export const MAX_PAGE_SIZE = 200;
 
 export class ReassignDto {
   @ApiProperty({
@@ -43,7 +40,7 @@ export class TransferDto {
   reason!: TransferReason;
 }
 
-export class AssignmentQueueQuery {
+export class AssignmentQueueQuery extends PageQuery {
   @ApiPropertyOptional({
     example: 'RU-MOW',
     description: 'Consular staff: defaults to (and must be) their own consulate',
@@ -65,18 +62,4 @@ export class AssignmentQueueQuery {
   @IsOptional()
   @IsIn(CASE_STATUSES, { message: `state must be one of: ${CASE_STATUSES.join(', ')}` })
   state?: CaseStatus;
-
-  @ApiPropertyOptional({ example: 50, minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 })
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt({ message: 'limit must be a whole number' })
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
 }

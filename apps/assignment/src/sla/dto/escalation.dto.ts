@@ -1,7 +1,6 @@
-import { toInt } from '@casebridge/common';
+import { PageQuery } from '@casebridge/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
 import {
   AssignmentReason,
   CaseStatus,
@@ -11,9 +10,7 @@ import {
 } from '@casebridge/contracts';
 import { CONSULATE_ID } from '../../directory/dto/consulate.dto';
 
-export const MAX_ESCALATIONS_PAGE = 200;
-
-export class EscalationsQuery {
+export class EscalationsQuery extends PageQuery {
   @ApiPropertyOptional({
     example: 'RU-MOW',
     description: 'Admins: one consulate (default all). Consuls: always their own.',
@@ -28,20 +25,6 @@ export class EscalationsQuery {
   @IsOptional()
   @IsIn(SLA_STAGES, { message: `stage must be one of: ${SLA_STAGES.join(', ')}` })
   stage?: SlaStage;
-
-  @ApiPropertyOptional({ example: 50, minimum: 1, maximum: MAX_ESCALATIONS_PAGE, default: 50 })
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt({ message: 'limit must be a whole number' })
-  @Min(1)
-  @Max(MAX_ESCALATIONS_PAGE)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
 }
 
 export class HolderResponse {

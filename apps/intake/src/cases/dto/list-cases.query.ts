@@ -1,12 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { IsTimestamp } from '@casebridge/common';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { IsTimestamp, PageQuery } from '@casebridge/common';
 import { CASE_CATEGORIES, CASE_STATUSES, COUNTRY_CODES, PRIORITIES } from '@casebridge/contracts';
 
-export const MAX_PAGE_SIZE = 200;
-
-export class ListCasesQuery {
+export class ListCasesQuery extends PageQuery {
   @ApiPropertyOptional({ enum: CASE_STATUSES }) @IsOptional() @IsIn(CASE_STATUSES) status?: string;
   @ApiPropertyOptional({ example: 'RU' }) @IsOptional() @IsIn(COUNTRY_CODES) hostCountry?: string;
   @ApiPropertyOptional({ enum: CASE_CATEGORIES })
@@ -35,17 +32,4 @@ export class ListCasesQuery {
   @IsOptional()
   @IsTimestamp()
   submittedTo?: string;
-
-  @ApiPropertyOptional({ example: 50, maximum: MAX_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,200}$/)
-  cursor?: string;
 }
