@@ -17,6 +17,7 @@ import {
 import { decodeEvent, InvalidEventError, UnknownEventTypeError } from '../cloud-event.codec';
 import type { KafkaAdmin } from '../kafka/kafka-admin.service';
 import type { KafkaProducer } from '../kafka/kafka-producer.service';
+import { settleWithin } from '../shutdown';
 
 /** Applies one event inside the inbox transaction: use `manager` for every write. */
 export type EventHandlers = {
@@ -83,8 +84,8 @@ export class EventConsumer {
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.lagTimer);
-    await this.startup?.catch(() => undefined);
-    await this.consumer?.disconnect().catch(() => undefined);
+    await settleWithin(this.startup);
+    await settleWithin(this.consumer?.disconnect());
   }
 
   private async connectWithRetry(): Promise<void> {

@@ -10,6 +10,7 @@ import { DataSource } from 'typeorm';
 import { eventsPublished, outboxBacklog } from '@casebridge/common';
 import { KafkaProducer } from '../kafka/kafka-producer.service';
 import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.options';
+import { settleWithin } from '../shutdown';
 
 /** Only one relay per database publishes at a time; the others wait their turn. */
 const RELAY_LOCK = 7_262_022_002;
@@ -57,7 +58,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   async onApplicationShutdown(): Promise<void> {
     this.running = false;
     this.wake?.();
-    await this.loop;
+    await settleWithin(this.loop);
   }
 
   private async run(): Promise<void> {
