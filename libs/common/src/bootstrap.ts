@@ -13,7 +13,8 @@ import {
   requireJsonBody,
 } from './http/http-pipeline';
 import { httpMetrics } from './metrics/http-metrics.middleware';
-import { EnvironmentError } from './config/environment';
+import { CommonEnvironment, EnvironmentError } from './config/environment';
+import { loadEnvironment } from './common.module';
 
 export interface ServiceDescription {
   title: string;
@@ -75,4 +76,30 @@ export function exitOnStartupFailure(error: unknown): never {
     );
   }
   process.exit(1);
+}
+
+export interface ServiceDefinition<T extends CommonEnvironment> {
+  environment: new () => T;
+  /** Service-specific refusals, e.g. development keys in production. */
+  environmentChecks?: (env: T) => string[];
+  module: (env: T) => DynamicModule;
+  port: (env: T) => number;
+  title: string;
+  description: string;
+}
+
+/** A service's whole main.ts: validate the environment, build the app, migrate, listen. */
+export function runService<T extends CommonEnvironment>(service: ServiceDefinition<T>): void {
+  const run = async () => {
+    const env = loadEnvironment(service.environment, service.environmentChecks);
+    const port = service.port(env);
+    const app = await createServiceApp(service.module(env), {
+      title: service.title,
+      description: service.description,
+      port,
+      bodyLimit: env.HTTP_BODY_LIMIT,
+    });
+    await startService(app, port);
+  };
+  run().catch(exitOnStartupFailure);
 }
