@@ -66,7 +66,12 @@ export async function fetchReport(reportingUrl: string): Promise<HostCountryRepo
   return (await res.json()) as HostCountryReport;
 }
 
-/** Waits until the report counts `received` and `assigned` cases as expected in total. */
+/**
+ * Waits until the report counts `received` and `assigned` cases in total and has settled: the
+ * status figures lag the assignment figures (a case's status becomes `assigned` only once intake
+ * has consumed `case.assigned` and published the status change), so a report is settled when
+ * exactly the cases not yet assigned are still `submitted`.
+ */
 export async function waitForReportTotals(
   reportingUrl: string,
   received: number,
@@ -74,10 +79,13 @@ export async function waitForReportTotals(
   timeoutMs = 120_000,
 ): Promise<HostCountryReport> {
   return waitFor(
-    `the report to count ${received} received and ${assigned} assigned`,
+    `the report to count ${received} received and ${assigned} assigned, with statuses settled`,
     async () => {
       const report = await fetchReport(reportingUrl);
-      return report.totals.received === received && report.totals.assigned === assigned
+      const byStatus = report.totals.byStatus as Record<string, number> | undefined;
+      return report.totals.received === received &&
+        report.totals.assigned === assigned &&
+        byStatus?.submitted === received - assigned
         ? report
         : undefined;
     },
