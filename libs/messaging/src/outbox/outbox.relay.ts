@@ -18,6 +18,8 @@ const BATCH_SIZE = 500;
 const MAX_BACKOFF_MS = 5000;
 const CLEANUP_EVERY_MS = 60_000;
 const KEEP_PUBLISHED = '7 days';
+/** While a send hangs (broker unreachable), the backlog gauge is still refreshed this often. */
+const MEASURE_BACKLOG_EVERY_MS = 5000;
 
 interface OutboxRow {
   id: string;
@@ -41,6 +43,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private loop?: Promise<void>;
   private wake?: () => void;
   private lastCleanup = 0;
+  private backlogTimer?: NodeJS.Timeout;
+  private measuring = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -53,10 +57,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.running = true;
     this.loop = this.run();
     outboxBacklog.reset();
+    // A pass blocked in a send (kafkajs retrying for many seconds) measures nothing itself.
+    this.backlogTimer = setInterval(() => void this.measureBacklog(), MEASURE_BACKLOG_EVERY_MS);
+    this.backlogTimer.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.running = false;
+    clearInterval(this.backlogTimer);
     this.wake?.();
     await settleWithin(this.loop);
   }
@@ -130,6 +138,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** While publishing fails (broker down), the backlog is what operators watch grow. */
   private async measureBacklog(): Promise<void> {
+    if (this.measuring || !this.running) return;
+    this.measuring = true;
     try {
       const [{ backlog }] = await this.dataSource.query<{ backlog: string }[]>(
         'SELECT count(*) AS backlog FROM outbox_event WHERE published_at IS NULL',
@@ -137,6 +147,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       outboxBacklog.set(Number(backlog));
     } catch {
       // the database is down too: nothing to measure
+    } finally {
+      this.measuring = false;
     }
   }
 
