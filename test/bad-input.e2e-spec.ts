@@ -1,5 +1,5 @@
 import { makeCase, seededRandom } from './support/cases';
-import { resetDatabase } from './support/infra';
+import { resetDatabase, resetTopics } from './support/infra';
 import { ServiceProcess, startServiceProcess } from './support/service-process';
 import { bearer } from './support/tokens';
 
@@ -8,6 +8,8 @@ describe('POST /v1/cases refuses bad input with problem+json naming the field', 
   const valid = makeCase(seededRandom(1), { hostCountry: 'RU', hostCity: 'Moscow' }, 1);
 
   beforeAll(async () => {
+    // No stale events of earlier suites for intake's consumer to wade through first.
+    await resetTopics();
     await resetDatabase('intake');
     intake = await startServiceProcess('intake');
   });

@@ -94,6 +94,6 @@ describe.each(['assignment', 'reporting'] as const)(
       for (const b of bodies) expected[b.hostCountry] = (expected[b.hostCountry] ?? 0) + 1;
       expect(perCountry).toEqual(expected);
       await expectAssignedExactlyOnce(ids);
-    });
+    }, 600_000); // above the helpers' own 240 s waits, so a slow run fails with their message
   },
 );

@@ -195,6 +195,12 @@ describeBrowser('The reporting dashboard in headless Chromium', () => {
     await stopSystem(system);
   });
 
+  // Every test's pages run without script errors, Content-Security-Policy violations or failed
+  // requests.
+  afterEach(() => {
+    expect(pageErrors.splice(0)).toEqual([]);
+  });
+
   /** A fresh tab (empty sessionStorage) on the dashboard; page errors and CSP reports are kept. */
   async function openDashboard(): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser!.newContext({ viewport: { width: 1280, height: 900 } });
@@ -374,9 +380,5 @@ describeBrowser('The reporting dashboard in headless Chromium', () => {
     } finally {
       await context.close();
     }
-  });
-
-  it('runs without script errors, Content-Security-Policy violations or failed requests', () => {
-    expect(pageErrors).toEqual([]);
   });
 });

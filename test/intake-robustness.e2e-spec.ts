@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { CaseBody, makeCase, seededRandom } from './support/cases';
-import { resetDatabase } from './support/infra';
+import { resetDatabase, resetTopics } from './support/infra';
 import { assignCase, IntakeClient, resetAssignmentSequences } from './support/intake-client';
 import { disconnectTestProducer } from './support/kafka';
 import { ServiceProcess, startServiceProcess } from './support/service-process';
@@ -61,6 +61,8 @@ describe('Robustness: no client input ever yields a 5xx', () => {
   let api: IntakeClient;
 
   beforeAll(async () => {
+    // No stale events of earlier suites for intake's consumer to wade through first.
+    await resetTopics();
     await resetDatabase('intake');
     resetAssignmentSequences();
     intake = await startServiceProcess('intake', { RATE_LIMIT_PER_MINUTE: '100000' });

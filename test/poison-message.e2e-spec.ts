@@ -100,6 +100,24 @@ describe('Poison messages go to the dead-letter topic and never block their part
         ).toBe(EVENT_TOPIC_PARTITIONS);
       }
     }
+
+    // Operators see them counted: one dead letter per partition and topic consumed.
+    const consumed = {
+      intake: [ASSIGNMENT_EVENTS_TOPIC],
+      assignment: [CASE_EVENTS_TOPIC],
+      reporting: [CASE_EVENTS_TOPIC, ASSIGNMENT_EVENTS_TOPIC],
+    } as const;
+    for (const [service, topics] of Object.entries(consumed) as [
+      keyof typeof consumed,
+      readonly string[],
+    ][]) {
+      const metrics = await (await fetch(`${system[service].url}/metrics`)).text();
+      for (const topic of topics) {
+        expect(metrics).toContain(
+          `casebridge_dead_letters_total{topic="${topic}"} ${EVENT_TOPIC_PARTITIONS}\n`,
+        );
+      }
+    }
   });
 
   it('dead-letters a well-formed event whose handler keeps failing after bounded retries', async () => {

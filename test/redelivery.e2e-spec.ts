@@ -89,6 +89,16 @@ describe('Redelivery: replaying every topic from offset 0 into fresh consumers o
       await system[service].stop();
       const admin = kafkaClient().admin();
       await admin.connect();
+      // Offsets can only be reset once the stopped consumer has left its group.
+      await waitFor(
+        `${GROUPS[service].group} to have no members`,
+        async () => {
+          const { groups } = await admin.describeGroups([GROUPS[service].group]);
+          return groups.every((g) => g.state === 'Empty' || g.state === 'Dead');
+        },
+        60_000,
+        500,
+      );
       for (const topic of GROUPS[service].topics) {
         await admin.resetOffsets({ groupId: GROUPS[service].group, topic, earliest: true });
       }

@@ -1,5 +1,5 @@
 import { makeCase, seededRandom } from './support/cases';
-import { resetDatabase, waitFor } from './support/infra';
+import { resetDatabase, resetTopics, waitFor } from './support/infra';
 import { IntakeClient } from './support/intake-client';
 import { ServiceProcess, startServiceProcess } from './support/service-process';
 import { TcpProxy } from './support/tcp-proxy';
@@ -11,6 +11,8 @@ describe('Resilience: the database goes away and comes back', () => {
   const random = seededRandom(11);
 
   beforeAll(async () => {
+    // No stale events of earlier suites for intake's consumer to wade through first.
+    await resetTopics();
     await resetDatabase('intake');
     await proxy.start();
     intake = await startServiceProcess('intake', { DATABASE_PORT: String(proxy.port) });

@@ -192,14 +192,14 @@ describe('Walking skeleton: a complaint travels intake → assignment → intake
       expect(Object.keys(docs.paths)).toEqual(expect.arrayContaining(expectedPaths[service]));
       expect((await fetch(`${url}/docs`)).status).toBe(200);
       const metrics = await (await fetch(`${url}/metrics`)).text();
-      for (const name of [
-        'casebridge_http_request_duration_seconds',
-        'casebridge_events_consumed_total',
-        'casebridge_consumer_lag',
-        'casebridge_dead_letters_total',
-      ]) {
-        expect(metrics).toContain(name);
-      }
+      // Recorded, not merely registered: requests were served and events applied.
+      expect(metrics).toMatch(/^casebridge_http_request_duration_seconds_count\{[^}]*\} [1-9]/m);
+      expect(metrics).toMatch(
+        /^casebridge_events_consumed_total\{[^}]*outcome="applied"[^}]*\} [1-9]/m,
+      );
+      // Registered for dashboards (the poison-message suite checks dead letters are counted).
+      expect(metrics).toContain('# TYPE casebridge_consumer_lag gauge');
+      expect(metrics).toContain('# TYPE casebridge_dead_letters_total counter');
     }
     const intakeMetrics = await (await fetch(`${system.intake.url}/metrics`)).text();
     expect(intakeMetrics).toMatch(

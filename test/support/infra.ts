@@ -1,4 +1,4 @@
-import { AddressInfo, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { deadLetterTopic, EVENT_TOPICS } from '@casebridge/contracts';
@@ -135,16 +135,26 @@ export async function waitFor<T>(
   }
 }
 
-/** A free TCP port on loopback, so a suite's services can run beside another suite's. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Whether nothing listens on `port` right now. */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, () => server.close(() => resolve(true)));
   });
+}
+
+/**
+ * A free TCP port, so a suite's services can run beside another suite's. It is drawn from
+ * 21000–28999, below the kernel's ephemeral range (32768+), so the many short-lived client
+ * connections of a test run cannot take it between this check and the service's listen.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 21_000 + Math.floor(Math.random() * 8000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free TCP port in 21000–28999');
 }
 
 export const sleep = (ms: number): Promise<void> =>

@@ -51,17 +51,24 @@ export async function produceEvent<T extends EventType>(
   return id;
 }
 
-/** Produces an arbitrary message, e.g. a malformed one. */
+/** Produces an arbitrary message, e.g. a malformed one, to the given partition if any. */
 export async function produceRaw(
   topic: string,
-  message: { key?: string; value: string | null; headers?: IHeaders },
+  message: { key?: string; value: string | null; headers?: IHeaders; partition?: number },
 ): Promise<void> {
   await (
     await testProducer()
   ).send({
     topic,
     acks: -1,
-    messages: [{ key: message.key ?? null, value: message.value, headers: message.headers }],
+    messages: [
+      {
+        key: message.key ?? null,
+        value: message.value,
+        headers: message.headers,
+        partition: message.partition,
+      },
+    ],
   });
 }
 

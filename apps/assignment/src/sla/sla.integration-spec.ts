@@ -20,14 +20,18 @@ import { ServiceProcess, startServiceProcess } from '../../../../test/support/se
 import { tokenFor } from '../../../../test/support/tokens';
 import { submittedCase as submitted } from '../../../../test/support/events';
 
-/** Normal-priority cases must be started within 3 s and resolved within 6 s. */
+/**
+ * Normal-priority cases must be started within 5 s and resolved within 10 s: short enough to
+ * watch deadlines pass, long enough that a case worked promptly (several Kafka round trips on a
+ * loaded 2-core machine) meets them.
+ */
 const SLA_ENV = {
-  SLA_ACCEPTANCE_NORMAL_S: '3',
-  SLA_RESOLUTION_NORMAL_S: '6',
+  SLA_ACCEPTANCE_NORMAL_S: '5',
+  SLA_RESOLUTION_NORMAL_S: '10',
   SLA_SCAN_INTERVAL_MS: '200',
 };
-const ACCEPTANCE_MS = 3000;
-const RESOLUTION_MS = 6000;
+const ACCEPTANCE_MS = 5000;
+const RESOLUTION_MS = 10_000;
 
 let service: ServiceProcess;
 let port: number;
@@ -105,7 +109,7 @@ async function breaches(
 async function waitForBreaches(
   caseIds: string[],
   count: number,
-  timeoutMs = 20_000,
+  timeoutMs = 30_000,
 ): Promise<void> {
   await waitFor(
     `${count} SLA breaches`,
@@ -273,7 +277,7 @@ describe('SLA timers and escalations', () => {
       );
       await route(...cases);
       const ids = cases.map((c) => c.caseId);
-      await waitForBreaches(ids, 120, 30_000);
+      await waitForBreaches(ids, 120, 45_000);
       await sleep(1000);
       const rows = await breaches(ids);
       expect(rows).toHaveLength(120);
