@@ -70,9 +70,13 @@ export class EventConsumer {
   /** Starts in the background, retrying while the broker is unreachable. */
   start(): void {
     this.startup = this.connectWithRetry();
-    this.lagTimer = setInterval(() => {
+    const refreshLag = () =>
       void this.deps.admin.refreshLag(this.definition.groupId, this.definition.topics);
-    }, LAG_REFRESH_MS);
+    // A first measurement as soon as the consumer runs, so lag is known without waiting a period.
+    void this.startup.then(() => {
+      if (!this.stopping) refreshLag();
+    });
+    this.lagTimer = setInterval(refreshLag, LAG_REFRESH_MS);
     this.lagTimer.unref();
   }
 
