@@ -5,13 +5,6 @@ import { deadLetterTopic, EVENT_TOPICS } from '@casebridge/contracts';
 
 export type ServiceName = 'intake' | 'assignment' | 'reporting';
 
-/** Test ports, apart from the development ones (3001–3003). */
-export const TEST_PORTS: Record<ServiceName, number> = {
-  intake: 4001,
-  assignment: 4002,
-  reporting: 4003,
-};
-
 export function brokers(): string[] {
   return (process.env.KAFKA_BROKERS ?? 'localhost:19092').split(',');
 }

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { ServiceName, TEST_PORTS, waitFor } from './infra';
+import { freePort, ServiceName, waitFor } from './infra';
 
 export interface ServiceProcess {
   service: ServiceName;
@@ -35,8 +35,9 @@ function exited(child: ChildProcess): Promise<void> {
 export async function startServiceProcess(
   service: ServiceName,
   extraEnv: Record<string, string> = {},
-  port = TEST_PORTS[service],
+  port?: number,
 ): Promise<ServiceProcess> {
+  port ??= await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'test',
