@@ -19,6 +19,17 @@ const TRANSIENT_NET_CODES = new Set([
   'ENOTFOUND',
   'EHOSTUNREACH',
 ]);
+/**
+ * TypeORM errors that follow a lost connection: when PostgreSQL terminates a connection (a
+ * restart, a fast shutdown), TypeORM releases the transaction's query runner, and the next query
+ * or the COMMIT/ROLLBACK of the request in flight fails with these instead of the driver's error.
+ */
+const TRANSIENT_ERROR_NAMES = new Set([
+  'QueryRunnerAlreadyReleasedError',
+  'QueryRunnerProviderAlreadyReleasedError',
+  'ConnectionIsNotSetError',
+  'CannotExecuteNotConnectedError',
+]);
 const TRANSIENT_MESSAGES = [
   'Connection terminated',
   'timeout exceeded when trying to connect',
@@ -26,6 +37,10 @@ const TRANSIENT_MESSAGES = [
   'connect ECONNREFUSED',
   'Client has encountered a connection error',
   'Cannot use a pool after calling end',
+  'Client was closed and is not queryable',
+  'Connection terminated due to connection timeout',
+  'the database system is shutting down',
+  'the database system is starting up',
 ];
 
 export function isInfrastructureUnavailable(error: unknown): boolean {
@@ -42,7 +57,11 @@ export function isInfrastructureUnavailable(error: unknown): boolean {
     (TRANSIENT_PG_CODES.has(e.code) || TRANSIENT_NET_CODES.has(e.code))
   )
     return true;
+  if (typeof e.name === 'string' && TRANSIENT_ERROR_NAMES.has(e.name)) return true;
   if (typeof e.name === 'string' && e.name.startsWith('KafkaJS') && e.retriable !== false)
+    return true;
+  // Node's connect() to a host with several addresses fails with an AggregateError of them all.
+  if (error instanceof AggregateError && error.errors.some(isInfrastructureUnavailable))
     return true;
   if (
     typeof e.message === 'string' &&

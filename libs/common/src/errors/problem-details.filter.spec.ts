@@ -53,6 +53,64 @@ describe('toProblem', () => {
   });
 });
 
+describe('connection loss (a PostgreSQL restart) in the middle of a request', () => {
+  it.each([
+    [
+      'pg: server terminated the connection',
+      Object.assign(new Error('terminating connection due to administrator command'), {
+        code: '57P01',
+      }),
+    ],
+    [
+      'pg: shutting down',
+      Object.assign(new Error('the database system is shutting down'), { code: '57P03' }),
+    ],
+    [
+      'pg: too many connections',
+      Object.assign(new Error('sorry, too many clients already'), { code: '53300' }),
+    ],
+    ['pg: client closed', new Error('Client was closed and is not queryable')],
+    ['pg: connection terminated', new Error('Connection terminated unexpectedly')],
+    ['net: reset', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })],
+    [
+      'net: refused on every address',
+      new AggregateError(
+        [Object.assign(new Error('connect ECONNREFUSED ::1:5432'), { code: 'ECONNREFUSED' })],
+        '',
+      ),
+    ],
+    [
+      'typeorm: query runner released',
+      namedError(
+        'QueryRunnerAlreadyReleasedError',
+        'Query runner already released. Cannot run queries anymore.',
+      ),
+    ],
+    [
+      'typeorm: connection of the runner released',
+      namedError(
+        'QueryRunnerProviderAlreadyReleasedError',
+        'Database connection provided by a query runner was already released, cannot continue to use its querying methods anymore.',
+      ),
+    ],
+    [
+      'typeorm: wrapped driver error',
+      Object.assign(new Error('query failed'), {
+        name: 'QueryFailedError',
+        driverError: Object.assign(new Error('x'), { code: '57P01' }),
+      }),
+    ],
+  ])('answers 503 service_unavailable, never 500, for %s', (_what, error) => {
+    expect(toProblem(error)).toMatchObject({ status: 503, code: 'service_unavailable' });
+  });
+});
+
+function namedError(name: string, message: string): Error {
+  const error = new Error(message);
+  Object.defineProperty(error, 'name', { value: name });
+  return error;
+}
+
 describe('nulCharacterPaths', () => {
   it('names every field, key or array element holding a NUL, which PostgreSQL cannot store', () => {
     expect(
