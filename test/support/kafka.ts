@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Partitioners, type IHeaders, type Producer } from 'kafkajs';
-import { EVENT_TOPIC_OF, EventDataMap, EventSources, EventType } from '@casebridge/contracts';
+import { EVENT_TOPIC_OF, EventDataMap, EventType, TOPIC_OWNER } from '@casebridge/contracts';
 import { buildHeaders } from '@casebridge/messaging';
 import { kafkaClient } from './infra';
 
@@ -31,20 +31,24 @@ export async function disconnectTestProducer(): Promise<void> {
   producer = undefined;
 }
 
-/** Produces a valid CloudEvent (binary mode) of `type` with `data`, keyed by its case id. */
+/**
+ * Produces a valid CloudEvent (binary mode) of `type` with `data`, keyed by its case id, from its
+ * topic's owner unless `source` says otherwise.
+ */
 export async function produceEvent<T extends EventType>(
   type: T,
   data: EventDataMap[T],
   options: { id?: string; source?: string; correlationId?: string } = {},
 ): Promise<string> {
   const id = options.id ?? randomUUID();
-  const headers = buildHeaders(id, type, options.source ?? EventSources.intake, data.caseId, {
+  const topic = EVENT_TOPIC_OF[type];
+  const headers = buildHeaders(id, type, options.source ?? TOPIC_OWNER[topic], data.caseId, {
     correlationId: options.correlationId ?? id,
   });
   await (
     await testProducer()
   ).send({
-    topic: EVENT_TOPIC_OF[type],
+    topic,
     acks: -1,
     messages: [{ key: data.caseId, value: JSON.stringify(data), headers }],
   });

@@ -8,7 +8,7 @@ import type {
   RiskIndicator,
   SlaStage,
 } from './vocabulary';
-import { ASSIGNMENT_EVENTS_TOPIC, CASE_EVENTS_TOPIC } from './topics';
+import { ASSIGNMENT_EVENTS_TOPIC, CASE_EVENTS_TOPIC, EventTopic } from './topics';
 
 /** CloudEvents `type` of every Casebridge event. The suffix is the contract version. */
 export const EventTypes = {
@@ -24,6 +24,7 @@ export const EventSources = {
   assignment: '/casebridge/assignment',
   reporting: '/casebridge/reporting',
 } as const;
+export type EventSource = (typeof EventSources)[keyof typeof EventSources];
 
 export interface MoneyAmount {
   /** Decimal amount in major units, at most two decimals. */
@@ -108,12 +109,27 @@ export interface EventDataMap {
   [EventTypes.CaseSlaBreached]: CaseSlaBreachedV1;
 }
 
-export const EVENT_TOPIC_OF: Record<EventType, string> = {
+export const EVENT_TOPIC_OF: Record<EventType, EventTopic> = {
   [EventTypes.CaseSubmitted]: CASE_EVENTS_TOPIC,
   [EventTypes.CaseStatusChanged]: CASE_EVENTS_TOPIC,
   [EventTypes.CaseAssigned]: ASSIGNMENT_EVENTS_TOPIC,
   [EventTypes.CaseSlaBreached]: ASSIGNMENT_EVENTS_TOPIC,
 };
+
+/**
+ * The one service that writes each event topic (the broker's ACLs say the same). Consumers refuse
+ * an event whose `ce_source` is not its topic's owner, or whose type belongs to another topic.
+ */
+export const TOPIC_OWNER: Record<EventTopic, EventSource> = {
+  [CASE_EVENTS_TOPIC]: EventSources.intake,
+  [ASSIGNMENT_EVENTS_TOPIC]: EventSources.assignment,
+};
+
+export function topicOwner(topic: string): EventSource | undefined {
+  return Object.prototype.hasOwnProperty.call(TOPIC_OWNER, topic)
+    ? TOPIC_OWNER[topic as EventTopic]
+    : undefined;
+}
 
 /** An event as a consumer sees it: CloudEvents attributes plus typed data. */
 export interface CasebridgeEvent<T extends EventType = EventType> {

@@ -5,8 +5,10 @@ import {
   CLOUDEVENTS_SPEC_VERSION,
   CloudEventHeaders,
   EVENT_CONTENT_TYPE,
+  EVENT_TOPIC_OF,
   EventDataMap,
   EventType,
+  topicOwner,
 } from '@casebridge/contracts';
 import { eventSchemaErrors, isKnownEventType } from './event-validator';
 
@@ -23,6 +25,22 @@ export class UnknownEventTypeError extends Error {
   constructor(readonly eventType: string) {
     super(`unknown event type ${eventType}`);
     this.name = 'UnknownEventTypeError';
+  }
+}
+
+export type UntrustedReason = 'untrusted_source' | 'wrong_topic';
+
+/**
+ * A valid event that its topic's owner cannot have written: another `ce_source`, or a type that
+ * belongs to the other topic. Never applied: the broker's ACLs should have stopped it already.
+ */
+export class UntrustedEventError extends InvalidEventError {
+  constructor(
+    readonly reason: UntrustedReason,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'UntrustedEventError';
   }
 }
 
@@ -80,12 +98,33 @@ function header(headers: IHeaders | undefined, name: string): string | undefined
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Decodes and validates a Kafka message into a typed event; throws InvalidEventError if it cannot. */
-export function decodeEvent(message: {
-  key: Buffer | null;
-  value: Buffer | null;
-  headers?: IHeaders;
-}): CasebridgeEvent {
+function assertFromTopicOwner(topic: string, type: EventType, source: string): void {
+  const owner = topicOwner(topic);
+  if (owner === undefined || EVENT_TOPIC_OF[type] !== topic) {
+    throw new UntrustedEventError('wrong_topic', `${type} does not belong on ${topic}`);
+  }
+  // The forged value is not echoed: a sender's free text never reaches logs or errors.
+  if (source !== owner) {
+    throw new UntrustedEventError(
+      'untrusted_source',
+      `ce_source is not ${owner}, the owner of ${topic}`,
+    );
+  }
+}
+
+/**
+ * Decodes and validates a Kafka message into a typed event; throws InvalidEventError if it
+ * cannot. Given the topic it was read from, it also throws UntrustedEventError unless the event
+ * comes from that topic's owner and its type belongs to that topic.
+ */
+export function decodeEvent(
+  message: {
+    key: Buffer | null;
+    value: Buffer | null;
+    headers?: IHeaders;
+  },
+  topic?: string,
+): CasebridgeEvent {
   const h = (name: string) => header(message.headers, name);
   if (h(CloudEventHeaders.specversion) !== CLOUDEVENTS_SPEC_VERSION) {
     throw new InvalidEventError(`missing or unsupported ${CloudEventHeaders.specversion}`);
@@ -112,6 +151,7 @@ export function decodeEvent(message: {
     throw new InvalidEventError(`data violates ${type} schema: ${errors.slice(0, 5).join('; ')}`);
   const caseId = (data as { caseId: string }).caseId;
   if (subject !== caseId) throw new InvalidEventError('ce_subject does not match data.caseId');
+  if (topic !== undefined) assertFromTopicOwner(topic, type, source);
   return {
     id,
     type,

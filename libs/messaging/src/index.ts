@@ -3,6 +3,7 @@ export * from './messaging.module';
 export * from './messaging.schema';
 export * from './cloud-event.codec';
 export * from './event-validator';
+export * from './messaging.metrics';
 export * from './kafka/kafka.factory';
 export * from './kafka/kafka-admin.service';
 export * from './kafka/kafka-producer.service';

@@ -277,7 +277,9 @@ class ReadModelRebuild {
 
   private decode(topic: string, partition: number, message: KafkaMessage): DecodedMessage {
     try {
-      return { topic, partition, message, event: decodeEvent(message) as AnyCasebridgeEvent };
+      // With the topic, an event its owner cannot have sent is skipped (live dead-letters it).
+      const event = decodeEvent(message, topic) as AnyCasebridgeEvent;
+      return { topic, partition, message, event };
     } catch (error) {
       if (error instanceof InvalidEventError || error instanceof UnknownEventTypeError) {
         this.progress.skipped += 1;

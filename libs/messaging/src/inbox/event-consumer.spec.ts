@@ -1,7 +1,18 @@
-import type { Kafka } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import type { EachMessagePayload, Kafka, Message } from 'kafkajs';
 import type { DataSource } from 'typeorm';
+import {
+  ASSIGNMENT_EVENTS_TOPIC,
+  CASE_EVENTS_TOPIC,
+  DeadLetterHeaders,
+  deadLetterTopic,
+  EventSources,
+  EventTypes,
+} from '@casebridge/contracts';
+import { buildHeaders } from '../cloud-event.codec';
 import type { KafkaAdmin } from '../kafka/kafka-admin.service';
 import type { KafkaProducer } from '../kafka/kafka-producer.service';
+import { eventsRefused } from '../messaging.metrics';
 import { EventConsumer } from './event-consumer';
 
 /** A kafkajs consumer that connects (after `failures` refusals) and then idles. */
@@ -61,6 +72,142 @@ describe('EventConsumer start-up', () => {
     await consumer.ready(); // after one refusal and a 500 ms back-off
     await Promise.resolve();
     expect(refreshLag).toHaveBeenCalledTimes(1);
+    await consumer.stop();
+  });
+});
+
+/** A kafkajs consumer that hands the consumer's `eachMessage` to the test. */
+function capturingKafka(): {
+  kafka: Kafka;
+  eachMessage: () => (p: EachMessagePayload) => Promise<void>;
+} {
+  let handler: ((p: EachMessagePayload) => Promise<void>) | undefined;
+  const consumer = {
+    connect: () => Promise.resolve(),
+    subscribe: () => Promise.resolve(),
+    run: ({ eachMessage }: { eachMessage: (p: EachMessagePayload) => Promise<void> }) => {
+      handler = eachMessage;
+      return Promise.resolve();
+    },
+    disconnect: () => Promise.resolve(),
+  };
+  return {
+    kafka: { consumer: () => consumer } as unknown as Kafka,
+    eachMessage: () => {
+      if (!handler) throw new Error('the consumer is not running');
+      return handler;
+    },
+  };
+}
+
+function assignedMessage(caseId: string, source: string): EachMessagePayload['message'] {
+  const data = {
+    caseId,
+    hostCountry: 'KZ',
+    consulateId: 'KZ-ALA',
+    caseworkerId: null,
+    assignedAt: '2026-01-05T10:00:00.000Z',
+    reason: 'transferred',
+    previous: null,
+    sequence: 99,
+  };
+  return {
+    key: Buffer.from(caseId),
+    value: Buffer.from(JSON.stringify(data)),
+    headers: buildHeaders(randomUUID(), EventTypes.CaseAssigned, source, caseId, {
+      correlationId: 'forged',
+    }),
+    offset: '7',
+    timestamp: '0',
+    attributes: 0,
+  };
+}
+
+async function refusedCount(topic: string, reason: string): Promise<number> {
+  const metric = await eventsRefused.get();
+  return (
+    metric.values.find((v) => v.labels.topic === topic && v.labels.reason === reason)?.value ?? 0
+  );
+}
+
+describe('EventConsumer trust', () => {
+  const handler = jest.fn().mockResolvedValue(undefined);
+  const transaction = jest.fn((work: (m: unknown) => Promise<unknown>) =>
+    work({ query: jest.fn().mockResolvedValue([{ event_id: 'x' }]) }),
+  );
+  const send = jest.fn().mockResolvedValue(undefined);
+
+  async function runningConsumer(topics: string[]) {
+    const { kafka, eachMessage } = capturingKafka();
+    const consumer = new EventConsumer(
+      {
+        groupId: 'casebridge-intake',
+        topics,
+        handlers: { [EventTypes.CaseAssigned]: handler },
+      },
+      {
+        kafka,
+        dataSource: { transaction } as unknown as DataSource,
+        producer: { send } as unknown as KafkaProducer,
+        admin: { refreshLag: jest.fn().mockResolvedValue(undefined) } as unknown as KafkaAdmin,
+        maxAttempts: 5,
+      },
+    );
+    consumer.start();
+    await consumer.ready();
+    return { consumer, eachMessage: eachMessage() };
+  }
+
+  function payload(topic: string, message: EachMessagePayload['message']): EachMessagePayload {
+    return { topic, partition: 2, message, heartbeat: jest.fn(), pause: jest.fn() };
+  }
+
+  beforeEach(() => jest.clearAllMocks());
+
+  it('refuses a case.assigned whose ce_source is not the assignment service: dead-lettered, counted, not applied', async () => {
+    const { consumer, eachMessage } = await runningConsumer([ASSIGNMENT_EVENTS_TOPIC]);
+    const before = await refusedCount(ASSIGNMENT_EVENTS_TOPIC, 'untrusted_source');
+    const caseId = randomUUID();
+    await eachMessage(
+      payload(ASSIGNMENT_EVENTS_TOPIC, assignedMessage(caseId, EventSources.reporting)),
+    );
+
+    expect(transaction).not.toHaveBeenCalled();
+    expect(handler).not.toHaveBeenCalled();
+    expect(send).toHaveBeenCalledTimes(1);
+    const [topic, [letter]] = send.mock.calls[0] as [string, Message[]];
+    expect(topic).toBe(deadLetterTopic(ASSIGNMENT_EVENTS_TOPIC));
+    expect(letter.key?.toString()).toBe(caseId);
+    expect(letter.headers?.[DeadLetterHeaders.errorKind]).toBe('untrusted_source');
+    expect(letter.headers?.[DeadLetterHeaders.error]).toContain(EventSources.assignment);
+    expect(letter.headers?.[DeadLetterHeaders.originalOffset]).toBe('7');
+    expect(await refusedCount(ASSIGNMENT_EVENTS_TOPIC, 'untrusted_source')).toBe(before + 1);
+    await consumer.stop();
+  });
+
+  it('refuses an event of another topic even from that topic’s owner', async () => {
+    const { consumer, eachMessage } = await runningConsumer([CASE_EVENTS_TOPIC]);
+    const before = await refusedCount(CASE_EVENTS_TOPIC, 'wrong_topic');
+    // intake may write case-events, but case.assigned is assignment's to publish.
+    await eachMessage(
+      payload(CASE_EVENTS_TOPIC, assignedMessage(randomUUID(), EventSources.intake)),
+    );
+
+    expect(handler).not.toHaveBeenCalled();
+    const [topic, [letter]] = send.mock.calls[0] as [string, Message[]];
+    expect(topic).toBe(deadLetterTopic(CASE_EVENTS_TOPIC));
+    expect(letter.headers?.[DeadLetterHeaders.errorKind]).toBe('wrong_topic');
+    expect(await refusedCount(CASE_EVENTS_TOPIC, 'wrong_topic')).toBe(before + 1);
+    await consumer.stop();
+  });
+
+  it('applies the same event from the topic’s owner', async () => {
+    const { consumer, eachMessage } = await runningConsumer([ASSIGNMENT_EVENTS_TOPIC]);
+    await eachMessage(
+      payload(ASSIGNMENT_EVENTS_TOPIC, assignedMessage(randomUUID(), EventSources.assignment)),
+    );
+    expect(handler).toHaveBeenCalledTimes(1);
+    expect(send).not.toHaveBeenCalled();
     await consumer.stop();
   });
 });

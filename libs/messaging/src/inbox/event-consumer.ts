@@ -14,7 +14,13 @@ import {
   isRetryableConflict,
   runWithCorrelation,
 } from '@casebridge/common';
-import { decodeEvent, InvalidEventError, UnknownEventTypeError } from '../cloud-event.codec';
+import {
+  decodeEvent,
+  InvalidEventError,
+  UnknownEventTypeError,
+  UntrustedEventError,
+} from '../cloud-event.codec';
+import { eventsRefused } from '../messaging.metrics';
 import type { KafkaAdmin } from '../kafka/kafka-admin.service';
 import type { KafkaProducer } from '../kafka/kafka-producer.service';
 import { settleWithin } from '../shutdown';
@@ -50,7 +56,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * Consumes event topics with exactly-once effect: each event id is recorded in the inbox in the
  * same transaction as the handler's writes, so a redelivery (crash, rebalance, replay) changes
  * nothing. A message that cannot be decoded, or whose handler keeps failing, goes to
- * `<topic>.dlq` with the error in its headers and the partition moves on. While the database
+ * `<topic>.dlq` with the error in its headers and the partition moves on; so does an event its
+ * topic's owner cannot have sent (another `ce_source`), which is refused unapplied. While the database
  * is unreachable the message is retried without limit (it is not the message's fault).
  */
 export class EventConsumer {
@@ -132,10 +139,15 @@ export class EventConsumer {
     const { topic, message } = payload;
     let event: CasebridgeEvent;
     try {
-      event = decodeEvent(message);
+      event = decodeEvent(message, topic);
     } catch (error) {
       if (error instanceof UnknownEventTypeError) {
         eventsConsumed.inc({ topic, type: error.eventType, outcome: 'ignored' });
+        return;
+      }
+      if (error instanceof UntrustedEventError) {
+        eventsRefused.inc({ topic, reason: error.reason });
+        await this.deadLetter(payload, error, 1, error.reason);
         return;
       }
       const kind = error instanceof InvalidEventError ? 'invalid_message' : 'decode_failed';
