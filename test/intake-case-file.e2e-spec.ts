@@ -392,6 +392,67 @@ describe('The case file (intake API)', () => {
       expect(otherCategory.body.possibleDuplicateOf).toBeNull();
     });
 
+    it('names the earlier case of a duplicate only to intake officers and the staff of the consulate holding it', async () => {
+      const original = body({ category: 'contract_violation' });
+      const earlier = await createAssigned(original, RU);
+      const again = () => ({
+        ...body({ category: 'contract_violation' }),
+        complainant: original.complainant,
+      });
+      const kzCaseworker: Caller = { role: 'caseworker', consulateId: KZ };
+      const kzConsul: Caller = { role: 'consul', consulateId: KZ };
+      const integration: Caller = { role: 'integration' };
+      const created = async (caller: Caller) => {
+        const res = await api.call<{ id: string; possibleDuplicateOf: string | null }>(
+          caller,
+          'POST',
+          '/v1/cases',
+          again(),
+          { 'Idempotency-Key': `dup-visibility-${counter++}` },
+        );
+        expect(res.status).toBe(201);
+        return res.body;
+      };
+      // On creation: the officer and the holding consulate's walk-in desk see it; others do not.
+      expect((await created(officer)).possibleDuplicateOf).toBe(earlier.id);
+      expect((await created(caseworker)).possibleDuplicateOf).toBe(earlier.id);
+      expect((await created(integration)).possibleDuplicateOf).toBeNull();
+      const kzWalkIn = await created(kzCaseworker);
+      expect(kzWalkIn.possibleDuplicateOf).toBeNull();
+
+      // The new case moves to KZ: its staff work it, but the earlier case stays hidden from them,
+      // in the case file and in lists, while RU staff and officers still see the link.
+      await assignCase(kzWalkIn.id, 'RU', KZ);
+      for (const caller of [kzCaseworker, kzConsul]) {
+        const file = await api.call<{ possibleDuplicateOf: string | null }>(
+          caller,
+          'GET',
+          `/v1/cases/${kzWalkIn.id}`,
+        );
+        expect(file.status).toBe(200);
+        expect(file.body.possibleDuplicateOf).toBeNull();
+        const list = await api.call<{
+          items: { id: string; possibleDuplicateOf: string | null }[];
+        }>(caller, 'GET', '/v1/cases?limit=200');
+        const row = list.body.items.find((c) => c.id === kzWalkIn.id);
+        expect(row).toBeDefined();
+        expect(row?.possibleDuplicateOf).toBeNull();
+        expect(JSON.stringify(list.body)).not.toContain(earlier.id);
+      }
+      const officerView = await api.call<{ possibleDuplicateOf: string | null }>(
+        officer,
+        'GET',
+        `/v1/cases/${kzWalkIn.id}`,
+      );
+      expect(officerView.body.possibleDuplicateOf).toBe(earlier.id);
+      const officerList = await api.call<{
+        items: { id: string; possibleDuplicateOf: string | null }[];
+      }>(officer, 'GET', '/v1/cases?consulateId=KZ-ALA&limit=200');
+      expect(officerList.body.items.find((c) => c.id === kzWalkIn.id)?.possibleDuplicateOf).toBe(
+        earlier.id,
+      );
+    });
+
     it('gives 50 concurrent submissions 50 distinct CB-<year>-<sequence> references', async () => {
       const results = await Promise.all(
         Array.from({ length: 50 }, () =>

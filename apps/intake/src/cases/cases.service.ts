@@ -153,7 +153,7 @@ export class CasesService {
     if (existing.consulateId !== null && !canAccessCase(user, existing.consulateId))
       throw new CaseNotFound();
     await this.audit.record(manager, user, 'case.idempotent_replay', existing.id);
-    return this.present(existing);
+    return this.present(manager, user, existing);
   }
 
   private async insertCase(
@@ -237,7 +237,8 @@ export class CasesService {
       possibleDuplicateOf,
     });
     await this.audit.record(manager, user, 'case.created', id);
-    return toCaseResponse(entity, complainant, employer, dto.description);
+    const shown = await this.visibleDuplicates(manager, user, [entity]);
+    return toCaseResponse(entity, complainant, employer, dto.description, shown.get(entity.id));
   }
 
   private async findEarlierDuplicate(
@@ -261,17 +262,50 @@ export class CasesService {
       const found = await manager.findOneBy(CaseFile, { id });
       if (!found || !canAccessCase(user, found.consulateId)) throw new CaseNotFound();
       await this.audit.record(manager, user, 'case.read', id);
-      return this.present(found);
+      return this.present(manager, user, found);
     });
   }
 
-  present(c: CaseFile): CaseResponse {
+  private async present(
+    manager: EntityManager,
+    user: AuthUser,
+    c: CaseFile,
+  ): Promise<CaseResponse> {
+    const shown = await this.visibleDuplicates(manager, user, [c]);
     return toCaseResponse(
       c,
       this.cipher.decryptJson<Complainant>(c.complainantEnc, c.id),
       c.employerEnc ? this.cipher.decryptJson<Employer>(c.employerEnc, c.id) : null,
       this.cipher.decrypt(c.descriptionEnc, c.id),
+      shown.get(c.id),
     );
+  }
+
+  /**
+   * `possibleDuplicateOf` names another case, and so tells that this passport has a case there:
+   * it is shown only to callers who may read that earlier case (intake officers and the staff of
+   * the consulate holding it), never to an integration or another consulate. Case id → shown id.
+   */
+  private async visibleDuplicates(
+    manager: EntityManager,
+    user: AuthUser,
+    cases: CaseFile[],
+  ): Promise<Map<string, string>> {
+    const flagged = cases.filter((c) => c.possibleDuplicateOf !== null);
+    const shown = new Map<string, string>();
+    if (!flagged.length) return shown;
+    const earlierIds = [...new Set(flagged.map((c) => c.possibleDuplicateOf as string))];
+    const rows = await manager.query<{ id: string; consulate_id: string | null }[]>(
+      'SELECT id, consulate_id FROM case_file WHERE id = ANY($1::uuid[])',
+      [earlierIds],
+    );
+    const holder = new Map(rows.map((r) => [r.id, r.consulate_id]));
+    for (const c of flagged) {
+      const earlier = c.possibleDuplicateOf as string;
+      if (holder.has(earlier) && canAccessCase(user, holder.get(earlier) ?? null))
+        shown.set(c.id, earlier);
+    }
+    return shown;
   }
 
   /**
@@ -432,7 +466,7 @@ export class CasesService {
         outcome,
       });
       await this.audit.record(manager, user, 'case.transitioned', c.id);
-      return this.present(c);
+      return this.present(manager, user, c);
     });
   }
 
@@ -494,9 +528,10 @@ export class CasesService {
         .limit(limit + 1)
         .getMany();
       const items = rows.slice(0, limit);
+      const shown = await this.visibleDuplicates(manager, user, items);
       await this.audit.record(manager, user, 'case.listed', null);
       return {
-        items: items.map(toCaseSummary),
+        items: items.map((c) => toCaseSummary(c, shown.get(c.id))),
         nextCursor: rows.length > limit ? cursorOf(items[items.length - 1]) : null,
       };
     });

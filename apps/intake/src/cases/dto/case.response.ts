@@ -9,6 +9,14 @@ import type {
 } from '@casebridge/contracts';
 import type { CaseFile, Complainant, Employer } from '../case-file.entity';
 
+/** `possibleDuplicateOf` reveals that a passport has another case: who may see it (SPEC.md, Access). */
+const POSSIBLE_DUPLICATE_OF = {
+  format: 'uuid',
+  nullable: true,
+  description:
+    'An earlier case with the same passport, host country and category (90 days); shown only to intake officers and the staff of the consulate holding that case, else null',
+} as const;
+
 class MoneyResponse {
   @ApiProperty({ example: 1850.5 }) amount!: number;
   @ApiProperty({ example: 'RUB' }) currency!: string;
@@ -37,7 +45,7 @@ export class CaseResponse {
   @ApiProperty({ nullable: true, example: '2026-09-01' }) incidentDate!: string | null;
   @ApiProperty({ type: MoneyResponse, nullable: true }) amountClaimed!: MoneyResponse | null;
   @ApiProperty({ type: OutcomeResponse, nullable: true }) outcome!: OutcomeResponse | null;
-  @ApiProperty({ format: 'uuid', nullable: true }) possibleDuplicateOf!: string | null;
+  @ApiProperty(POSSIBLE_DUPLICATE_OF) possibleDuplicateOf!: string | null;
   @ApiProperty({ example: 'RU-MOW', nullable: true }) consulateId!: string | null;
   @ApiProperty({ nullable: true }) caseworkerId!: string | null;
   @ApiProperty() submittedAt!: string;
@@ -56,6 +64,8 @@ export function toCaseResponse(
   complainant: Complainant,
   employer: Employer | null,
   description: string,
+  /** The earlier case's id, only where the caller may see it (see CasesService). */
+  visibleDuplicateOf: string | undefined,
 ): CaseResponse {
   return {
     id: c.id,
@@ -88,7 +98,7 @@ export function toCaseResponse(
           amountRecovered: money(c.amountRecovered, c.amountRecoveredCurrency),
         }
       : null,
-    possibleDuplicateOf: c.possibleDuplicateOf,
+    possibleDuplicateOf: visibleDuplicateOf ?? null,
     consulateId: c.consulateId,
     caseworkerId: c.caseworkerId,
     submittedAt: c.submittedAt.toISOString(),
@@ -108,7 +118,7 @@ export class CaseSummaryResponse {
   @ApiProperty({ nullable: true }) hostCity!: string | null;
   @ApiProperty({ nullable: true }) consulateId!: string | null;
   @ApiProperty({ nullable: true }) caseworkerId!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true }) possibleDuplicateOf!: string | null;
+  @ApiProperty(POSSIBLE_DUPLICATE_OF) possibleDuplicateOf!: string | null;
   @ApiProperty() submittedAt!: string;
   @ApiProperty() updatedAt!: string;
   @ApiProperty() version!: number;
@@ -123,7 +133,10 @@ export class CaseListResponse {
   nextCursor!: string | null;
 }
 
-export function toCaseSummary(c: CaseFile): CaseSummaryResponse {
+export function toCaseSummary(
+  c: CaseFile,
+  visibleDuplicateOf: string | undefined,
+): CaseSummaryResponse {
   return {
     id: c.id,
     reference: c.reference,
@@ -134,7 +147,7 @@ export function toCaseSummary(c: CaseFile): CaseSummaryResponse {
     hostCity: c.hostCity,
     consulateId: c.consulateId,
     caseworkerId: c.caseworkerId,
-    possibleDuplicateOf: c.possibleDuplicateOf,
+    possibleDuplicateOf: visibleDuplicateOf ?? null,
     submittedAt: c.submittedAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
     version: c.version,
