@@ -16,3 +16,8 @@ export * from './bootstrap';
 export * from './validation/is-timestamp.validator';
 export * from './http/keyset-cursor';
 export * from './http/page.query';
+export * from './validation/text-length.validator';
+export * from './errors/database';
+export * from './http/json-limits';
+export * from './database/database-roles';
+export * from './validation/max-decimal-places.validator';

@@ -5,3 +5,4 @@ export * from './headers';
 export * from './schemas';
 export * from './iso';
 export * from './asyncapi';
+export * from './text';

@@ -9,10 +9,14 @@ import {
   SLA_STAGES,
 } from './vocabulary';
 import { EventType, EventTypes } from './events';
+import { NFC_TEXT_FORMAT } from './text';
 
 /**
  * JSON Schemas (draft-07) of each event's data. `additionalProperties: false` everywhere: a
- * field that is not in the contract (a name, a note…) makes the event invalid.
+ * field that is not in the contract (a name, a note…) makes the event invalid. Free text carries
+ * `format: "nfc-text"` (well-formed, NFC): its `maxLength` then counts what request validation
+ * counts (code points after NFC, see text.ts), so a request that passed validation cannot
+ * produce an event that fails its schema.
  */
 const uuid = { type: 'string', format: 'uuid' } as const;
 const dateTime = { type: 'string', format: 'date-time' } as const;
@@ -55,7 +59,7 @@ export const caseSubmittedV1Schema = {
     caseId: uuid,
     reference: { type: 'string', pattern: '^CB-[0-9]{4}-[0-9]{6,}$' },
     hostCountry: country,
-    hostCity: { type: ['string', 'null'], maxLength: 100 },
+    hostCity: { type: ['string', 'null'], maxLength: 100, format: NFC_TEXT_FORMAT },
     category: { enum: CASE_CATEGORIES },
     priority: { enum: PRIORITIES },
     riskIndicators: { type: 'array', items: { enum: RISK_INDICATORS }, uniqueItems: true },

@@ -1,9 +1,17 @@
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { EVENT_SCHEMAS, EventType, EventTypes } from '@casebridge/contracts';
+import {
+  EVENT_SCHEMAS,
+  EventType,
+  EventTypes,
+  isNormalizedText,
+  NFC_TEXT_FORMAT,
+} from '@casebridge/contracts';
 
+// Ajv's default `unicode: true`: maxLength counts code points, as request validation does.
 const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
 addFormats(ajv);
+ajv.addFormat(NFC_TEXT_FORMAT, { type: 'string', validate: isNormalizedText });
 
 const validators = new Map<string, ValidateFunction>(
   Object.entries(EVENT_SCHEMAS).map(([type, schema]) => [type, ajv.compile(schema)]),

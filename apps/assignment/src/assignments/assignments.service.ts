@@ -28,8 +28,6 @@ import {
 import { isOpenState } from './lifecycle';
 import { chooseCaseworker } from './routing';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export class AssignmentNotFound extends DomainProblem {
   constructor() {
     super(
@@ -87,10 +85,7 @@ export class AssignmentsService {
       .addOrderBy('a.caseId', 'ASC')
       .limit(limit + 1);
     if (query.cursor !== undefined) {
-      const [routedAt, caseId] = decodeCursor(
-        query.cursor,
-        (k) => k.length === 2 && !Number.isNaN(Date.parse(k[0])) && UUID.test(k[1]),
-      );
+      const [routedAt, caseId] = decodeCursor(query.cursor, ['timestamp', 'uuid']);
       page.andWhere('(a.routedAt, a.caseId) > (:routedAt, :caseId)', {
         routedAt: new Date(routedAt),
         caseId,

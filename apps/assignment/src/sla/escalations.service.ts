@@ -25,10 +25,7 @@ export class EscalationsService {
   async list(user: AuthUser, query: EscalationsQuery): Promise<EscalationListResponse> {
     const consulateId = await this.scope(user, query.consulateId);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const before =
-      query.cursor === undefined
-        ? null
-        : decodeCursor(query.cursor, (k) => k.length === 1 && /^\d{1,18}$/.test(k[0]))[0];
+    const before = query.cursor === undefined ? null : decodeCursor(query.cursor, ['serial'])[0];
     const rows = await this.dataSource.query<EscalationRow[]>(
       `SELECT b.id::text AS id, b.case_id, b.stage, b.cycle, b.due_at, b.breached_at,
               b.consulate_id AS breach_consulate_id, b.caseworker_id AS breach_caseworker_id,

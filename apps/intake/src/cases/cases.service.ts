@@ -33,7 +33,6 @@ import { allowedActions, nextStatus, REASON_REQUIRED } from './lifecycle';
 import { triagePriority } from './triage';
 
 const DUPLICATE_WINDOW_DAYS = 90;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Keyset cursor: the last row's (submitted_at, id); only what this API issued is accepted. */
 function cursorOf(c: CaseFile): string {
@@ -41,15 +40,7 @@ function cursorOf(c: CaseFile): string {
 }
 
 function parseCursor(raw: string): { s: string; i: string } {
-  const [s, i] = decodeCursor(raw, (key) => {
-    const [at, id] = key;
-    return (
-      key.length === 2 &&
-      !Number.isNaN(Date.parse(at)) &&
-      new Date(at).toISOString() === at &&
-      UUID.test(id)
-    );
-  });
+  const [s, i] = decodeCursor(raw, ['timestamp', 'uuid']);
   return { s, i };
 }
 

@@ -9,6 +9,7 @@ import {
 import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { DomainProblem, PROBLEM_CONTENT_TYPE, ProblemDetails, problemType } from './problem';
+import { databaseInputError, sqlState } from './database';
 import { isInfrastructureUnavailable } from './infrastructure';
 
 const TITLES: Record<number, string> = {
@@ -96,6 +97,10 @@ export function toProblem(exception: unknown): ProblemDetails {
       code: 'service_unavailable',
     };
   }
+  const input = databaseInputError(exception);
+  if (input) {
+    return { type: problemType(input.code), ...input };
+  }
   return {
     type: problemType('internal_error'),
     title: 'Internal error',
@@ -116,7 +121,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem = toProblem(exception);
     problem.instance = (req.originalUrl ?? req.url ?? '').split('?')[0];
     problem.requestId = req.id;
-    if (problem.status >= 500) {
+    if (problem.code === 'invalid_value' || (problem.status === 409 && sqlState(exception))) {
+      // A value validation should have refused first: worth a look, but PostgreSQL's message
+      // quotes the value, so only the SQLSTATE is logged.
+      this.logger.warn(
+        { err: { type: (exception as Error)?.name, code: sqlState(exception) } },
+        'database refused a request value',
+      );
+    } else if (problem.status >= 500) {
       const err = exception as { name?: string; code?: string; message?: string; stack?: string };
       // Error messages of our code and drivers, never request data: no personal data in logs.
       this.logger.error(

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import express from 'express';
 import { PROBLEM_CONTENT_TYPE, problemType } from '../errors/problem';
 import { correlationIdFrom, runWithCorrelation } from '../logging/correlation';
+import { jsonLimitExceeded, MAX_JSON_DEPTH, MAX_JSON_KEYS } from './json-limits';
 
 type Middleware = (req: Request, res: Response, next: NextFunction) => void;
 type ErrorMiddleware = (err: unknown, req: Request, res: Response, next: NextFunction) => void;
@@ -63,8 +64,32 @@ export const requireJsonBody: Middleware = (req, res, next) => {
   next();
 };
 
+/** Raised before parsing for a body nested too deep or with too many keys (see json-limits.ts). */
+class JsonShapeError extends Error {
+  readonly status = 400;
+  constructor(readonly type: 'entity.too.deep' | 'entity.too.many.keys' | 'charset.unsupported') {
+    super(type);
+  }
+}
+
+/**
+ * Parses JSON bodies up to `limit` bytes. Before parsing, refuses bodies that are not UTF-8 (RFC
+ * 8259; the shape check reads UTF-8 bytes) and bodies whose nesting or key count exceeds the
+ * limits, so no later recursive walk can run out of stack.
+ */
 export function jsonBody(limit: string): Middleware {
-  return express.json({ limit, strict: true, type: ['application/json', 'application/*+json'] });
+  return express.json({
+    limit,
+    strict: true,
+    type: ['application/json', 'application/*+json'],
+    verify: (_req, _res, buf, encoding) => {
+      if (encoding.toLowerCase() !== 'utf-8' && encoding.toLowerCase() !== 'utf8')
+        throw new JsonShapeError('charset.unsupported');
+      const exceeded = jsonLimitExceeded(buf);
+      if (exceeded === 'depth') throw new JsonShapeError('entity.too.deep');
+      if (exceeded === 'keys') throw new JsonShapeError('entity.too.many.keys');
+    },
+  });
 }
 
 /** Turns body-parser failures into problem+json: malformed JSON 400, too large 413, bad charset 415. */
@@ -79,6 +104,24 @@ export const bodyErrors: ErrorMiddleware = (err, req, res, next) => {
         'malformed_json',
         'Malformed JSON',
         'The request body is not valid JSON.',
+      );
+    case 'entity.too.deep':
+      return sendProblem(
+        res,
+        req,
+        400,
+        'json_too_deep',
+        'JSON nested too deep',
+        `The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`,
+      );
+    case 'entity.too.many.keys':
+      return sendProblem(
+        res,
+        req,
+        400,
+        'json_too_many_keys',
+        'JSON has too many keys',
+        `The request body has more than ${MAX_JSON_KEYS} object keys.`,
       );
     case 'entity.too.large':
       return sendProblem(

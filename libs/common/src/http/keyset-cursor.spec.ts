@@ -2,11 +2,12 @@ import { ValidationProblem } from '@casebridge/common';
 import { decodeCursor, encodeCursor } from './keyset-cursor';
 
 describe('keyset cursor', () => {
-  const anyKey = () => true;
+  const id = '3f1c1a52-2f55-4c9e-9c1e-0a3e5f1b2c3d';
 
   it('round-trips a sort key', () => {
-    const key = ['2026-03-02T09:00:00.000Z', '3f1c1a52-2f55-4c9e-9c1e-0a3e5f1b2c3d'];
-    expect(decodeCursor(encodeCursor(key), anyKey)).toEqual(key);
+    const key = ['2026-03-02T09:00:00.000Z', id];
+    expect(decodeCursor(encodeCursor(key), ['timestamp', 'uuid'])).toEqual(key);
+    expect(decodeCursor(encodeCursor(['1042']), ['serial'])).toEqual(['1042']);
   });
 
   it.each([
@@ -14,13 +15,28 @@ describe('keyset cursor', () => {
     encodeCursor([]).slice(0, 1),
     Buffer.from('{"a":1}').toString('base64url'),
     Buffer.from('[1,2]').toString('base64url'),
+    encodeCursor(['x']),
+    encodeCursor(['2026-03-02T09:00:00.000Z', id, 'extra']),
+    encodeCursor([id, '2026-03-02T09:00:00.000Z']),
   ])('rejects %p as a 400 naming the cursor', (cursor) => {
-    expect(() => decodeCursor(cursor, (k) => k.length === 2)).toThrow(ValidationProblem);
+    expect(() => decodeCursor(cursor, ['timestamp', 'uuid'])).toThrow(ValidationProblem);
   });
 
-  it('rejects a key the caller finds invalid', () => {
-    expect(() => decodeCursor(encodeCursor(['x']), (k) => k.length === 2)).toThrow(
-      ValidationProblem,
-    );
-  });
+  it.each([
+    '0000-01-01T00:00:00.000Z',
+    '-000001-01-01T00:00:00.000Z',
+    '+100000-01-01T00:00:00.000Z',
+    '+275760-09-13T00:00:00.000Z',
+    '2026-02-30T00:00:00.000Z',
+    '2026-13-01T00:00:00.000Z',
+    '2026-03-02T09:00:00Z',
+    'Tue, 1 Jan 0000 00:00:00 GMT',
+  ])(
+    'rejects a timestamp %p that PostgreSQL or JavaScript cannot hold, or that no page issued',
+    (at) => {
+      expect(() => decodeCursor(encodeCursor([at, id]), ['timestamp', 'uuid'])).toThrow(
+        ValidationProblem,
+      );
+    },
+  );
 });

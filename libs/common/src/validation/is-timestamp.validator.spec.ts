@@ -1,4 +1,4 @@
-import { isTimestamp } from './is-timestamp.validator';
+import { isSqlInstant, isTimestamp } from './is-timestamp.validator';
 
 describe('isTimestamp', () => {
   it.each([
@@ -20,7 +20,26 @@ describe('isTimestamp', () => {
     '0000-01-01',
     '1899-12-31',
     '2026-11-27T25:00:00Z',
+    '2026-13-01',
+    '0000-01-01T00:00:00Z',
+    '-0001-01-01T00:00:00Z',
+    '+275760-09-13T00:00:00Z',
+    '275760-09-13T00:00:00Z',
+    '10000-01-01',
     'now',
     '',
   ])('refuses %s', (v) => expect(isTimestamp(v)).toBe(false));
+});
+
+describe('isSqlInstant', () => {
+  it('keeps to years 1–9999, which PostgreSQL and JavaScript both hold', () => {
+    expect(isSqlInstant(new Date('2026-11-27T10:15:00Z'))).toBe(true);
+    expect(isSqlInstant(new Date('9999-12-31T23:59:59.999Z'))).toBe(true);
+    expect(isSqlInstant(new Date('0001-01-01T00:00:00Z'))).toBe(true);
+    expect(isSqlInstant(new Date('0000-06-01T00:00:00Z'))).toBe(false);
+    expect(isSqlInstant(new Date('+010000-01-01T00:00:00Z'))).toBe(false);
+    expect(isSqlInstant(new Date('-000001-01-01T00:00:00Z'))).toBe(false);
+    expect(isSqlInstant(new Date(8.64e15))).toBe(false);
+    expect(isSqlInstant(new Date(Number.NaN))).toBe(false);
+  });
 });

@@ -9,12 +9,12 @@ import {
   IsInt,
   IsOptional,
   IsString,
-  Length,
   Matches,
   Max,
   Min,
 } from 'class-validator';
 import { LANGUAGES } from '@casebridge/contracts';
+import { TextLength } from '@casebridge/common';
 
 export const CASEWORKER_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const MAX_OPEN_CASES_LIMIT = 1000;
@@ -35,7 +35,7 @@ export class CreateCaseworkerDto {
   @ApiProperty({ example: 'Nargiza Tursunova', minLength: 1, maxLength: 200 })
   @Transform(trimmed)
   @IsString()
-  @Length(1, 200)
+  @TextLength(1, 200)
   name!: string;
 
   @ApiProperty({ example: ['uz', 'ru'], enum: LANGUAGES, isArray: true })
@@ -67,7 +67,7 @@ export class UpdateCaseworkerDto {
   @IsOptional()
   @Transform(trimmed)
   @IsString()
-  @Length(1, 200)
+  @TextLength(1, 200)
   name?: string;
 
   @ApiPropertyOptional({ example: ['uz', 'ru', 'tg'], enum: LANGUAGES, isArray: true })

@@ -9,10 +9,10 @@ import {
   IsIn,
   IsOptional,
   IsString,
-  Length,
   Matches,
 } from 'class-validator';
 import { COUNTRY_CODES, LANGUAGES } from '@casebridge/contracts';
+import { TextLength } from '@casebridge/common';
 
 export const CONSULATE_ID = /^[A-Z0-9][A-Z0-9-]{1,31}$/;
 const MAX_CITIES = 200;
@@ -39,7 +39,7 @@ export class CreateConsulateDto {
   })
   @Transform(trimmed)
   @IsString()
-  @Length(1, 200)
+  @TextLength(1, 200)
   name!: string;
 
   @ApiProperty({ example: 'RU', description: 'ISO 3166-1 alpha-2 code of the host country' })
@@ -57,7 +57,7 @@ export class CreateConsulateDto {
   @ArrayMaxSize(MAX_CITIES)
   @ArrayUnique({ message: 'cities must not list a city twice' })
   @IsString({ each: true })
-  @Length(1, 100, { each: true })
+  @TextLength(1, 100, { each: true })
   cities!: string[];
 
   @ApiProperty({ example: ['uz', 'ru'], enum: LANGUAGES, isArray: true })
@@ -88,7 +88,7 @@ export class UpdateConsulateDto {
   @IsOptional()
   @Transform(trimmed)
   @IsString()
-  @Length(1, 200)
+  @TextLength(1, 200)
   name?: string;
 
   @ApiPropertyOptional({ example: ['Kazan', 'Казань', 'Naberezhnye Chelny'] })
@@ -98,7 +98,7 @@ export class UpdateConsulateDto {
   @ArrayMaxSize(MAX_CITIES)
   @ArrayUnique({ message: 'cities must not list a city twice' })
   @IsString({ each: true })
-  @Length(1, 100, { each: true })
+  @TextLength(1, 100, { each: true })
   cities?: string[];
 
   @ApiPropertyOptional({ example: ['uz', 'ru', 'tg'], enum: LANGUAGES, isArray: true })

@@ -12,7 +12,6 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  Length,
   Matches,
   Max,
   Min,
@@ -29,12 +28,13 @@ import {
   RISK_INDICATORS,
   RiskIndicator,
 } from '@casebridge/contracts';
+import { MaxDecimalPlaces, TextLength } from '@casebridge/common';
 import { IsPastDate } from './is-past-date.validator';
 
 export class ComplainantDto {
   @ApiProperty({ example: 'Dilnoza Karimova', minLength: 1, maxLength: 200 })
   @IsString()
-  @Length(1, 200)
+  @TextLength(1, 200)
   fullName!: string;
 
   @ApiPropertyOptional({ example: 'AB1234567', description: 'Letters, digits, spaces and dashes' })
@@ -61,7 +61,7 @@ export class ComplainantDto {
   @ApiPropertyOptional({ example: 'dilnoza@example.org' })
   @IsOptional()
   @IsEmail({}, { message: 'email must be an e-mail address' })
-  @Length(3, 254)
+  @TextLength(3, 254)
   email?: string;
 
   @ApiProperty({ example: 'uz', enum: LANGUAGES })
@@ -79,25 +79,26 @@ export class ComplainantDto {
 export class EmployerDto {
   @ApiProperty({ example: 'StroyMontazh LLC' })
   @IsString()
-  @Length(1, 200)
+  @TextLength(1, 200)
   name!: string;
 
   @ApiPropertyOptional({ example: 'ul. Lenina 1, Moscow' })
   @IsOptional()
   @IsString()
-  @Length(1, 500)
+  @TextLength(1, 500)
   address?: string;
 
   @ApiPropertyOptional({ example: '7701234567' })
   @IsOptional()
   @IsString()
-  @Length(1, 50)
+  @TextLength(1, 50)
   taxId?: string;
 }
 
 export class MoneyDto {
   @ApiProperty({ example: 1850.5, description: 'Amount in major units, at most two decimals' })
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimalPlaces(2)
   @Min(0.01)
   @Max(1_000_000_000)
   amount!: number;
@@ -126,7 +127,7 @@ export class CreateCaseDto {
   @ApiPropertyOptional({ example: 'Moscow' })
   @IsOptional()
   @IsString()
-  @Length(1, 100)
+  @TextLength(1, 100)
   hostCity?: string;
 
   @ApiPropertyOptional({ type: EmployerDto })
@@ -154,7 +155,7 @@ export class CreateCaseDto {
     maxLength: 10000,
   })
   @IsString()
-  @Length(10, 10_000)
+  @TextLength(10, 10_000)
   description!: string;
 
   @ApiPropertyOptional({ example: '2026-09-01', format: 'date' })

@@ -1,15 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsObject,
-  IsOptional,
-  IsString,
-  Length,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
 import {
   CASE_ACTIONS,
   CaseAction,
@@ -18,6 +9,7 @@ import {
   TRANSITION_REASONS,
   TransitionReason,
 } from '@casebridge/contracts';
+import { TextLength } from '@casebridge/common';
 import { MoneyDto } from './create-case.dto';
 
 export class OutcomeDto {
@@ -53,7 +45,7 @@ export class TransitionDto {
   })
   @IsOptional()
   @IsString()
-  @Length(1, 2000)
+  @TextLength(1, 2000)
   comment?: string;
 
   @ApiPropertyOptional({ type: OutcomeDto, description: 'Required for resolve' })
@@ -80,6 +72,6 @@ export class CreateNoteDto {
     maxLength: 5000,
   })
   @IsString()
-  @Length(1, 5000)
+  @TextLength(1, 5000)
   body!: string;
 }
