@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `npm start`: infrastructure up, build, the three services, their URLs. Ctrl-C stops it all.
+# `npm start`: infrastructure up, build, the three services under the supervisor (restarts a
+# service that dies, runs *_INSTANCES of each), their URLs. Ctrl-C stops it all, broker included.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -9,29 +10,28 @@ if [[ -z "${KAFKA_BROKERS:-}" ]] && ! (exec 3<>"/dev/tcp/localhost/$kafka_port")
 bash scripts/infra-up.sh
 export KAFKA_BROKERS="${KAFKA_BROKERS:-localhost:$kafka_port}"
 
-mkdir -p .local/logs
-pids=()
+supervisor=""
 shutdown() {
   trap - INT TERM EXIT
-  step "Stopping the services"
-  kill "${pids[@]}" 2>/dev/null || true
-  wait "${pids[@]}" 2>/dev/null || true
+  if [[ -n "$supervisor" ]]; then
+    kill -TERM "$supervisor" 2>/dev/null || true
+    wait "$supervisor" 2>/dev/null || true
+  fi
   if [[ $owns_broker == 1 ]]; then bash scripts/kafka-stop.sh; fi
+  step "Stopped"
   exit 0
 }
 trap shutdown INT TERM EXIT
 
 declare -A ports=([intake]="${INTAKE_PORT:-3001}" [assignment]="${ASSIGNMENT_PORT:-3002}" [reporting]="${REPORTING_PORT:-3003}")
 step "Starting intake, assignment and reporting (logs in .local/logs/)"
-for service in intake assignment reporting; do
-  node "dist/apps/$service/src/main.js" >".local/logs/$service.log" 2>&1 &
-  pids+=($!)
-done
+node dist/scripts/supervise.js &
+supervisor=$!
 for service in intake assignment reporting; do
   url="http://localhost:${ports[$service]}"
-  for i in $(seq 1 60); do
+  for i in $(seq 1 90); do
     curl -fs "$url/health/ready" >/dev/null 2>&1 && break
-    if [[ $i == 60 ]]; then echo "$service did not become ready; last log lines:"; tail -n 30 ".local/logs/$service.log"; exit 1; fi
+    if [[ $i == 90 ]]; then echo "$service is not ready after 90 s (see .local/logs/$service.log); the others keep running"; fi
     sleep 1
   done
 done
@@ -44,7 +44,7 @@ Casebridge is running.
   reporting   http://localhost:${ports[reporting]}/v1/reports/host-countries  docs http://localhost:${ports[reporting]}/docs  dashboard http://localhost:${ports[reporting]}/dashboard
   tokens      npm run token -- --role intake_officer   (or manager, admin, consul --consulate RU-MOW …)
   logs        tail -f .local/logs/*.log
-Press Ctrl-C to stop everything.
+A service that dies is restarted (see the lines above and below); Ctrl-C stops everything.
 URLS
-wait -n "${pids[@]}" || true
-echo "A service exited; see .local/logs/. Stopping."
+wait "$supervisor" || true
+supervisor=""
