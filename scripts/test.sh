@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: installs what is missing, lints, type-checks, runs unit tests, then brings up the
+# `npm test`: installs what is missing (npm packages, Chromium for the dashboard test), lints, type-checks, runs unit tests, then brings up the
 # test infrastructure and runs the integration and end-to-end tests against real Postgres and
 # Kafka; stops the test broker it started.
 set -euo pipefail
@@ -7,6 +7,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 started=$(date +%s)
 
 ensure_node_modules
+step "Browser for the dashboard test"
+bash scripts/browser-up.sh
 step "Lint (ESLint) and format (Prettier)"
 npm run --silent lint
 npm run --silent format:check
