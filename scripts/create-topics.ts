@@ -1,12 +1,14 @@
-/** Waits for the broker to answer metadata, then creates the event topics and their DLQs. */
-import { Kafka, logLevel } from 'kafkajs';
-import { ensureTopics } from '@casebridge/messaging';
+/**
+ * Waits for the broker to answer metadata, then creates the event topics, their DLQs and the
+ * principals' ACLs (as the super user: KAFKA_ADMIN_USERNAME / KAFKA_ADMIN_PASSWORD).
+ */
+import { logLevel } from 'kafkajs';
+import { kafkaAdminConnection } from '@casebridge/common';
+import { createKafka, ensureAcls, ensureTopics } from '@casebridge/messaging';
 
 async function main(): Promise<void> {
-  const brokers = (process.env.KAFKA_BROKERS ?? 'localhost:9092').split(',');
-  const kafka = new Kafka({
-    clientId: 'casebridge-setup',
-    brokers,
+  const connection = kafkaAdminConnection();
+  const kafka = createKafka('casebridge-setup', connection, {
     logLevel: logLevel.NOTHING,
     retry: { retries: 2 },
   });
@@ -18,9 +20,11 @@ async function main(): Promise<void> {
       await admin.listTopics();
       break;
     } catch (error) {
+      // Wrong credentials do not get better with time.
+      if ((error as Error).name === 'KafkaJSSASLAuthenticationError') throw error;
       if (Date.now() > deadline)
         throw new Error(
-          `Kafka at ${brokers.join(',')} did not answer: ${(error as Error).message}`,
+          `Kafka at ${connection.brokers.join(',')} did not answer: ${(error as Error).message}`,
         );
       process.stdout.write('.');
       await new Promise((r) => setTimeout(r, 1000));
@@ -29,6 +33,8 @@ async function main(): Promise<void> {
   try {
     const created = await ensureTopics(admin, Number(process.env.KAFKA_REPLICATION_FACTOR ?? 1));
     console.log(created.length ? `created topics: ${created.join(', ')}` : 'topics ready');
+    const acls = await ensureAcls(admin);
+    console.log(acls ? `created ${acls} ACLs` : 'ACLs ready');
   } finally {
     await admin.disconnect();
   }

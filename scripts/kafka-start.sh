@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # Start a local single-node Apache Kafka broker (KRaft, combined broker+controller) in the
 # background, unless one already answers on KAFKA_PORT; wait until it is ready.
+# Clients authenticate with SASL/SCRAM-SHA-512 and are authorised by ACL (StandardAuthorizer,
+# deny when no ACL matches); the SCRAM users (admin, intake, assignment, reporting, integration)
+# are written at storage-format time. The controller listener is bound to 127.0.0.1 and
+# authenticates the broker with SASL/PLAIN as the admin. Neither listener uses TLS: this is a
+# single-machine broker (see docs/operations.md, "Kafka security").
 # Env: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (KAFKA_PORT+1),
 #      KAFKA_DATA_DIR (.local/kafka/broker-$KAFKA_PORT), KAFKA_FRESH=1 (stop it and wipe the
-#      data dir first), KAFKA_HEAP (512m), KAFKA_START_TIMEOUT (90 s).
+#      data dir first), KAFKA_HEAP (512m), KAFKA_START_TIMEOUT (90 s),
+#      KAFKA_<USER>_PASSWORD for USER in ADMIN INTAKE ASSIGNMENT REPORTING INTEGRATION
+#      (development defaults `<user>-dev-password`, read only when the storage is formatted).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,6 +21,22 @@ HEAP="${KAFKA_HEAP:-512m}"
 TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
 LIBS="$ROOT/.local/kafka/libs"
 STARTED_LINE="Kafka Server started" # logged by KafkaRaftServer once the broker serves
+SCRAM_USERS=(admin intake assignment reporting integration)
+# Development defaults, also known to libs/common (DEV_KAFKA_PASSWORDS): never for production.
+password_of() {
+  local var="KAFKA_${1^^}_PASSWORD"
+  printf '%s' "${!var:-$1-dev-password}"
+}
+for user in "${SCRAM_USERS[@]}"; do
+  # They end up in server.properties and in StorageTool's --add-scram argument.
+  case "$(password_of "$user")" in
+    *[\"\\,\]\ ]*)
+      echo "KAFKA_${user^^}_PASSWORD must not contain quotes, backslashes, commas, ] or spaces" >&2
+      exit 1
+      ;;
+  esac
+done
+ADMIN_PASSWORD="$(password_of admin)"
 
 port_open() { (exec 3<>"/dev/tcp/localhost/$1") 2>/dev/null; }
 kafka_java() { java -cp "$LIBS/*" "$@"; }
@@ -39,15 +62,26 @@ DATA_DIR="$(cd "$DATA_DIR" && pwd)"
 LOG="$DATA_DIR/broker.log"
 PID_FILE="$DATA_DIR/broker.pid"
 
+# The properties file holds the admin password (inter-broker and controller logins): owner only.
+umask 077
 cat >"$DATA_DIR/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
-controller.quorum.bootstrap.servers=localhost:$CONTROLLER_PORT
-listeners=PLAINTEXT://:$PORT,CONTROLLER://:$CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://localhost:$PORT,CONTROLLER://localhost:$CONTROLLER_PORT
+controller.quorum.bootstrap.servers=127.0.0.1:$CONTROLLER_PORT
+listeners=SASL_PLAINTEXT://:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
+advertised.listeners=SASL_PLAINTEXT://localhost:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
 controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+inter.broker.listener.name=SASL_PLAINTEXT
+listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$ADMIN_PASSWORD";
+sasl.mechanism.controller.protocol=PLAIN
+listener.name.controller.sasl.enabled.mechanisms=PLAIN
+listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="$ADMIN_PASSWORD" user_admin="$ADMIN_PASSWORD";
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:admin
+allow.everyone.if.no.acl.found=false
 log.dirs=$DATA_DIR/logs
 offsets.topic.replication.factor=1
 transaction.state.log.replication.factor=1
@@ -61,11 +95,22 @@ num.partitions=6
 auto.create.topics.enable=false
 delete.topic.enable=true
 PROPS
+umask 022
 
+SCRAM_MARKER="$DATA_DIR/logs/.casebridge-scram-users"
 if [[ ! -f "$DATA_DIR/logs/meta.properties" ]]; then
-  echo "Formatting KRaft storage in $DATA_DIR/logs"
-  kafka_java kafka.tools.StorageTool format --standalone \
+  echo "Formatting KRaft storage in $DATA_DIR/logs (SCRAM users: ${SCRAM_USERS[*]})"
+  scram=()
+  for user in "${SCRAM_USERS[@]}"; do
+    scram+=(--add-scram "SCRAM-SHA-512=[name=$user,password=$(password_of "$user")]")
+  done
+  kafka_java kafka.tools.StorageTool format --standalone "${scram[@]}" \
     -t "$(kafka_java kafka.tools.StorageTool random-uuid)" -c "$DATA_DIR/server.properties"
+  echo "${SCRAM_USERS[*]}" >"$SCRAM_MARKER"
+elif [[ ! -f "$SCRAM_MARKER" ]]; then
+  echo "$DATA_DIR was formatted without SCRAM users (before brokers required authentication);" >&2
+  echo "run with KAFKA_FRESH=1 to wipe it and format it again" >&2
+  exit 1
 fi
 
 echo "Starting Kafka on localhost:$PORT (controller $CONTROLLER_PORT), log: $LOG"

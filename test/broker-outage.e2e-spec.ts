@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
-import { ensureTopics } from '@casebridge/messaging';
+import { ensureAcls, ensureTopics } from '@casebridge/messaging';
 import { makeCase, seededRandom } from './support/cases';
-import { query, resetDatabase, waitFor } from './support/infra';
+import { kafkaClient, query, resetDatabase, waitFor } from './support/infra';
 import { IntakeClient } from './support/intake-client';
 import { ServiceProcess, startServiceProcess } from './support/service-process';
 
@@ -27,13 +26,10 @@ describe('Resilience: the Kafka broker goes away and comes back', () => {
 
   beforeAll(async () => {
     broker('kafka-start.sh', true);
-    const admin = new Kafka({
-      clientId: 'outage-test',
-      brokers: [`localhost:${PORT}`],
-      logLevel: logLevel.NOTHING,
-    }).admin();
+    const admin = kafkaClient('outage-test', 'admin', [`localhost:${PORT}`]).admin();
     await admin.connect();
     await ensureTopics(admin);
+    await ensureAcls(admin);
     await admin.disconnect();
     await resetDatabase('intake');
     intake = await startServiceProcess('intake', { KAFKA_BROKERS: `localhost:${PORT}` });

@@ -1,7 +1,9 @@
 import { createServer } from 'node:net';
-import { Kafka, logLevel } from 'kafkajs';
+import { type Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { deadLetterTopic, EVENT_TOPICS } from '@casebridge/contracts';
+import { createKafka } from '@casebridge/messaging';
+import { DEV_KAFKA_PASSWORDS, kafkaAdminConnection, type KafkaPrincipal } from '@casebridge/common';
 
 export type ServiceName = 'intake' | 'assignment' | 'reporting';
 
@@ -55,8 +57,27 @@ export async function resetDatabase(service: ServiceName, keep: string[] = []): 
   }
 }
 
-export function kafkaClient(clientId = 'casebridge-test'): Kafka {
-  return new Kafka({ clientId, brokers: brokers(), logLevel: logLevel.NOTHING });
+/**
+ * A client of the test broker, logged in as the super user (KAFKA_ADMIN_USERNAME / _PASSWORD,
+ * else the development admin), or as another principal with its development password.
+ */
+export function kafkaClient(
+  clientId = 'casebridge-test',
+  principal: KafkaPrincipal = 'admin',
+  brokerList = brokers(),
+): Kafka {
+  const connection =
+    principal === 'admin'
+      ? { ...kafkaAdminConnection(process.env), brokers: brokerList }
+      : {
+          brokers: brokerList,
+          sasl: {
+            mechanism: 'scram-sha-512' as const,
+            username: principal,
+            password: DEV_KAFKA_PASSWORDS[principal],
+          },
+        };
+  return createKafka(clientId, connection, { logLevel: logLevel.NOTHING });
 }
 
 /**

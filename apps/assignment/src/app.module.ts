@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CommonModule, kafkaBrokers } from '@casebridge/common';
+import { CommonModule, kafkaConnection } from '@casebridge/common';
 import { EventSources } from '@casebridge/contracts';
 import { MessagingModule } from '@casebridge/messaging';
 import { AssignmentsModule } from './assignments/assignments.module';
@@ -24,7 +24,7 @@ export class AppModule {
         MessagingModule.forService({
           source: EventSources.assignment,
           clientId: 'casebridge-assignment',
-          brokers: kafkaBrokers(env),
+          connection: kafkaConnection('assignment', env),
           outboxPollMs: env.OUTBOX_POLL_MS,
           maxAttempts: env.CONSUMER_MAX_ATTEMPTS,
           producesEvents: true,

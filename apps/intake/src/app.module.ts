@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CommonModule, kafkaBrokers, COMMON_ENV } from '@casebridge/common';
+import { CommonModule, kafkaConnection, COMMON_ENV } from '@casebridge/common';
 import { EventSources } from '@casebridge/contracts';
 import { MessagingModule } from '@casebridge/messaging';
 import { CasesModule } from './cases/cases.module';
@@ -47,7 +47,7 @@ export class AppModule {
         MessagingModule.forService({
           source: EventSources.intake,
           clientId: 'casebridge-intake',
-          brokers: kafkaBrokers(env),
+          connection: kafkaConnection('intake', env),
           outboxPollMs: env.OUTBOX_POLL_MS,
           maxAttempts: env.CONSUMER_MAX_ATTEMPTS,
           producesEvents: true,

@@ -5,6 +5,7 @@ export * from './cloud-event.codec';
 export * from './event-validator';
 export * from './messaging.metrics';
 export * from './kafka/kafka.factory';
+export * from './kafka/kafka-acls';
 export * from './kafka/kafka-admin.service';
 export * from './kafka/kafka-producer.service';
 export * from './outbox/outbox.writer';

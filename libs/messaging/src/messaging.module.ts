@@ -17,7 +17,7 @@ export class MessagingModule {
       module: MessagingModule,
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: options },
-        { provide: KAFKA, useFactory: () => createKafka(options.clientId, options.brokers) },
+        { provide: KAFKA, useFactory: () => createKafka(options.clientId, options.connection) },
         KafkaProducer,
         KafkaAdmin,
         { provide: BROKER_PROBE, useExisting: KafkaAdmin },

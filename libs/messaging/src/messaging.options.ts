@@ -1,8 +1,11 @@
+import type { KafkaConnection } from '@casebridge/common';
+
 export interface MessagingOptions {
   /** CloudEvents source of events this service produces, e.g. `/casebridge/intake`. */
   source: string;
   clientId: string;
-  brokers: string[];
+  /** Brokers, this service's own principal's credentials, TLS. */
+  connection: KafkaConnection;
   /** How often the outbox relay polls when idle (ms). */
   outboxPollMs: number;
   /** Attempts before a failing message is dead-lettered. */

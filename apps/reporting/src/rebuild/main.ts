@@ -4,7 +4,7 @@
  */
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { kafkaBrokers, loadEnvironment, runMigrationsLocked } from '@casebridge/common';
+import { kafkaConnection, loadEnvironment, runMigrationsLocked } from '@casebridge/common';
 import { createKafka } from '@casebridge/messaging';
 import { ReportingEnvironment } from '../config/reporting.environment';
 import { reportingDataSourceOptions } from '../database/data-source';
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     await runMigrationsLocked(dataSource);
     await rebuildReadModel({
       dataSource,
-      kafka: createKafka('casebridge-reporting-rebuild', kafkaBrokers(env)),
+      kafka: createKafka('casebridge-reporting-rebuild', kafkaConnection('reporting', env)),
       signal: abort.signal,
     });
   } finally {

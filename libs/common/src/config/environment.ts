@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -10,6 +11,14 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+
+import {
+  KAFKA_SASL_MECHANISMS,
+  kafkaSecurityProblems,
+  type KafkaSaslMechanism,
+} from './kafka-connection';
+
+export * from './kafka-connection';
 
 export const DEV_JWT_SECRET = 'casebridge-development-secret-not-for-production';
 
@@ -30,6 +39,48 @@ export class CommonEnvironment {
     message: 'KAFKA_BROKERS must be host:port[,host:port…]',
   })
   KAFKA_BROKERS = 'localhost:9092';
+
+  // Kafka login and TLS (kafka-connection.ts). Outside production the defaults log in to the
+  // local broker as the service's own development principal.
+  /** SASL mechanism: scram-sha-512, scram-sha-256, plain (TLS only in production) or none. */
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  )
+  @IsIn(KAFKA_SASL_MECHANISMS)
+  KAFKA_SASL_MECHANISM: KafkaSaslMechanism = 'scram-sha-512';
+
+  /** Default outside production: the service's name (intake, assignment, reporting). */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  KAFKA_SASL_USERNAME?: string;
+
+  /** Default outside production: the development password; required in production. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  KAFKA_SASL_PASSWORD?: string;
+
+  /** TLS to the brokers (`true`/`false`). */
+  @Transform(({ value }: { value: unknown }) =>
+    value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value,
+  )
+  @IsBoolean()
+  KAFKA_SSL = false;
+
+  /** PEM file of the CA that signed the brokers' certificates (default: the system's CAs). */
+  @IsOptional()
+  @IsString()
+  KAFKA_SSL_CA_FILE?: string;
+
+  /** PEM client certificate and key, for brokers that authenticate clients by TLS. */
+  @IsOptional()
+  @IsString()
+  KAFKA_SSL_CERT_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  KAFKA_SSL_KEY_FILE?: string;
 
   @IsString()
   DATABASE_HOST = '127.0.0.1';
@@ -112,6 +163,7 @@ export function validateEnvironment<T extends CommonEnvironment>(
       problems.push('AUTH_JWT_SECRET: must be at least 32 characters in production');
     }
   }
+  if (errors.length === 0) problems.push(...kafkaSecurityProblems(env));
   if (errors.length === 0) problems.push(...extraChecks(env));
   if (problems.length > 0) {
     throw new EnvironmentError(`Invalid environment variables:\n  ${problems.join('\n  ')}`);
