@@ -15,7 +15,12 @@ export function tokenFor(
 ): string {
   return jwt.sign(
     { roles: [role], ...(consulateId ? { consulateId } : {}) },
-    { subject: sub, expiresIn: '1h' },
+    {
+      subject: sub,
+      expiresIn: '1h',
+      ...(process.env.AUTH_JWT_ISSUER ? { issuer: process.env.AUTH_JWT_ISSUER } : {}),
+      ...(process.env.AUTH_JWT_AUDIENCE ? { audience: process.env.AUTH_JWT_AUDIENCE } : {}),
+    },
   );
 }
 

@@ -1,24 +1,24 @@
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { JwksClient } from 'jwks-rsa';
 import { ROLES as KNOWN_ROLES, type Role } from '@casebridge/contracts';
 import { COMMON_ENV } from '../config/config.tokens';
 import { CommonEnvironment, DEV_JWT_SECRET } from '../config/environment';
 import type { AuthUser } from './auth-user';
+import { JwksKeys } from './jwks-keys';
 
 const CONSULAR_ROLES: readonly Role[] = ['caseworker', 'consul'];
 
 /** Verifies bearer tokens: HS256 with a shared secret, or RS256 with a public key or a JWKS. */
 @Injectable()
 export class TokenVerifier {
-  private readonly jwks?: JwksClient;
+  private readonly jwks?: JwksKeys;
 
   constructor(
     private readonly jwt: JwtService,
     @Inject(COMMON_ENV) private readonly env: CommonEnvironment,
   ) {
     if (env.AUTH_JWKS_URL) {
-      this.jwks = new JwksClient({ jwksUri: env.AUTH_JWKS_URL, cache: true, rateLimit: true });
+      this.jwks = new JwksKeys(env.AUTH_JWKS_URL, env.AUTH_JWKS_UNKNOWN_KID_SECONDS * 1000);
     }
   }
 
@@ -32,6 +32,7 @@ export class TokenVerifier {
     } catch {
       throw new UnauthorizedException('The bearer token is invalid or expired.');
     }
+    this.checkLifetime(payload);
     return this.toUser(payload);
   }
 
@@ -41,11 +42,12 @@ export class TokenVerifier {
       audience: this.env.AUTH_JWT_AUDIENCE,
     };
     if (this.jwks) {
-      const decoded = this.jwt.decode<{ header?: { kid?: string } } | null>(token, {
+      const decoded = this.jwt.decode<{ header?: { kid?: unknown } } | null>(token, {
         complete: true,
       });
-      const key = await this.jwks.getSigningKey(decoded?.header?.kid);
-      return { ...common, publicKey: key.getPublicKey(), algorithms: ['RS256' as const] };
+      const kid = decoded?.header?.kid;
+      const publicKey = await this.jwks.publicKey(typeof kid === 'string' ? kid : undefined);
+      return { ...common, publicKey, algorithms: ['RS256' as const] };
     }
     if (this.env.AUTH_JWT_PUBLIC_KEY) {
       return { ...common, publicKey: this.env.AUTH_JWT_PUBLIC_KEY, algorithms: ['RS256' as const] };
@@ -57,10 +59,24 @@ export class TokenVerifier {
     };
   }
 
-  private toUser(payload: Record<string, unknown>): AuthUser {
-    const { sub, roles, consulateId, exp } = payload;
+  /** A stolen token is worth only as long as it lives: bound exp − iat, refuse iat in the future. */
+  private checkLifetime({ iat, exp }: Record<string, unknown>): void {
     if (typeof exp !== 'number')
       throw new UnauthorizedException('The bearer token has no expiry (exp).');
+    if (typeof iat !== 'number')
+      throw new UnauthorizedException('The bearer token has no issue time (iat).');
+    if (exp - iat > this.env.AUTH_JWT_MAX_LIFETIME_SECONDS) {
+      throw new UnauthorizedException(
+        `The bearer token lives longer than the ${this.env.AUTH_JWT_MAX_LIFETIME_SECONDS} s allowed.`,
+      );
+    }
+    if (iat > Date.now() / 1000 + this.env.AUTH_JWT_CLOCK_SKEW_SECONDS) {
+      throw new UnauthorizedException('The bearer token was issued in the future (iat).');
+    }
+  }
+
+  private toUser(payload: Record<string, unknown>): AuthUser {
+    const { sub, roles, consulateId } = payload;
     if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128) {
       throw new UnauthorizedException('The bearer token has no subject (sub).');
     }

@@ -11,6 +11,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { databasePassword, ServiceRoles, serviceRoles } from '../database/database-roles';
 
 import {
   KAFKA_SASL_MECHANISMS,
@@ -110,13 +111,48 @@ export class CommonEnvironment {
   @IsString()
   AUTH_JWKS_URL?: string;
 
+  /** Checked when set; required in production. */
   @IsOptional()
   @IsString()
   AUTH_JWT_ISSUER?: string;
 
+  /** Checked when set; required in production. */
   @IsOptional()
   @IsString()
   AUTH_JWT_AUDIENCE?: string;
+
+  /** Longest token lifetime accepted (exp − iat); a token without iat or exp is refused. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(7 * 24 * 3600)
+  AUTH_JWT_MAX_LIFETIME_SECONDS = 12 * 3600;
+
+  /** How far in the future a token's iat may lie (clocks differ a little). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600)
+  AUTH_JWT_CLOCK_SKEW_SECONDS = 60;
+
+  /** JWKS: an unknown kid is refused without a fetch this long; unknown kids fetch at most once in it. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  AUTH_JWKS_UNKNOWN_KID_SECONDS = 60;
+
+  /** Failed authentications per client address in AUTH_FAILURE_WINDOW_SECONDS before 429. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  AUTH_FAILURE_LIMIT = 20;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  AUTH_FAILURE_WINDOW_SECONDS = 60;
 
   @Matches(/^\d+(b|kb|mb)$/i)
   HTTP_BODY_LIMIT = '256kb';
@@ -162,6 +198,8 @@ export function validateEnvironment<T extends CommonEnvironment>(
     } else if (!hasKey && (env.AUTH_JWT_SECRET ?? '').length < 32) {
       problems.push('AUTH_JWT_SECRET: must be at least 32 characters in production');
     }
+    if (!env.AUTH_JWT_ISSUER) problems.push('AUTH_JWT_ISSUER: required in production');
+    if (!env.AUTH_JWT_AUDIENCE) problems.push('AUTH_JWT_AUDIENCE: required in production');
   }
   if (errors.length === 0) problems.push(...kafkaSecurityProblems(env));
   if (errors.length === 0) problems.push(...extraChecks(env));
@@ -173,16 +211,23 @@ export function validateEnvironment<T extends CommonEnvironment>(
 
 export type ServiceName = 'intake' | 'assignment' | 'reporting';
 
-/** The connection URL of a service's own database, as its own role. */
+/**
+ * The connection URL of a service's own database, as its runtime role (or as its owner, for
+ * migrations), with the password from `<SERVICE>_DATABASE[_OWNER]_PASSWORD`.
+ */
 export function serviceDatabaseUrl(
   service: ServiceName,
   env: CommonEnvironment,
   override?: string,
+  kind: keyof ServiceRoles = 'runtime',
 ): string {
   if (override) return override;
-  const role = `casebridge_${service}`;
+  const role = serviceRoles(service)[kind];
+  const password = encodeURIComponent(
+    databasePassword(env as unknown as Record<string, unknown>, service, kind),
+  );
   const db = `casebridge_${service}${env.DATABASE_NAME_SUFFIX}`;
-  return `postgres://${role}:${role}@${env.DATABASE_HOST}:${env.DATABASE_PORT}/${db}`;
+  return `postgres://${role}:${password}@${env.DATABASE_HOST}:${env.DATABASE_PORT}/${db}`;
 }
 
 export function kafkaBrokers(env: CommonEnvironment): string[] {
