@@ -1,9 +1,9 @@
-/** Runs every service's migrations against its own database, as its own role. Safe to run twice. */
+/** Runs every service's migrations against its own database, as its owner role. Safe to run twice. */
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { runMigrationsLocked, validateEnvironment } from '@casebridge/common';
 import { IntakeEnvironment } from '../apps/intake/src/config/intake.environment';
-import { intakeDataSourceOptions } from '../apps/intake/src/database/data-source';
+import { intakeMigrationDataSourceOptions } from '../apps/intake/src/database/data-source';
 import { AssignmentEnvironment } from '../apps/assignment/src/config/assignment.environment';
 import { assignmentDataSourceOptions } from '../apps/assignment/src/database/data-source';
 import { ReportingEnvironment } from '../apps/reporting/src/config/reporting.environment';
@@ -25,7 +25,7 @@ async function migrate(
 async function main(): Promise<void> {
   await migrate(
     'intake',
-    intakeDataSourceOptions(validateEnvironment(IntakeEnvironment, process.env)),
+    intakeMigrationDataSourceOptions(validateEnvironment(IntakeEnvironment, process.env)),
   );
   await migrate(
     'assignment',

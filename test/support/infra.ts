@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { type Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
+import { databasePassword, serviceRoles, type ServiceRoles } from '@casebridge/common';
 import { deadLetterTopic, EVENT_TOPICS } from '@casebridge/contracts';
 import { createKafka } from '@casebridge/messaging';
 import { DEV_KAFKA_PASSWORDS, kafkaAdminConnection, type KafkaPrincipal } from '@casebridge/common';
@@ -15,13 +16,20 @@ export function testDatabaseName(service: ServiceName): string {
   return `casebridge_${service}${process.env.DATABASE_NAME_SUFFIX ?? '_test'}`;
 }
 
-/** A connection to a service's test database as that service's own role. */
-export async function dbClient(service: ServiceName): Promise<Client> {
+/**
+ * A connection to a service's test database as that service's runtime role (what the running
+ * service uses), or as its owner (what migrations use; it may also empty the audit trail).
+ */
+export async function dbClient(
+  service: ServiceName,
+  kind: keyof ServiceRoles = 'runtime',
+): Promise<Client> {
   const host = process.env.DATABASE_HOST ?? '127.0.0.1';
   const port = process.env.DATABASE_PORT ?? '5432';
-  const role = `casebridge_${service}`;
+  const role = serviceRoles(service)[kind];
+  const password = encodeURIComponent(databasePassword(process.env, service, kind));
   const client = new Client({
-    connectionString: `postgres://${role}:${role}@${host}:${port}/${testDatabaseName(service)}`,
+    connectionString: `postgres://${role}:${password}@${host}:${port}/${testDatabaseName(service)}`,
   });
   await client.connect();
   return client;
@@ -40,9 +48,12 @@ export async function query<T = Record<string, unknown>>(
   }
 }
 
-/** Empties every table of a service's test database but the migration history (and `keep`). */
+/**
+ * Empties every table of a service's test database but the migration history (and `keep`), as
+ * the owner role: the runtime role may not truncate the audit trail.
+ */
 export async function resetDatabase(service: ServiceName, keep: string[] = []): Promise<void> {
-  const client = await dbClient(service);
+  const client = await dbClient(service, 'owner');
   try {
     const { rows } = await client.query<{ tablename: string }>(
       "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'typeorm_migrations'",

@@ -2,11 +2,13 @@ import 'reflect-metadata';
 import { runService } from '@casebridge/common';
 import { AppModule } from './app.module';
 import { IntakeEnvironment, intakeSecretProblems } from './config/intake.environment';
+import { intakeMigrationDataSourceOptions } from './database/data-source';
 
 runService({
   environment: IntakeEnvironment,
   environmentChecks: intakeSecretProblems,
   module: (env) => AppModule.register(env),
+  migrationDataSource: intakeMigrationDataSourceOptions,
   port: (env) => env.INTAKE_PORT,
   title: 'Casebridge intake',
   description:

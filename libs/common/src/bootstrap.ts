@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { DataSource } from 'typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { runMigrationsLocked } from './database/migrations';
 import {
   bodyErrors,
@@ -56,13 +56,31 @@ export async function createServiceApp(
   return app;
 }
 
-/** Migrates (under an advisory lock), then listens. Used by each service's main.ts. */
-export async function startService(app: INestApplication, port: number): Promise<void> {
+/**
+ * Migrates (under an advisory lock), then listens. Used by each service's main.ts. With
+ * `migrationOptions` the migrations run on a connection of their own (the owner role), closed
+ * before the service listens; otherwise on the service's own pool.
+ */
+export async function startService(
+  app: INestApplication,
+  port: number,
+  migrationOptions?: DataSourceOptions,
+): Promise<void> {
   const logger = app.get(Logger);
-  const applied = await runMigrationsLocked(app.get(DataSource));
+  const applied = await migrate(app.get(DataSource), migrationOptions);
   if (applied.length) logger.log(`applied migrations: ${applied.join(', ')}`, 'Migrations');
   await app.listen(port, '0.0.0.0');
   logger.log(`listening on http://localhost:${port}`, 'Bootstrap');
+}
+
+async function migrate(pool: DataSource, options?: DataSourceOptions): Promise<string[]> {
+  if (!options) return runMigrationsLocked(pool);
+  const owner = await new DataSource(options).initialize();
+  try {
+    return await runMigrationsLocked(owner);
+  } finally {
+    await owner.destroy();
+  }
 }
 
 /** Prints a configuration error plainly (no stack) and exits non-zero. */
@@ -83,6 +101,8 @@ export interface ServiceDefinition<T extends CommonEnvironment> {
   /** Service-specific refusals, e.g. development keys in production. */
   environmentChecks?: (env: T) => string[];
   module: (env: T) => DynamicModule;
+  /** Where migrations run when not on the service's own pool (a database owner role). */
+  migrationDataSource?: (env: T) => DataSourceOptions;
   port: (env: T) => number;
   title: string;
   description: string;
@@ -99,7 +119,7 @@ export function runService<T extends CommonEnvironment>(service: ServiceDefiniti
       port,
       bodyLimit: env.HTTP_BODY_LIMIT,
     });
-    await startService(app, port);
+    await startService(app, port, service.migrationDataSource?.(env));
   };
   run().catch(exitOnStartupFailure);
 }

@@ -44,7 +44,15 @@ describe('assignment environment', () => {
   });
 
   it('never seeds the demo directory in production unless told to', () => {
-    const production = { NODE_ENV: 'production', AUTH_JWT_SECRET: 'p'.repeat(40) };
+    const production = {
+      NODE_ENV: 'production',
+      AUTH_JWT_SECRET: 'p'.repeat(40),
+      AUTH_JWT_ISSUER: 'https://id.example.org',
+      AUTH_JWT_AUDIENCE: 'casebridge',
+      ASSIGNMENT_DATABASE_PASSWORD: 'a-real-assignment-password',
+      KAFKA_SASL_USERNAME: 'assignment',
+      KAFKA_SASL_PASSWORD: 'a-real-kafka-password',
+    };
     expect(validateEnvironment(AssignmentEnvironment, production).seedsDemoDirectory()).toBe(false);
     expect(
       validateEnvironment(AssignmentEnvironment, {

@@ -1,6 +1,11 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { CommonEnvironment, toInt } from '@casebridge/common';
+import {
+  CommonEnvironment,
+  devDatabasePassword,
+  RealPasswordInProduction,
+  toInt,
+} from '@casebridge/common';
 
 const toBoolean = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') return value;
@@ -23,6 +28,10 @@ export class AssignmentEnvironment extends CommonEnvironment {
   @IsOptional()
   @IsString()
   ASSIGNMENT_DATABASE_URL?: string;
+
+  /** Password of the role casebridge_assignment (development default: the role name). */
+  @RealPasswordInProduction('casebridge_assignment')
+  ASSIGNMENT_DATABASE_PASSWORD = devDatabasePassword('casebridge_assignment');
 
   /**
    * Loads the demo directory of consular offices at start-up (insert-if-missing, so an

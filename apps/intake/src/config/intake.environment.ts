@@ -1,6 +1,11 @@
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { CommonEnvironment, toInt } from '@casebridge/common';
+import {
+  CommonEnvironment,
+  devDatabasePassword,
+  RealPasswordInProduction,
+  toInt,
+} from '@casebridge/common';
 
 const BASE64_32_BYTES = /^[A-Za-z0-9+/]{43}=$/;
 
@@ -18,6 +23,19 @@ export class IntakeEnvironment extends CommonEnvironment {
   @IsOptional()
   @IsString()
   INTAKE_DATABASE_URL?: string;
+
+  /** Connection URL of the owner role (migrations); overrides the one built from the settings. */
+  @IsOptional()
+  @IsString()
+  INTAKE_DATABASE_OWNER_URL?: string;
+
+  /** Password of the runtime role casebridge_intake (development default: the role name). */
+  @RealPasswordInProduction('casebridge_intake')
+  INTAKE_DATABASE_PASSWORD = devDatabasePassword('casebridge_intake');
+
+  /** Password of casebridge_intake_owner, which owns the database and runs the migrations. */
+  @RealPasswordInProduction('casebridge_intake_owner')
+  INTAKE_DATABASE_OWNER_PASSWORD = devDatabasePassword('casebridge_intake_owner');
 
   /** AES-256-GCM key for personal data, base64 of 32 bytes. */
   @Matches(BASE64_32_BYTES, { message: 'INTAKE_ENCRYPTION_KEY must be base64 of 32 bytes' })

@@ -14,3 +14,13 @@ export function intakeDataSourceOptions(env: IntakeEnvironment): DataSourceOptio
     'casebridge-intake',
   );
 }
+
+/** The same database as its owner role: migrations only (the runtime role cannot alter tables). */
+export function intakeMigrationDataSourceOptions(env: IntakeEnvironment): DataSourceOptions {
+  return postgresOptions(
+    serviceDatabaseUrl('intake', env, env.INTAKE_DATABASE_OWNER_URL, 'owner'),
+    intakeEntities,
+    intakeMigrations,
+    'casebridge-intake-migrations',
+  );
+}

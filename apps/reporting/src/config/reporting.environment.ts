@@ -1,6 +1,11 @@
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { CommonEnvironment, toInt } from '@casebridge/common';
+import {
+  CommonEnvironment,
+  devDatabasePassword,
+  RealPasswordInProduction,
+  toInt,
+} from '@casebridge/common';
 
 export class ReportingEnvironment extends CommonEnvironment {
   @Transform(toInt)
@@ -13,4 +18,8 @@ export class ReportingEnvironment extends CommonEnvironment {
   @IsOptional()
   @IsString()
   REPORTING_DATABASE_URL?: string;
+
+  /** Password of the role casebridge_reporting (development default: the role name). */
+  @RealPasswordInProduction('casebridge_reporting')
+  REPORTING_DATABASE_PASSWORD = devDatabasePassword('casebridge_reporting');
 }

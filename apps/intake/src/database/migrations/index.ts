@@ -1,4 +1,8 @@
 import { InitialIntakeSchema1764201600000 } from './1764201600000-InitialIntakeSchema';
+import { AuditEntryInsertOnly1765152000000 } from './1765152000000-AuditEntryInsertOnly';
 
 /** Listed explicitly (no glob): the build is the single source of the migration set. */
-export const intakeMigrations = [InitialIntakeSchema1764201600000];
+export const intakeMigrations = [
+  InitialIntakeSchema1764201600000,
+  AuditEntryInsertOnly1765152000000,
+];

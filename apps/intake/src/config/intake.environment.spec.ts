@@ -1,0 +1,58 @@
+import { validateEnvironment } from '@casebridge/common';
+import { IntakeEnvironment, intakeSecretProblems } from './intake.environment';
+
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  AUTH_JWT_SECRET: 'p'.repeat(40),
+  AUTH_JWT_ISSUER: 'https://id.example.org',
+  AUTH_JWT_AUDIENCE: 'casebridge',
+  INTAKE_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+  INTAKE_BLIND_INDEX_KEY: Buffer.alloc(32, 2).toString('base64'),
+  INTAKE_DATABASE_PASSWORD: 'a-real-runtime-password',
+  INTAKE_DATABASE_OWNER_PASSWORD: 'a-real-owner-password',
+  KAFKA_SASL_USERNAME: 'intake',
+  KAFKA_SASL_PASSWORD: 'a-real-kafka-password',
+};
+
+function refusal(raw: Record<string, string | undefined>): string {
+  try {
+    validateEnvironment(IntakeEnvironment, raw, intakeSecretProblems);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return '';
+}
+
+describe('intake start-up configuration in production', () => {
+  it('starts with real secrets, issuer, audience and database passwords', () => {
+    expect(refusal(PRODUCTION)).toBe('');
+  });
+
+  it.each([
+    ['the development runtime password', { INTAKE_DATABASE_PASSWORD: 'casebridge_intake' }],
+    ['no runtime password', { INTAKE_DATABASE_PASSWORD: undefined }],
+    ['a short runtime password', { INTAKE_DATABASE_PASSWORD: 'short' }],
+    [
+      'the development owner password',
+      { INTAKE_DATABASE_OWNER_PASSWORD: 'casebridge_intake_owner' },
+    ],
+    ['no owner password', { INTAKE_DATABASE_OWNER_PASSWORD: undefined }],
+  ])('refuses %s, naming the variable and not the value', (_, change) => {
+    const message = refusal({ ...PRODUCTION, ...change });
+    expect(message).toMatch(/^Invalid environment variables/);
+    const variable = Object.keys(change)[0];
+    expect(message).toContain(`${variable}: a real password`);
+    const value = Object.values(change)[0];
+    if (value) expect(message).not.toContain(`${value})`);
+  });
+
+  it.each(['AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE'])('refuses to start without %s', (name) => {
+    expect(refusal({ ...PRODUCTION, [name]: undefined })).toContain(
+      `${name}: required in production`,
+    );
+  });
+
+  it('accepts the development passwords outside production', () => {
+    expect(() => validateEnvironment(IntakeEnvironment, { NODE_ENV: 'development' })).not.toThrow();
+  });
+});
