@@ -599,7 +599,7 @@ describe('The case file (intake API)', () => {
           'someone-else',
           id,
         ]),
-      ).rejects.toThrow(/append-only/);
+      ).rejects.toThrow(/permission denied for table audit_entry/);
     });
   });
 
