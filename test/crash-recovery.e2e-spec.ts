@@ -1,9 +1,8 @@
-import { ASSIGNMENT_EVENTS_TOPIC, EventTypes } from '@casebridge/contracts';
 import { makeCase, seededRandom, submitCases } from './support/cases';
 import { query } from './support/infra';
-import { readAll } from './support/kafka';
 import { startServiceProcess } from './support/service-process';
 import {
+  expectAssignedExactlyOnce,
   RunningSystem,
   startSystem,
   stopSystem,
@@ -19,43 +18,6 @@ const COUNTRIES = [
   { hostCountry: 'DE' },
   { hostCountry: 'AR' },
 ];
-
-/** Every case has one assignment row, one applied case.assigned in intake and in reporting. */
-async function expectAssignedExactlyOnce(ids: string[]): Promise<void> {
-  const [assignments] = await query<{ rows: string; cases: string }>(
-    'assignment',
-    'SELECT count(*) AS rows, count(DISTINCT case_id) AS cases FROM assignment WHERE case_id = ANY($1::uuid[])',
-    [ids],
-  );
-  expect({ rows: Number(assignments.rows), cases: Number(assignments.cases) }).toEqual({
-    rows: ids.length,
-    cases: ids.length,
-  });
-
-  const events = (await readAll(ASSIGNMENT_EVENTS_TOPIC)).filter(
-    (m) => m.headers.ce_type === EventTypes.CaseAssigned,
-  );
-  const eventIdsPerCase = new Map<string, Set<string>>();
-  for (const m of events)
-    eventIdsPerCase.set(m.key!, (eventIdsPerCase.get(m.key!) ?? new Set()).add(m.headers.ce_id));
-  expect(eventIdsPerCase.size).toBe(ids.length);
-  expect([...eventIdsPerCase.values()].filter((s) => s.size !== 1)).toEqual([]);
-
-  const [intake] = await query<{ n: string; cases: string }>(
-    'intake',
-    'SELECT count(*) AS n, count(DISTINCT case_id) AS cases FROM case_assignment_change WHERE case_id = ANY($1::uuid[])',
-    [ids],
-  );
-  expect({ n: Number(intake.n), cases: Number(intake.cases) }).toEqual({
-    n: ids.length,
-    cases: ids.length,
-  });
-  const [applied] = await query<{ n: string }>(
-    'reporting',
-    `SELECT count(*) AS n FROM inbox_message WHERE event_type = '${EventTypes.CaseAssigned}'`,
-  );
-  expect(Number(applied.n)).toBe(ids.length);
-}
 
 describe.each(['assignment', 'reporting'] as const)(
   'Crash: kill -9 of the %s service while 1,000 cases stream in',

@@ -1,4 +1,5 @@
-import { disconnectTestProducer } from './kafka';
+import { ASSIGNMENT_EVENTS_TOPIC, EventTypes } from '@casebridge/contracts';
+import { disconnectTestProducer, readAll } from './kafka';
 import { query, resetDatabase, resetTopics, ServiceName, waitFor } from './infra';
 import { ServiceProcess, startServiceProcess } from './service-process';
 import { bearer } from './tokens';
@@ -12,11 +13,11 @@ export interface RunningSystem {
 export const SERVICES: ServiceName[] = ['intake', 'assignment', 'reporting'];
 
 /** Empty databases and topics, then the three services as separate processes. */
-export async function startSystem(): Promise<RunningSystem> {
+export async function startSystem(extraEnv: Record<string, string> = {}): Promise<RunningSystem> {
   await resetTopics();
   for (const service of SERVICES) await resetDatabase(service);
   const [intake, assignment, reporting] = await Promise.all(
-    SERVICES.map((s) => startServiceProcess(s)),
+    SERVICES.map((s) => startServiceProcess(s, extraEnv)),
   );
   return { intake, assignment, reporting };
 }
@@ -92,4 +93,41 @@ export async function waitForReportTotals(
     timeoutMs,
     500,
   );
+}
+
+/** Every case has one assignment row, one applied case.assigned in intake and in reporting. */
+export async function expectAssignedExactlyOnce(ids: string[]): Promise<void> {
+  const [assignments] = await query<{ rows: string; cases: string }>(
+    'assignment',
+    'SELECT count(*) AS rows, count(DISTINCT case_id) AS cases FROM assignment WHERE case_id = ANY($1::uuid[])',
+    [ids],
+  );
+  expect({ rows: Number(assignments.rows), cases: Number(assignments.cases) }).toEqual({
+    rows: ids.length,
+    cases: ids.length,
+  });
+
+  const events = (await readAll(ASSIGNMENT_EVENTS_TOPIC)).filter(
+    (m) => m.headers.ce_type === EventTypes.CaseAssigned,
+  );
+  const eventIdsPerCase = new Map<string, Set<string>>();
+  for (const m of events)
+    eventIdsPerCase.set(m.key!, (eventIdsPerCase.get(m.key!) ?? new Set()).add(m.headers.ce_id));
+  expect(eventIdsPerCase.size).toBe(ids.length);
+  expect([...eventIdsPerCase.values()].filter((s) => s.size !== 1)).toEqual([]);
+
+  const [intake] = await query<{ n: string; cases: string }>(
+    'intake',
+    'SELECT count(*) AS n, count(DISTINCT case_id) AS cases FROM case_assignment_change WHERE case_id = ANY($1::uuid[])',
+    [ids],
+  );
+  expect({ n: Number(intake.n), cases: Number(intake.cases) }).toEqual({
+    n: ids.length,
+    cases: ids.length,
+  });
+  const [applied] = await query<{ n: string }>(
+    'reporting',
+    `SELECT count(*) AS n FROM inbox_message WHERE event_type = '${EventTypes.CaseAssigned}'`,
+  );
+  expect(Number(applied.n)).toBe(ids.length);
 }
