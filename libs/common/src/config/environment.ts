@@ -21,6 +21,8 @@ import {
 
 export * from './kafka-connection';
 
+const emptyAsUnset = ({ value }: { value: unknown }): unknown => (value === '' ? undefined : value);
+
 export const DEV_JWT_SECRET = 'casebridge-development-secret-not-for-production';
 
 /** class-transformer @Transform: a string of digits becomes a number (validators judge the rest). */
@@ -41,8 +43,8 @@ export class CommonEnvironment {
   })
   KAFKA_BROKERS = 'localhost:9092';
 
-  // Kafka login and TLS (kafka-connection.ts). Outside production the defaults log in to the
-  // local broker as the service's own development principal.
+  // Kafka login and TLS (kafka-connection.ts); an empty variable counts as unset. Outside
+  // production the defaults log in to the local broker as the service's own development principal.
   /** SASL mechanism: scram-sha-512, scram-sha-256, plain (TLS only in production) or none. */
   @Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' ? value.trim().toLowerCase() : value,
@@ -51,15 +53,15 @@ export class CommonEnvironment {
   KAFKA_SASL_MECHANISM: KafkaSaslMechanism = 'scram-sha-512';
 
   /** Default outside production: the service's name (intake, assignment, reporting). */
+  @Transform(emptyAsUnset)
   @IsOptional()
   @IsString()
-  @MinLength(1)
   KAFKA_SASL_USERNAME?: string;
 
   /** Default outside production: the development password; required in production. */
+  @Transform(emptyAsUnset)
   @IsOptional()
   @IsString()
-  @MinLength(1)
   KAFKA_SASL_PASSWORD?: string;
 
   /** TLS to the brokers (`true`/`false`). */
@@ -70,15 +72,18 @@ export class CommonEnvironment {
   KAFKA_SSL = false;
 
   /** PEM file of the CA that signed the brokers' certificates (default: the system's CAs). */
+  @Transform(emptyAsUnset)
   @IsOptional()
   @IsString()
   KAFKA_SSL_CA_FILE?: string;
 
   /** PEM client certificate and key, for brokers that authenticate clients by TLS. */
+  @Transform(emptyAsUnset)
   @IsOptional()
   @IsString()
   KAFKA_SSL_CERT_FILE?: string;
 
+  @Transform(emptyAsUnset)
   @IsOptional()
   @IsString()
   KAFKA_SSL_KEY_FILE?: string;
