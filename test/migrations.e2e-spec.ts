@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { databasePassword, serviceRoles } from '@casebridge/common';
 import { query, testDatabaseName } from './support/infra';
 
 const ROOT = join(__dirname, '..');
@@ -25,25 +26,45 @@ describe('Databases and migrations', () => {
     );
   });
 
-  it('lets each service role reach its own database only', async () => {
+  it('lets each service’s roles (runtime and owner) reach its own database only', async () => {
     const host = process.env.DATABASE_HOST ?? '127.0.0.1';
     const port = process.env.DATABASE_PORT ?? '5432';
     const services = ['intake', 'assignment', 'reporting'] as const;
-    for (const role of services) {
-      for (const db of services) {
-        const client = new Client({
-          connectionString: `postgres://casebridge_${role}:casebridge_${role}@${host}:${port}/${testDatabaseName(db)}`,
-        });
-        const connected = await client.connect().then(
-          () => true,
-          (error: Error) => {
-            expect(error.message).toMatch(/permission denied/);
-            return false;
-          },
-        );
-        await client.end().catch(() => undefined);
-        expect({ role, db, connected }).toEqual({ role, db, connected: role === db });
+    for (const service of services) {
+      for (const kind of ['runtime', 'owner'] as const) {
+        const role = serviceRoles(service)[kind];
+        const password = encodeURIComponent(databasePassword(process.env, service, kind));
+        for (const db of services) {
+          const client = new Client({
+            connectionString: `postgres://${role}:${password}@${host}:${port}/${testDatabaseName(db)}`,
+          });
+          const connected = await client.connect().then(
+            () => true,
+            (error: Error) => {
+              expect(error.message).toMatch(/permission denied/);
+              return false;
+            },
+          );
+          await client.end().catch(() => undefined);
+          expect({ role, db, connected }).toEqual({ role, db, connected: service === db });
+        }
       }
     }
+  });
+
+  it('gives intake’s tables to its owner role, and the runtime role DML only', async () => {
+    const owners = await query<{ tableowner: string }>(
+      'intake',
+      "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'",
+    );
+    expect(owners).toEqual([{ tableowner: 'casebridge_intake_owner' }]);
+    const [grants] = await query<{ audit: string; cases: string }>(
+      'intake',
+      `SELECT array_to_string(ARRAY(SELECT privilege_type FROM information_schema.table_privileges
+                WHERE table_name = 'audit_entry' AND grantee = 'casebridge_intake' ORDER BY 1), ',') AS audit,
+              array_to_string(ARRAY(SELECT privilege_type FROM information_schema.table_privileges
+                WHERE table_name = 'case_file' AND grantee = 'casebridge_intake' ORDER BY 1), ',') AS cases`,
+    );
+    expect(grants).toEqual({ audit: 'INSERT,SELECT', cases: 'DELETE,INSERT,SELECT,UPDATE' });
   });
 });

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CommonModule, kafkaConnection, COMMON_ENV } from '@casebridge/common';
 import { EventSources } from '@casebridge/contracts';
 import { MessagingModule } from '@casebridge/messaging';
+import { AuditModule } from './audit/audit.module';
 import { CasesModule } from './cases/cases.module';
 import { IntakeEnvironment } from './config/intake.environment';
 import { PersonalDataCipher } from './crypto/personal-data-cipher';
@@ -54,6 +55,7 @@ export class AppModule {
         }),
         CryptoModule.register(),
         CasesModule,
+        AuditModule,
       ],
     };
   }

@@ -10,7 +10,8 @@ export type AuditAction =
   | 'case.note_added'
   | 'case.notes_read'
   | 'case.history_read'
-  | 'case.idempotent_replay';
+  | 'case.idempotent_replay'
+  | 'case.access_refused';
 
 /** Appends to the audit trail inside the caller's transaction (the table refuses updates). */
 @Injectable()
@@ -20,18 +21,12 @@ export class AuditService {
     user: AuthUser,
     action: AuditAction,
     caseId: string | null,
+    requestId = currentCorrelation()?.correlationId ?? null,
   ): Promise<void> {
     await manager.query(
       `INSERT INTO audit_entry (case_id, actor_id, actor_role, consulate_id, action, request_id)
        VALUES ($1, $2, $3, $4, $5, $6)`,
-      [
-        caseId,
-        user.sub,
-        user.roles.join(','),
-        user.consulateId,
-        action,
-        currentCorrelation()?.correlationId ?? null,
-      ],
+      [caseId, user.sub, user.roles.join(','), user.consulateId, action, requestId],
     );
   }
 }
