@@ -1,10 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getMetadataStorage } from 'class-validator';
 import { load } from 'js-yaml';
-import { validateEnvironment } from '@casebridge/common';
+import { DEV_JWT_SECRET, validateEnvironment } from '@casebridge/common';
 import { AssignmentEnvironment } from '../apps/assignment/src/config/assignment.environment';
 import {
+  DEV_BLIND_INDEX_KEY,
+  DEV_ENCRYPTION_KEY,
   IntakeEnvironment,
   intakeSecretProblems,
 } from '../apps/intake/src/config/intake.environment';
@@ -12,6 +15,7 @@ import { ReportingEnvironment } from '../apps/reporting/src/config/reporting.env
 
 interface ComposeService {
   image?: string;
+  entrypoint?: string[];
   build?: string;
   command?: string[];
   environment?: Record<string, string | number>;
@@ -20,13 +24,49 @@ interface ComposeService {
 }
 
 const ROOT = join(__dirname, '..');
-const compose = load(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as {
-  services: Record<string, ComposeService>;
-};
+const composeText = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
+const compose = load(composeText) as { services: Record<string, ComposeService> };
+const envExample = readFileSync(join(ROOT, '.env.example'), 'utf8');
 
-/** `${VAR:-default}` as Compose resolves it in an empty shell. */
+/** What an operator must supply: Compose has no default for any of them. */
+const SECRETS = [
+  'POSTGRES_PASSWORD',
+  'INTAKE_DATABASE_PASSWORD',
+  'INTAKE_DATABASE_OWNER_PASSWORD',
+  'ASSIGNMENT_DATABASE_PASSWORD',
+  'REPORTING_DATABASE_PASSWORD',
+  'AUTH_JWT_SECRET',
+  'INTAKE_ENCRYPTION_KEY',
+  'INTAKE_BLIND_INDEX_KEY',
+  'KAFKA_ADMIN_PASSWORD',
+  'KAFKA_INTAKE_PASSWORD',
+  'KAFKA_ASSIGNMENT_PASSWORD',
+  'KAFKA_REPORTING_PASSWORD',
+  'KAFKA_INTEGRATION_PASSWORD',
+];
+
+/** An operator's .env: .env.example with every empty (generate) value filled in as it says. */
+const operatorEnv: Record<string, string> = Object.fromEntries(
+  envExample
+    .split('\n')
+    .filter((line) => /^[A-Z_]+=/.test(line))
+    .map((line) => {
+      const [name, value] = [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)];
+      if (value) return [name, value];
+      return [
+        name,
+        /KEY$/.test(name) ? randomBytes(32).toString('base64') : randomBytes(32).toString('hex'),
+      ];
+    }),
+);
+
+/** `${VAR:-default}` and `${VAR:?message}` as Compose resolves them with the operator's .env. */
 function resolve(value: string | number): string {
-  return String(value).replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1');
+  return String(value).replace(
+    /\$\{([A-Z_]+):([-?])([^}]*)\}/g,
+    (_, name: string, kind: string, rest: string) =>
+      operatorEnv[name] ?? (kind === '-' ? rest : `<missing ${name}>`),
+  );
 }
 
 /** Every variable a service's environment class declares. */
@@ -45,13 +85,25 @@ const APPS = [
     cls: IntakeEnvironment,
     needs: [
       'INTAKE_PORT',
+      'INTAKE_DATABASE_PASSWORD',
+      'INTAKE_DATABASE_OWNER_PASSWORD',
       'INTAKE_ENCRYPTION_KEY',
       'INTAKE_ENCRYPTION_KEY_ID',
       'INTAKE_BLIND_INDEX_KEY',
     ],
   },
-  { name: 'assignment', port: 3002, cls: AssignmentEnvironment, needs: ['ASSIGNMENT_PORT'] },
-  { name: 'reporting', port: 3003, cls: ReportingEnvironment, needs: ['REPORTING_PORT'] },
+  {
+    name: 'assignment',
+    port: 3002,
+    cls: AssignmentEnvironment,
+    needs: ['ASSIGNMENT_PORT', 'ASSIGNMENT_DATABASE_PASSWORD'],
+  },
+  {
+    name: 'reporting',
+    port: 3003,
+    cls: ReportingEnvironment,
+    needs: ['REPORTING_PORT', 'REPORTING_DATABASE_PASSWORD'],
+  },
 ] as const;
 const COMMON_NEEDS = [
   'NODE_ENV',
@@ -59,22 +111,74 @@ const COMMON_NEEDS = [
   'DATABASE_HOST',
   'DATABASE_PORT',
   'AUTH_JWT_SECRET',
+  'AUTH_JWT_ISSUER',
+  'AUTH_JWT_AUDIENCE',
 ];
 
 describe('docker-compose.yml', () => {
-  it('runs PostgreSQL, a KRaft Kafka broker, the topic set-up and the three services', () => {
+  it('runs PostgreSQL, a KRaft Kafka broker, the database and topic set-up and the three services', () => {
     expect(Object.keys(compose.services).sort()).toEqual([
       'assignment',
+      'databases',
       'intake',
       'kafka',
       'postgres',
       'reporting',
       'topics',
     ]);
-    expect(compose.services.kafka.environment?.KAFKA_PROCESS_ROLES).toBe('broker,controller');
-    const sql = readFileSync(join(ROOT, 'docker/init-databases.sql'), 'utf8');
-    for (const app of APPS)
-      expect(sql).toContain(`CREATE DATABASE casebridge_${app.name} OWNER casebridge_${app.name}`);
+    // The broker is the one scripts/kafka-start.sh sets up without Docker (SASL, ACLs, KRaft).
+    const kafka = compose.services.kafka;
+    expect(kafka.entrypoint).toEqual(['bash', '/casebridge/scripts/kafka-start.sh']);
+    expect(kafka.environment?.KAFKA_FOREGROUND).toBe('1');
+    expect(kafka.environment?.KAFKA_ADVERTISED_HOST).toBe('kafka');
+    expect(readFileSync(join(ROOT, 'scripts/kafka-start.sh'), 'utf8')).toContain(
+      'process.roles=broker,controller',
+    );
+    // The set-up logs in as the super user the broker was formatted with.
+    const topics = compose.services.topics.environment ?? {};
+    expect(topics.KAFKA_ADMIN_USERNAME).toBe('admin');
+    expect(resolve(topics.KAFKA_ADMIN_PASSWORD)).toBe(
+      resolve(kafka.environment?.KAFKA_ADMIN_PASSWORD ?? ''),
+    );
+    // Roles and databases come from the project's own set-up script, with the configured passwords.
+    const databases = compose.services.databases;
+    expect(databases.command).toEqual(['node', 'dist/scripts/setup-databases.js']);
+    const env = databases.environment ?? {};
+    expect(env.NODE_ENV).toBe('production');
+    expect(resolve(env.PG_ADMIN_URL)).toBe(
+      `postgres://postgres:${operatorEnv.POSTGRES_PASSWORD}@postgres:5432/postgres`,
+    );
+    for (const name of SECRETS.filter(
+      (s) => s.endsWith('_DATABASE_PASSWORD') || s.endsWith('OWNER_PASSWORD'),
+    ))
+      expect(resolve(env[name])).toBe(operatorEnv[name]);
+  });
+
+  it('runs in production mode and asks for every secret: none has a default in the file', () => {
+    expect(composeText).not.toMatch(/NODE_ENV: \$\{/);
+    for (const name of SECRETS) {
+      const uses = composeText.match(new RegExp(`\\$\\{${name}[:}][^}]*\\}?`, 'g')) ?? [];
+      expect({ name, used: uses.length > 0 }).toEqual({ name, used: true });
+      for (const use of uses) expect(use).toMatch(new RegExp(`^\\$\\{${name}:\\?`));
+      expect(operatorEnv[name]).toBeDefined();
+    }
+    for (const devValue of [DEV_JWT_SECRET, DEV_ENCRYPTION_KEY, DEV_BLIND_INDEX_KEY])
+      expect(composeText).not.toContain(devValue);
+    expect(composeText).not.toMatch(/PASSWORD: (postgres|casebridge_)/);
+  });
+
+  it('lists every variable it reads in .env.example, with how to generate each secret', () => {
+    const used = new Set([...composeText.matchAll(/\$\{([A-Z_]+)/g)].map((m) => m[1]));
+    for (const name of used) expect(envExample).toMatch(new RegExp(`^${name}=`, 'm'));
+    for (const name of SECRETS) {
+      const before = envExample.slice(0, envExample.search(new RegExp(`^${name}=$`, 'm')));
+      expect(before.split('\n').slice(-4).join('\n')).toMatch(/Generate/);
+    }
+  });
+
+  it('publishes PostgreSQL and the services on 127.0.0.1 only', () => {
+    for (const name of ['postgres', ...APPS.map((a) => a.name)])
+      for (const port of compose.services[name].ports ?? []) expect(port).toMatch(/^127\.0\.0\.1:/);
   });
 
   it.each(APPS)(
@@ -83,7 +187,7 @@ describe('docker-compose.yml', () => {
       const service = compose.services[name];
       expect(service.build).toBe('.');
       expect(service.command).toEqual(['node', `dist/apps/${name}/src/main.js`]);
-      expect(service.ports).toEqual([`${port}:${port}`]);
+      expect(service.ports).toEqual([`127.0.0.1:${port}:${port}`]);
       const env = Object.fromEntries(
         Object.entries(service.environment ?? {}).map(([k, v]) => [k, resolve(v)]),
       );
@@ -92,15 +196,25 @@ describe('docker-compose.yml', () => {
       expect(env[`${name.toUpperCase()}_PORT`]).toBe(String(port));
       expect(env.KAFKA_BROKERS).toBe('kafka:9092');
       expect(env.DATABASE_HOST).toBe('postgres');
+      expect(env.NODE_ENV).toBe('production');
       // No typo: every variable set is one the service reads, and together they validate.
       const declared = declaredVariables(cls);
       expect(Object.keys(env).filter((k) => !declared.has(k))).toEqual([]);
       const extra =
         name === 'intake' ? (e: IntakeEnvironment) => intakeSecretProblems(e) : undefined;
+      // It logs in to the broker as its own principal, whose SCRAM user the broker creates.
+      expect(env.KAFKA_SASL_USERNAME).toBe(name);
+      expect(env.KAFKA_SASL_PASSWORD).toBe(
+        resolve(compose.services.kafka.environment?.[`KAFKA_${name.toUpperCase()}_PASSWORD`] ?? ''),
+      );
       expect(() =>
         validateEnvironment(cls as new () => IntakeEnvironment, env, extra),
       ).not.toThrow();
-      expect(Object.keys(service.depends_on ?? {}).sort()).toEqual(['postgres', 'topics']);
+      expect(Object.keys(service.depends_on ?? {}).sort()).toEqual([
+        'databases',
+        'postgres',
+        'topics',
+      ]);
     },
   );
 });
