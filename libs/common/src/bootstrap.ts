@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { runMigrationsLocked } from './database/migrations';
 import {
+  answerClientErrors,
   bodyErrors,
   correlationContext,
   jsonBody,
@@ -42,6 +43,7 @@ export async function createServiceApp(
     bodyErrors,
     correlationContext,
   );
+  answerClientErrors(app.getHttpServer());
   app.enableShutdownHooks();
   const config = new DocumentBuilder()
     .setTitle(service.title)

@@ -75,6 +75,16 @@ export function toProblem(exception: unknown): ProblemDetails {
           ? String(body.message)
           : exception.message;
     const code = CODES[status] ?? (status >= 500 ? 'internal_error' : 'client_error');
+    // The router's "Cannot GET /path?query" would echo the request's URL (and query values).
+    if (status === 404 && !(exception instanceof DomainProblem) && message.startsWith('Cannot ')) {
+      return {
+        type: problemType(code),
+        title: TITLES[404],
+        status,
+        detail: 'No route matches this method and path.',
+        code,
+      };
+    }
     const extra =
       status === 503 && typeof body === 'object' && body !== null && 'details' in body
         ? { checks: body.details }

@@ -51,6 +51,8 @@ export function unpairedSurrogatePaths(value: unknown, path = ''): string[] {
  */
 class StrictValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // Client input only: custom parameters (the authenticated user) are not the request's data.
+    if (metadata.type === 'custom') return super.transform(value, metadata);
     const root = metadata.type === 'param' ? (metadata.data ?? '') : '';
     const errors: FieldError[] = [
       ...nulCharacterPaths(value, root).map((field) => ({

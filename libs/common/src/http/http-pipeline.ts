@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { NextFunction, Request, Response } from 'express';
 import express from 'express';
 import { PROBLEM_CONTENT_TYPE, problemType } from '../errors/problem';
@@ -173,3 +175,33 @@ export const correlationContext: Middleware = (req, _res, next) => {
     typeof req.headers['traceparent'] === 'string' ? req.headers['traceparent'] : undefined;
   runWithCorrelation({ correlationId: (req as Request & { id: string }).id, traceparent }, next);
 };
+
+/**
+ * Requests Node's HTTP parser refuses before Express sees them (headers over the size limit, a
+ * malformed request line) get a problem+json answer too, instead of Node's bare 400/431.
+ */
+export function answerClientErrors(server: Server): void {
+  server.on('clientError', (err: Error & { code?: string }, socket: Duplex) => {
+    if (!socket.writable || (socket as Duplex & { _httpMessage?: unknown })._httpMessage) {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    const status = tooLarge ? 431 : 400;
+    const code = tooLarge ? 'request_header_fields_too_large' : 'bad_request';
+    const body = JSON.stringify({
+      type: problemType(code),
+      title: tooLarge ? 'Request header fields too large' : 'Bad request',
+      status,
+      detail: tooLarge
+        ? 'The request line or headers exceed the size limit.'
+        : 'The request could not be parsed as HTTP.',
+      code,
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+        `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Connection: close\r\n\r\n${body}`,
+    );
+  });
+}
