@@ -10,7 +10,10 @@
 #      KAFKA_DATA_DIR (.local/kafka/broker-$KAFKA_PORT), KAFKA_FRESH=1 (stop it and wipe the
 #      data dir first), KAFKA_HEAP (512m), KAFKA_START_TIMEOUT (90 s),
 #      KAFKA_<USER>_PASSWORD for USER in ADMIN INTAKE ASSIGNMENT REPORTING INTEGRATION
-#      (development defaults `<user>-dev-password`, read only when the storage is formatted).
+#      (development defaults `<user>-dev-password`, read only when the storage is formatted),
+#      KAFKA_ADVERTISED_HOST (localhost), KAFKA_EXTERNAL_LISTENER (host:port: a second SASL
+#      listener advertised as that), KAFKA_LIBS (.local/kafka/libs, fetched; else used as is),
+#      KAFKA_FOREGROUND=1 (run in the foreground, as a container's main process).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,7 +22,9 @@ CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-$((PORT + 1))}"
 DATA_DIR="${KAFKA_DATA_DIR:-$ROOT/.local/kafka/broker-$PORT}"
 HEAP="${KAFKA_HEAP:-512m}"
 TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
-LIBS="$ROOT/.local/kafka/libs"
+LIBS="${KAFKA_LIBS:-$ROOT/.local/kafka/libs}"
+ADVERTISED_HOST="${KAFKA_ADVERTISED_HOST:-localhost}"
+EXTERNAL="${KAFKA_EXTERNAL_LISTENER:-}"
 STARTED_LINE="Kafka Server started" # logged by KafkaRaftServer once the broker serves
 SCRAM_USERS=(admin intake assignment reporting integration)
 # Development defaults, also known to libs/common (DEV_KAFKA_PASSWORDS): never for production.
@@ -41,18 +46,18 @@ ADMIN_PASSWORD="$(password_of admin)"
 port_open() { (exec 3<>"/dev/tcp/localhost/$1") 2>/dev/null; }
 kafka_java() { java -cp "$LIBS/*" "$@"; }
 
-bash "$ROOT/scripts/kafka-fetch.sh"
+[[ -n "${KAFKA_LIBS:-}" ]] || bash "$ROOT/scripts/kafka-fetch.sh"
 
 if [[ "${KAFKA_FRESH:-0}" == 1 ]]; then
   bash "$ROOT/scripts/kafka-stop.sh"
   rm -rf "$DATA_DIR"
 fi
 
-if port_open "$PORT"; then
+if [[ "${KAFKA_FOREGROUND:-0}" != 1 ]] && port_open "$PORT"; then
   echo "Kafka already running on localhost:$PORT"
   exit 0
 fi
-if port_open "$CONTROLLER_PORT"; then
+if [[ "${KAFKA_FOREGROUND:-0}" != 1 ]] && port_open "$CONTROLLER_PORT"; then
   echo "Port $CONTROLLER_PORT (KAFKA_CONTROLLER_PORT) is taken; pick another" >&2
   exit 1
 fi
@@ -68,17 +73,18 @@ cat >"$DATA_DIR/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
 controller.quorum.bootstrap.servers=127.0.0.1:$CONTROLLER_PORT
-listeners=SASL_PLAINTEXT://:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
-advertised.listeners=SASL_PLAINTEXT://localhost:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
+listeners=SASL_PLAINTEXT://:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT${EXTERNAL:+,EXTERNAL://:${EXTERNAL##*:}}
+advertised.listeners=SASL_PLAINTEXT://$ADVERTISED_HOST:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT${EXTERNAL:+,EXTERNAL://$EXTERNAL}
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=SASL_PLAINTEXT
-listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,EXTERNAL:SASL_PLAINTEXT
 sasl.enabled.mechanisms=SCRAM-SHA-512
 sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
 listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$ADMIN_PASSWORD";
 sasl.mechanism.controller.protocol=PLAIN
 listener.name.controller.sasl.enabled.mechanisms=PLAIN
 listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="$ADMIN_PASSWORD" user_admin="$ADMIN_PASSWORD";
+${EXTERNAL:+listener.name.external.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;}
 authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
 super.users=User:admin
 allow.everyone.if.no.acl.found=false
@@ -94,6 +100,12 @@ group.initial.rebalance.delay.ms=0
 num.partitions=6
 auto.create.topics.enable=false
 delete.topic.enable=true
+PROPS
+# For Kafka's own command-line tools as the super user (--command-config).
+cat >"$DATA_DIR/admin-client.properties" <<PROPS
+security.protocol=SASL_PLAINTEXT
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$ADMIN_PASSWORD";
 PROPS
 umask 022
 
@@ -111,6 +123,12 @@ elif [[ ! -f "$SCRAM_MARKER" ]]; then
   echo "$DATA_DIR was formatted without SCRAM users (before brokers required authentication);" >&2
   echo "run with KAFKA_FRESH=1 to wipe it and format it again" >&2
   exit 1
+fi
+
+if [[ "${KAFKA_FOREGROUND:-0}" == 1 ]]; then
+  echo "Starting Kafka on $ADVERTISED_HOST:$PORT${EXTERNAL:+ and $EXTERNAL} (controller 127.0.0.1:$CONTROLLER_PORT)"
+  exec java "-Xmx$HEAP" -Dlog4j2.configurationFile="$ROOT/scripts/kafka/log4j2.yaml" \
+    -cp "$LIBS/*" kafka.Kafka "$DATA_DIR/server.properties"
 fi
 
 echo "Starting Kafka on localhost:$PORT (controller $CONTROLLER_PORT), log: $LOG"
