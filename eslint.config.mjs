@@ -3,8 +3,26 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
+// One definition of string length (code points after NFC), shared by DTOs and event schemas.
+const textLength = {
+  name: 'class-validator',
+  importNames: ['Length', 'MinLength', 'MaxLength'],
+  message:
+    'Use @TextLength from @casebridge/common: string lengths are counted one way everywhere (code points after NFC), as in the event schemas.',
+};
+
 export default tseslint.config(
-  { ignores: ['dist/**', '.dist-*/**', 'node_modules/**', '.local/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      '.dist-*/**',
+      'node_modules/**',
+      '.local/**',
+      'coverage/**',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   prettier,
@@ -34,6 +52,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          paths: [textLength],
           patterns: [
             '**/apps/assignment/**',
             '**/apps/reporting/**',
@@ -50,6 +69,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          paths: [textLength],
           patterns: [
             '**/apps/intake/**',
             '**/apps/reporting/**',
@@ -66,6 +86,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          paths: [textLength],
           patterns: [
             '**/apps/intake/**',
             '**/apps/assignment/**',
