@@ -206,7 +206,7 @@ export function validateEnvironment<T extends CommonEnvironment>(
     if (!env.AUTH_JWT_ISSUER) problems.push('AUTH_JWT_ISSUER: required in production');
     if (!env.AUTH_JWT_AUDIENCE) problems.push('AUTH_JWT_AUDIENCE: required in production');
   }
-  if (errors.length === 0) problems.push(...kafkaSecurityProblems(env));
+  problems.push(...kafkaSecurityProblems(env));
   if (errors.length === 0) problems.push(...extraChecks(env));
   if (problems.length > 0) {
     throw new EnvironmentError(`Invalid environment variables:\n  ${problems.join('\n  ')}`);

@@ -75,6 +75,16 @@ describe('Kafka connection settings', () => {
     expect(message).not.toContain(DEV_KAFKA_PASSWORDS.intake);
   });
 
+  it('lists the Kafka problems beside the other invalid variables', () => {
+    const message = problemsOf({
+      ...PRODUCTION,
+      KAFKA_SASL_PASSWORD: DEV_KAFKA_PASSWORDS.intake,
+      RATE_LIMIT_PER_MINUTE: '0',
+    });
+    expect(message).toContain('RATE_LIMIT_PER_MINUTE');
+    expect(message).toContain('KAFKA_SASL_PASSWORD: a development password is refused');
+  });
+
   it('refuses SASL/PLAIN without TLS in production, and TLS files without TLS anywhere', () => {
     expect(problemsOf({ ...PRODUCTION, KAFKA_SASL_MECHANISM: 'plain' })).toContain(
       'KAFKA_SASL_MECHANISM: plain sends the password in clear; needs KAFKA_SSL=true',
