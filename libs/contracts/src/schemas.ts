@@ -3,6 +3,7 @@ import {
   CASE_CATEGORIES,
   CASE_STATUSES,
   CHANNELS,
+  CONSULATE_ID_PATTERN,
   OUTCOME_TYPES,
   PRIORITIES,
   RISK_INDICATORS,
@@ -21,7 +22,7 @@ import { NFC_TEXT_FORMAT } from './text';
 const uuid = { type: 'string', format: 'uuid' } as const;
 const dateTime = { type: 'string', format: 'date-time' } as const;
 const country = { type: 'string', pattern: '^[A-Z]{2}$' } as const;
-const consulateId = { type: 'string', pattern: '^[A-Z0-9][A-Z0-9-]{1,31}$' } as const;
+const consulateId = { type: 'string', pattern: CONSULATE_ID_PATTERN.source } as const;
 const caseworkerId = {
   type: 'string',
   minLength: 1,

@@ -1,5 +1,8 @@
 /** Classifications shared by every service. Events carry these, never personal data. */
 
+/** A consulate's id, e.g. `RU-MOW` or `HQ`: capitals, digits and dashes (tokens, APIs, events). */
+export const CONSULATE_ID_PATTERN = /^[A-Z0-9][A-Z0-9-]{1,31}$/;
+
 export const CASE_CATEGORIES = [
   'unpaid_wages',
   'document_confiscation',

@@ -32,6 +32,22 @@ describe('TokenVerifier', () => {
     ['a token with an unknown role', () => hs({ roles: ['root'] })],
     ['consular staff without a consulate', () => hs({ roles: ['caseworker'] })],
     [
+      'a consulate that is no consulate id',
+      () => hs({ roles: ['caseworker'], consulateId: 'ru-mow\ud800' }),
+    ],
+    [
+      'a subject with an unpaired surrogate',
+      () => hs({ roles: ['manager'] }, { expiresIn: '1h', subject: 'a\ud800' }),
+    ],
+    [
+      'a subject with a NUL character',
+      () => hs({ roles: ['manager'] }, { expiresIn: '1h', subject: 'a\u0000b' }),
+    ],
+    [
+      'a subject not in NFC',
+      () => hs({ roles: ['manager'] }, { expiresIn: '1h', subject: 'e\u0301' }),
+    ],
+    [
       'a token signed with another secret',
       () =>
         jwt.sign({ roles: ['manager'] }, { secret: 'x'.repeat(40), expiresIn: '1h', subject: 'a' }),

@@ -1,12 +1,20 @@
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { ROLES as KNOWN_ROLES, type Role } from '@casebridge/contracts';
+import {
+  CONSULATE_ID_PATTERN,
+  isNormalizedText,
+  ROLES as KNOWN_ROLES,
+  type Role,
+} from '@casebridge/contracts';
 import { COMMON_ENV } from '../config/config.tokens';
 import { CommonEnvironment, DEV_JWT_SECRET } from '../config/environment';
 import type { AuthUser } from './auth-user';
 import { JwksKeys } from './jwks-keys';
 
 const CONSULAR_ROLES: readonly Role[] = ['caseworker', 'consul'];
+/** No control characters (NUL included): a subject is stored, logged and published as an actor id. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** Verifies bearer tokens: HS256 with a shared secret, or RS256 with a public key or a JWKS. */
 @Injectable()
@@ -80,6 +88,12 @@ export class TokenVerifier {
     if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128) {
       throw new UnauthorizedException('The bearer token has no subject (sub).');
     }
+    // The subject is written to the case file, the audit trail and events: well-formed NFC text.
+    if (!isNormalizedText(sub) || CONTROL.test(sub)) {
+      throw new UnauthorizedException(
+        'The token subject (sub) must be NFC text without control characters.',
+      );
+    }
     if (!Array.isArray(roles) || !roles.every((r): r is Role => KNOWN_ROLES.includes(r as Role))) {
       throw new UnauthorizedException(
         `The token's roles must be a list of: ${KNOWN_ROLES.join(', ')}.`,
@@ -87,6 +101,11 @@ export class TokenVerifier {
     }
     const consulate =
       typeof consulateId === 'string' && consulateId.length > 0 ? consulateId : null;
+    if (consulate !== null && !CONSULATE_ID_PATTERN.test(consulate)) {
+      throw new UnauthorizedException(
+        "The token's consulateId must be a consulate id such as RU-MOW (capitals, digits and dashes).",
+      );
+    }
     if (roles.some((r) => CONSULAR_ROLES.includes(r)) && !consulate) {
       throw new UnauthorizedException('Consular staff tokens must name their consulateId.');
     }

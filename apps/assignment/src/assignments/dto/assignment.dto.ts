@@ -1,9 +1,8 @@
 import { PageQuery } from '@casebridge/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import { CASE_STATUSES, CaseStatus } from '@casebridge/contracts';
+import { CASE_STATUSES, CaseStatus, CONSULATE_ID_PATTERN } from '@casebridge/contracts';
 import { CASEWORKER_ID } from '../../directory/dto/caseworker.dto';
-import { CONSULATE_ID } from '../../directory/dto/consulate.dto';
 
 /** Why a case moves to another office. Codes, not free text: they may travel in reports and events. */
 export const TRANSFER_REASONS = [
@@ -30,7 +29,7 @@ export class ReassignDto {
 
 export class TransferDto {
   @ApiProperty({ example: 'RU-KZN', description: 'The active consulate that takes the case over' })
-  @Matches(CONSULATE_ID, {
+  @Matches(CONSULATE_ID_PATTERN, {
     message: 'consulateId must be 2–32 capital letters, digits or dashes, e.g. RU-MOW',
   })
   consulateId!: string;
@@ -46,7 +45,7 @@ export class AssignmentQueueQuery extends PageQuery {
     description: 'Consular staff: defaults to (and must be) their own consulate',
   })
   @IsOptional()
-  @Matches(CONSULATE_ID, {
+  @Matches(CONSULATE_ID_PATTERN, {
     message: 'consulateId must be 2–32 capital letters, digits or dashes, e.g. RU-MOW',
   })
   consulateId?: string;

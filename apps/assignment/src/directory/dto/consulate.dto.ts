@@ -11,10 +11,9 @@ import {
   IsString,
   Matches,
 } from 'class-validator';
-import { COUNTRY_CODES, LANGUAGES } from '@casebridge/contracts';
+import { CONSULATE_ID_PATTERN, COUNTRY_CODES, LANGUAGES } from '@casebridge/contracts';
 import { TextLength } from '@casebridge/common';
 
-export const CONSULATE_ID = /^[A-Z0-9][A-Z0-9-]{1,31}$/;
 const MAX_CITIES = 200;
 
 const trimmed = ({ value }: { value: unknown }): unknown =>
@@ -27,7 +26,7 @@ export class CreateConsulateDto {
     example: 'RU-NNV',
     description: 'Host country code and a city code: capitals, digits and dashes, 2–32 characters',
   })
-  @Matches(CONSULATE_ID, {
+  @Matches(CONSULATE_ID_PATTERN, {
     message: 'id must be 2–32 capital letters, digits or dashes, e.g. RU-MOW',
   })
   id!: string;

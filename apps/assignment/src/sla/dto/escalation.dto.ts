@@ -7,8 +7,8 @@ import {
   Priority,
   SLA_STAGES,
   SlaStage,
+  CONSULATE_ID_PATTERN,
 } from '@casebridge/contracts';
-import { CONSULATE_ID } from '../../directory/dto/consulate.dto';
 
 export class EscalationsQuery extends PageQuery {
   @ApiPropertyOptional({
@@ -16,7 +16,7 @@ export class EscalationsQuery extends PageQuery {
     description: 'Admins: one consulate (default all). Consuls: always their own.',
   })
   @IsOptional()
-  @Matches(CONSULATE_ID, {
+  @Matches(CONSULATE_ID_PATTERN, {
     message: 'consulateId must be 2–32 capital letters, digits or dashes, e.g. RU-MOW',
   })
   consulateId?: string;

@@ -1,7 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { IsTimestamp, PageQuery } from '@casebridge/common';
-import { CASE_CATEGORIES, CASE_STATUSES, COUNTRY_CODES, PRIORITIES } from '@casebridge/contracts';
+import {
+  CASE_CATEGORIES,
+  CASE_STATUSES,
+  CONSULATE_ID_PATTERN,
+  COUNTRY_CODES,
+  PRIORITIES,
+} from '@casebridge/contracts';
 
 export class ListCasesQuery extends PageQuery {
   @ApiPropertyOptional({ enum: CASE_STATUSES }) @IsOptional() @IsIn(CASE_STATUSES) status?: string;
@@ -14,7 +20,7 @@ export class ListCasesQuery extends PageQuery {
 
   @ApiPropertyOptional({ example: 'RU-MOW' })
   @IsOptional()
-  @Matches(/^[A-Z0-9][A-Z0-9-]{1,31}$/)
+  @Matches(CONSULATE_ID_PATTERN)
   consulateId?: string;
 
   @ApiPropertyOptional()

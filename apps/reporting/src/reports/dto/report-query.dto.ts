@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import { CASE_CATEGORIES, CaseCategory } from '@casebridge/contracts';
+import { CASE_CATEGORIES, CaseCategory, CONSULATE_ID_PATTERN } from '@casebridge/contracts';
 import { ValidationProblem } from '@casebridge/common';
 import { IsCalendarDate } from './is-calendar-date.validator';
 
@@ -34,7 +34,7 @@ export class ReportQueryDto {
     description: 'Only cases currently held by this consulate',
   })
   @IsOptional()
-  @Matches(/^[A-Z0-9][A-Z0-9-]{1,31}$/, {
+  @Matches(CONSULATE_ID_PATTERN, {
     message: 'consulateId must be a consulate id such as RU-MOW (capitals, digits and dashes)',
   })
   consulateId?: string;
