@@ -20,12 +20,16 @@ interface ComposeService {
   command?: string[];
   environment?: Record<string, string | number>;
   ports?: string[];
+  volumes?: string[];
   depends_on?: Record<string, unknown>;
 }
 
 const ROOT = join(__dirname, '..');
 const composeText = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
-const compose = load(composeText) as { services: Record<string, ComposeService> };
+const compose = load(composeText) as {
+  services: Record<string, ComposeService>;
+  volumes?: Record<string, unknown>;
+};
 const envExample = readFileSync(join(ROOT, '.env.example'), 'utf8');
 
 /** What an operator must supply: Compose has no default for any of them. */
@@ -217,4 +221,44 @@ describe('docker-compose.yml', () => {
       ]);
     },
   );
+
+  /**
+   * Where the images keep their data, as their own Dockerfiles say: apache/kafka declares
+   * `VOLUME /var/lib/kafka/data` (owned by its `appuser`), but its default server.properties puts
+   * the log in /tmp/kraft-combined-logs, outside any volume, so the log directory must be set;
+   * postgres:16 keeps PGDATA in /var/lib/postgresql/data.
+   */
+  const IMAGE_DATA_DIRS = { kafka: '/var/lib/kafka/data', postgres: '/var/lib/postgresql/data' };
+
+  /** The named volume mounted at or above `dir` in a service, if any. */
+  function namedVolumeHolding(service: ComposeService, dir: string): string | undefined {
+    for (const mount of service.volumes ?? []) {
+      const [source, target] = mount.split(':');
+      const named = !source.startsWith('.') && !source.startsWith('/');
+      if (named && (dir === target || dir.startsWith(`${target}/`))) return source;
+    }
+    return undefined;
+  }
+
+  it('keeps the Kafka log and the PostgreSQL data on named volumes, so down && up loses no event', () => {
+    const kafka = compose.services.kafka;
+    expect(kafka.image).toMatch(/^apache\/kafka:/);
+    const dataDir = String(kafka.environment?.KAFKA_DATA_DIR ?? '');
+    // kafka-start.sh writes the log under the data directory it is given.
+    const start = readFileSync(join(ROOT, 'scripts/kafka-start.sh'), 'utf8');
+    expect(start).toMatch(/^DATA_DIR="\$\{KAFKA_DATA_DIR:-/m);
+    expect(start).toMatch(/^log\.dirs=\$DATA_DIR\/logs$/m);
+    const logDir = `${dataDir}/logs`;
+    const kafkaVolume = namedVolumeHolding(kafka, logDir);
+    expect({ logDir, kafkaVolume }).toEqual({
+      logDir: `${IMAGE_DATA_DIRS.kafka}/logs`,
+      kafkaVolume: 'kafka-data',
+    });
+    expect(kafka.volumes).toContain(`kafka-data:${IMAGE_DATA_DIRS.kafka}`);
+
+    const postgres = compose.services.postgres;
+    expect(postgres.environment?.PGDATA).toBeUndefined();
+    expect(namedVolumeHolding(postgres, IMAGE_DATA_DIRS.postgres)).toBe('postgres-data');
+    expect(Object.keys(compose.volumes ?? {}).sort()).toEqual(['kafka-data', 'postgres-data']);
+  });
 });
