@@ -21,4 +21,3 @@ export * from './errors/database';
 export * from './http/json-limits';
 export * from './database/database-roles';
 export * from './validation/max-decimal-places.validator';
-export * from './database/database-roles';
