@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Brings up everything the services need, idempotently: dependencies, build, PostgreSQL
 # (databases, roles, migrations) and Kafka (the brokers in KAFKA_BROKERS, else a local
-# KRaft broker fetched from Maven Central), plus the event topics.
+# KRaft broker fetched from Maven Central, or KAFKA_CLUSTER_SIZE of them), plus the event topics.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -17,8 +17,12 @@ step "Kafka"
 if [[ -n "${KAFKA_BROKERS:-}" && "${CASEBRIDGE_LOCAL_KAFKA:-0}" != 1 ]]; then
   echo "Using the brokers in KAFKA_BROKERS: $KAFKA_BROKERS"
 else
-  bash scripts/kafka-start.sh
-  export KAFKA_BROKERS="localhost:${KAFKA_PORT:-9092}"
+  local_kafka_start
+  KAFKA_BROKERS="$(local_kafka_brokers)"
+  export KAFKA_BROKERS
+  # A cluster keeps three copies of every topic (min.insync.replicas is set on its brokers).
+  size="$(cluster_size)"
+  export KAFKA_REPLICATION_FACTOR="${KAFKA_REPLICATION_FACTOR:-$((size < 3 ? size : 3))}"
 fi
 node dist/scripts/create-topics.js
 step "Infrastructure ready"

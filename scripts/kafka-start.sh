@@ -14,6 +14,11 @@
 #      KAFKA_ADVERTISED_HOST (localhost), KAFKA_EXTERNAL_LISTENER (host:port: a second SASL
 #      listener advertised as that), KAFKA_LIBS (.local/kafka/libs, fetched; else used as is),
 #      KAFKA_FOREGROUND=1 (run in the foreground, as a container's main process).
+# As one node of a cluster (scripts/kafka-cluster.sh sets these): KAFKA_NODE_ID (1),
+#      KAFKA_QUORUM_VOTERS (id@host:port,…: a static controller quorum instead of a standalone one),
+#      KAFKA_CLUSTER_ID (shared by every node), KAFKA_REPLICATION (1: replication factor of
+#      Kafka's internal topics and the default of others; min.insync.replicas is one less, at
+#      least 1), KAFKA_NO_WAIT=1 (return once launched: a node alone cannot form its quorum).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,6 +30,12 @@ TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
 LIBS="${KAFKA_LIBS:-$ROOT/.local/kafka/libs}"
 ADVERTISED_HOST="${KAFKA_ADVERTISED_HOST:-localhost}"
 EXTERNAL="${KAFKA_EXTERNAL_LISTENER:-}"
+NODE_ID="${KAFKA_NODE_ID:-1}"
+VOTERS="${KAFKA_QUORUM_VOTERS:-}"
+REPLICATION="${KAFKA_REPLICATION:-1}"
+MIN_ISR=$((REPLICATION > 1 ? REPLICATION - 1 : 1))
+QUORUM="controller.quorum.bootstrap.servers=127.0.0.1:$CONTROLLER_PORT"
+[[ -n "$VOTERS" ]] && QUORUM="controller.quorum.voters=$VOTERS"
 STARTED_LINE="Kafka Server started" # logged by KafkaRaftServer once the broker serves
 SCRAM_USERS=(admin intake assignment reporting integration)
 # Development defaults, also known to libs/common (DEV_KAFKA_PASSWORDS): never for production.
@@ -71,8 +82,8 @@ PID_FILE="$DATA_DIR/broker.pid"
 umask 077
 cat >"$DATA_DIR/server.properties" <<PROPS
 process.roles=broker,controller
-node.id=1
-controller.quorum.bootstrap.servers=127.0.0.1:$CONTROLLER_PORT
+node.id=$NODE_ID
+$QUORUM
 listeners=SASL_PLAINTEXT://:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT${EXTERNAL:+,EXTERNAL://:${EXTERNAL##*:}}
 advertised.listeners=SASL_PLAINTEXT://$ADVERTISED_HOST:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT${EXTERNAL:+,EXTERNAL://$EXTERNAL}
 controller.listener.names=CONTROLLER
@@ -89,13 +100,13 @@ authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
 super.users=User:admin
 allow.everyone.if.no.acl.found=false
 log.dirs=$DATA_DIR/logs
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-min.insync.replicas=1
-default.replication.factor=1
+offsets.topic.replication.factor=$REPLICATION
+transaction.state.log.replication.factor=$REPLICATION
+transaction.state.log.min.isr=$MIN_ISR
+share.coordinator.state.topic.replication.factor=$REPLICATION
+share.coordinator.state.topic.min.isr=$MIN_ISR
+min.insync.replicas=$MIN_ISR
+default.replication.factor=$REPLICATION
 group.initial.rebalance.delay.ms=0
 num.partitions=6
 auto.create.topics.enable=false
@@ -116,8 +127,12 @@ if [[ ! -f "$DATA_DIR/logs/meta.properties" ]]; then
   for user in "${SCRAM_USERS[@]}"; do
     scram+=(--add-scram "SCRAM-SHA-512=[name=$user,password=$(password_of "$user")]")
   done
-  kafka_java kafka.tools.StorageTool format --standalone "${scram[@]}" \
-    -t "$(kafka_java kafka.tools.StorageTool random-uuid)" -c "$DATA_DIR/server.properties"
+  # A single node forms its quorum alone; cluster nodes share the id and the static voters.
+  quorum=(--standalone)
+  [[ -n "$VOTERS" ]] && quorum=()
+  kafka_java kafka.tools.StorageTool format "${quorum[@]}" "${scram[@]}" \
+    -t "${KAFKA_CLUSTER_ID:-$(kafka_java kafka.tools.StorageTool random-uuid)}" \
+    -c "$DATA_DIR/server.properties"
   echo "${SCRAM_USERS[*]}" >"$SCRAM_MARKER"
 elif [[ ! -f "$SCRAM_MARKER" ]]; then
   echo "$DATA_DIR was formatted without SCRAM users (before brokers required authentication);" >&2
@@ -136,6 +151,7 @@ nohup setsid java "-Xmx$HEAP" -Dlog4j2.configurationFile="$ROOT/scripts/kafka/lo
   -cp "$LIBS/*" kafka.Kafka "$DATA_DIR/server.properties" >"$LOG" 2>&1 </dev/null &
 PID=$!
 echo "$PID" >"$PID_FILE"
+[[ "${KAFKA_NO_WAIT:-0}" == 1 ]] && exit 0
 
 fail() {
   echo "$1; last 80 lines of $LOG:" >&2

@@ -15,3 +15,15 @@ ensure_build() {
   step "Building (tsc)"
   npm run --silent build
 }
+
+# The local Kafka: one broker on KAFKA_PORT, or KAFKA_CLUSTER_SIZE brokers from KAFKA_PORT on.
+cluster_size() { echo "${KAFKA_CLUSTER_SIZE:-1}"; }
+local_kafka_start() {
+  if (($(cluster_size) > 1)); then bash scripts/kafka-cluster.sh start; else bash scripts/kafka-start.sh; fi
+}
+local_kafka_stop() {
+  if (($(cluster_size) > 1)); then bash scripts/kafka-cluster.sh stop; else bash scripts/kafka-stop.sh; fi
+}
+local_kafka_brokers() {
+  if (($(cluster_size) > 1)); then bash scripts/kafka-cluster.sh brokers; else echo "localhost:${KAFKA_PORT:-9092}"; fi
+}

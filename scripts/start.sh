@@ -8,7 +8,8 @@ kafka_port="${KAFKA_PORT:-9092}"
 owns_broker=0
 if [[ -z "${KAFKA_BROKERS:-}" ]] && ! (exec 3<>"/dev/tcp/localhost/$kafka_port") 2>/dev/null; then owns_broker=1; fi
 bash scripts/infra-up.sh
-export KAFKA_BROKERS="${KAFKA_BROKERS:-localhost:$kafka_port}"
+KAFKA_BROKERS="${KAFKA_BROKERS:-$(local_kafka_brokers)}"
+export KAFKA_BROKERS
 
 supervisor=""
 shutdown() {
@@ -17,7 +18,7 @@ shutdown() {
     kill -TERM "$supervisor" 2>/dev/null || true
     wait "$supervisor" 2>/dev/null || true
   fi
-  if [[ $owns_broker == 1 ]]; then bash scripts/kafka-stop.sh; fi
+  if [[ $owns_broker == 1 ]]; then local_kafka_stop; fi
   step "Stopped"
   exit 0
 }

@@ -9,5 +9,9 @@ if [[ -n "${TEST_KAFKA_BROKERS:-}" ]]; then
 else
   export KAFKA_PORT="${TEST_KAFKA_PORT:-19092}"
   export KAFKA_BROKERS="localhost:$KAFKA_PORT"
+  # KAFKA_CLUSTER_SIZE=3 runs the whole suite against a three-broker cluster from that port on.
+  if ((${KAFKA_CLUSTER_SIZE:-1} > 1)); then
+    KAFKA_BROKERS="$(bash "$(dirname "${BASH_SOURCE[0]}")/kafka-cluster.sh" brokers)"
+  fi
   export CASEBRIDGE_LOCAL_KAFKA=1
 fi

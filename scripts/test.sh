@@ -21,7 +21,7 @@ source scripts/test-env.sh
 stop_broker() {
   if [[ "${CASEBRIDGE_LOCAL_KAFKA:-0}" == 1 ]]; then
     step "Stopping the test broker"
-    bash scripts/kafka-stop.sh || true
+    local_kafka_stop || true
   fi
 }
 trap stop_broker EXIT
