@@ -15,11 +15,33 @@ import type { KafkaProducer } from '../kafka/kafka-producer.service';
 import { eventsRefused } from '../messaging.metrics';
 import { EventConsumer } from './event-consumer';
 
+type CrashListener = (event: { payload: { error: Error; restart: boolean } }) => void;
+
+/** Just enough of kafkajs's instrumentation events: the CRASH listeners, for tests to fire. */
+function crashEvents() {
+  const listeners: CrashListener[] = [];
+  return {
+    events: { CRASH: 'consumer.crash' },
+    on: (_event: string, listener: CrashListener) => {
+      listeners.push(listener);
+      return () => undefined;
+    },
+    crash: (restart: boolean) =>
+      listeners.forEach((l) => l({ payload: { error: new Error('crashed'), restart } })),
+  };
+}
+
 /** A kafkajs consumer that connects (after `failures` refusals) and then idles. */
-function fakeKafka(failures = 0): { kafka: Kafka; runs: () => number } {
+function fakeKafka(failures = 0): {
+  kafka: Kafka;
+  runs: () => number;
+  crash: (restart: boolean) => void;
+} {
   let attempts = 0;
   let runs = 0;
+  const instrumentation = crashEvents();
   const consumer = {
+    ...instrumentation,
     connect: () => {
       attempts += 1;
       return attempts <= failures
@@ -33,7 +55,11 @@ function fakeKafka(failures = 0): { kafka: Kafka; runs: () => number } {
     },
     disconnect: () => Promise.resolve(),
   };
-  return { kafka: { consumer: () => consumer } as unknown as Kafka, runs: () => runs };
+  return {
+    kafka: { consumer: () => consumer } as unknown as Kafka,
+    runs: () => runs,
+    crash: instrumentation.crash,
+  };
 }
 
 function consumerWith(kafka: Kafka, refreshLag: jest.Mock): EventConsumer {
@@ -63,6 +89,23 @@ describe('EventConsumer start-up', () => {
     await consumer.stop();
   });
 
+  it('starts a consumer again that kafkajs gave up on after a crash, and leaves kafkajs its own restarts', async () => {
+    const { kafka, runs, crash } = fakeKafka();
+    const consumer = consumerWith(kafka, jest.fn().mockResolvedValue(undefined));
+    consumer.start();
+    await consumer.ready();
+    expect(runs()).toBe(1);
+    crash(true); // kafkajs restarts this one itself
+    await consumer.ready();
+    expect(runs()).toBe(1);
+    crash(false); // kafkajs stays down after this one
+    await consumer.ready();
+    expect(runs()).toBe(2);
+    await consumer.stop();
+    crash(false); // a crash while stopping is the end
+    expect(runs()).toBe(2);
+  });
+
   it('does not measure before the consumer could connect', async () => {
     const refreshLag = jest.fn().mockResolvedValue(undefined);
     const { kafka } = fakeKafka(1);
@@ -83,6 +126,7 @@ function capturingKafka(): {
 } {
   let handler: ((p: EachMessagePayload) => Promise<void>) | undefined;
   const consumer = {
+    ...crashEvents(),
     connect: () => Promise.resolve(),
     subscribe: () => Promise.resolve(),
     run: ({ eachMessage }: { eachMessage: (p: EachMessagePayload) => Promise<void> }) => {

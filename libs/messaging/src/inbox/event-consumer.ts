@@ -120,13 +120,26 @@ export class EventConsumer {
     const { groupId, topics, concurrency } = this.definition;
     const consumer = this.deps.kafka.consumer({
       groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3000,
+      // A member that is gone holds its partitions until its session times out, and the group
+      // waits for it before anyone consumes again: after a kill -9, and after a broker outage
+      // (kafkajs restarts a consumer that lost the broker as a new member). 6 s is the broker's
+      // minimum (group.min.session.timeout.ms); heartbeats go every 2 s, also while a message
+      // waits for the database.
+      sessionTimeout: 6000,
+      heartbeatInterval: 2000,
       maxWaitTimeInMs: 500,
       allowAutoTopicCreation: false,
       retry: { retries: 10 },
     });
     this.consumer = consumer;
+    // kafkajs restarts a crashed consumer only after errors it deems retriable; after others
+    // (e.g. no group coordinator while the broker shuts down) it stays down for good. Such a
+    // consumer is started again here, as on start-up, until the broker serves it.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.stopping || this.consumer !== consumer) return;
+      this.logger.warn(`consumer stopped on ${payload.error.name}; starting it again`);
+      this.startup = this.connectWithRetry();
+    });
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
     await consumer.run({
