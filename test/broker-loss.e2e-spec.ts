@@ -17,7 +17,8 @@ import {
 import { tokenFor } from './support/tokens';
 
 const ROOT = join(__dirname, '..');
-const PORT = '29392';
+// Apart from the run's own broker (KAFKA_PORT), so that side-by-side runs never share one.
+const PORT = String(Number(process.env.KAFKA_PORT ?? 19092) + 300);
 const clusterEnv = { ...process.env, KAFKA_PORT: PORT, KAFKA_CLUSTER_SIZE: '3' };
 
 function cluster(action: 'start' | 'stop' | 'brokers'): string {

@@ -1,13 +1,18 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { ensureAcls, ensureTopics } from '@casebridge/messaging';
+import { EventTypes } from '@casebridge/contracts';
+import { kafkaAdminConnection } from '@casebridge/common';
+import { createKafka, ensureAcls, ensureTopics } from '@casebridge/messaging';
+import { logLevel } from 'kafkajs';
 import { makeCase, seededRandom } from './support/cases';
 import { kafkaClient, query, resetDatabase, waitFor } from './support/infra';
 import { IntakeClient } from './support/intake-client';
 import { ServiceProcess, startServiceProcess } from './support/service-process';
+import { waitUntilAllAssigned } from './support/system';
 
 const ROOT = join(__dirname, '..');
-const PORT = '29192';
+// Apart from the run's own broker (KAFKA_PORT), so that side-by-side runs never share one.
+const PORT = String(Number(process.env.KAFKA_PORT ?? 19092) + 100);
 const brokerEnv = { ...process.env, KAFKA_PORT: PORT, KAFKA_HEAP: '384m' };
 
 function broker(script: 'kafka-start.sh' | 'kafka-stop.sh', fresh = false): void {
@@ -17,9 +22,41 @@ function broker(script: 'kafka-start.sh' | 'kafka-stop.sh', fresh = false): void
   });
 }
 
+/** Starts the broker in the background; resolves when the script has returned. */
+function startBrokerInBackground(): Promise<void> {
+  const child = spawn('bash', [join(ROOT, 'scripts', 'kafka-start.sh')], {
+    env: { ...brokerEnv, KAFKA_FRESH: '0' },
+    stdio: 'ignore',
+  });
+  return new Promise((resolve, reject) =>
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`exit ${code}`)))),
+  );
+}
+
+/** Whether the broker answers a metadata request (the readiness of KAFKA-NOTES), asked once. */
+async function brokerAnswers(): Promise<boolean> {
+  const connection = { ...kafkaAdminConnection(process.env), brokers: [`localhost:${PORT}`] };
+  const probe = createKafka('outage-probe', connection, {
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 500,
+    retry: { retries: 0 },
+  });
+  const admin = probe.admin();
+  try {
+    await admin.connect();
+    await admin.listTopics();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
 /** A broker of this suite's own, so that stopping it disturbs no other suite. */
 describe('Resilience: the Kafka broker goes away and comes back', () => {
   let intake: ServiceProcess;
+  let assignment: ServiceProcess;
   let api: IntakeClient;
   const random = seededRandom(21);
   const officer = { role: 'intake_officer' } as const;
@@ -32,16 +69,20 @@ describe('Resilience: the Kafka broker goes away and comes back', () => {
     await ensureAcls(admin);
     await admin.disconnect();
     await resetDatabase('intake');
-    intake = await startServiceProcess('intake', { KAFKA_BROKERS: `localhost:${PORT}` });
+    await resetDatabase('assignment');
+    [intake, assignment] = await Promise.all([
+      startServiceProcess('intake', { KAFKA_BROKERS: `localhost:${PORT}` }),
+      startServiceProcess('assignment', { KAFKA_BROKERS: `localhost:${PORT}` }),
+    ]);
     api = new IntakeClient(intake.url);
   });
 
   afterAll(async () => {
-    await intake?.stop();
+    await Promise.all([intake?.stop(), assignment?.stop()]);
     broker('kafka-stop.sh');
   });
 
-  it('keeps taking complaints into the outbox, reports not ready, and publishes them once the broker is back', async () => {
+  it('keeps taking complaints into the outbox, reports not ready, and publishes and routes them once the broker is back', async () => {
     broker('kafka-stop.sh');
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
@@ -75,7 +116,21 @@ describe('Resilience: the Kafka broker goes away and comes back', () => {
       500,
     );
 
-    broker('kafka-start.sh');
+    // The worst case: an outage long enough for the consumers to have given up and restarted
+    // (kafkajs then rejoins as a new member, and the group waits for the old one's session).
+    await waitFor(
+      'both consumers to have restarted while the broker is away',
+      () =>
+        Promise.resolve(
+          [intake, assignment].every((s) => s.output().includes('Restarting the consumer')),
+        ),
+      120_000,
+      500,
+    );
+    // Recovery is measured from the moment the broker answers metadata again.
+    const starting = startBrokerInBackground();
+    await waitFor('the broker to answer again', brokerAnswers, 120_000, 100);
+    const back = Date.now();
     await waitFor(
       'the outbox to drain',
       async () => {
@@ -86,7 +141,15 @@ describe('Resilience: the Kafka broker goes away and comes back', () => {
         return Number(row.n) === 0;
       },
       120_000,
-      1000,
+      100,
+    );
+    const published = (Date.now() - back) / 1000;
+    // Routing needs every path working again: assignment's consumer and relay, intake's consumer.
+    await waitUntilAllAssigned(ids, 120_000);
+    const routed = (Date.now() - back) / 1000;
+    await starting;
+    process.stdout.write(
+      `broker back: outbox drained after ${published.toFixed(1)} s, cases routed after ${routed.toFixed(1)} s\n`,
     );
     await waitFor(
       'readiness to recover',
@@ -95,11 +158,12 @@ describe('Resilience: the Kafka broker goes away and comes back', () => {
       500,
     );
     expect(intake.process.exitCode).toBeNull();
-    const published = await query<{ n: string }>(
+    const publishedRows = await query<{ n: string }>(
       'intake',
-      "SELECT count(*) AS n FROM outbox_event WHERE published_at IS NOT NULL AND payload->>'caseId' = ANY($1)",
-      [ids],
+      "SELECT count(*) AS n FROM outbox_event WHERE published_at IS NOT NULL AND event_type = $2 AND payload->>'caseId' = ANY($1)",
+      [ids, EventTypes.CaseSubmitted],
     );
-    expect(Number(published[0].n)).toBe(5);
+    expect(Number(publishedRows[0].n)).toBe(5);
+    expect(assignment.process.exitCode).toBeNull();
   });
 });

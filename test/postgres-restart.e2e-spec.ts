@@ -81,7 +81,7 @@ describe('Resilience: PostgreSQL restarts while complaints stream in', () => {
     await waitFor('a third of the complaints to be in', () =>
       Promise.resolve(next >= complaints.length / 3),
     );
-    postgres.restart();
+    await postgres.restart();
     restarted = true;
     await Promise.all(clients);
 

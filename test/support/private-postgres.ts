@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,16 +34,17 @@ export class PrivatePostgres {
   private readonly bin = serverBinaries();
   port = 0;
 
-  private run(tool: string, args: string[]): void {
+  /** The command line of a server tool (through runuser as root). */
+  private command(tool: string, args: string[]): [string, string[]] {
     const command = join(this.bin, tool);
-    const asRoot = process.getuid?.() === 0;
-    execFileSync(
-      asRoot ? 'runuser' : command,
-      asRoot ? ['-u', 'postgres', '--', command, ...args] : args,
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    return process.getuid?.() === 0
+      ? ['runuser', ['-u', 'postgres', '--', command, ...args]]
+      : [command, args];
+  }
+
+  private run(tool: string, args: string[]): void {
+    const [file, argv] = this.command(tool, args);
+    execFileSync(file, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   }
 
   private get data(): string {
@@ -75,8 +76,8 @@ export class PrivatePostgres {
     });
   }
 
-  private pgCtl(action: 'start' | 'restart' | 'stop'): void {
-    this.run('pg_ctl', [
+  private pgCtlArgs(action: 'start' | 'restart' | 'stop'): string[] {
+    return [
       '-D',
       this.data,
       '-w',
@@ -88,12 +89,23 @@ export class PrivatePostgres {
         ? []
         : ['-o', `-p ${this.port} -c listen_addresses=127.0.0.1 -k ${this.dir} -c fsync=off`]),
       action,
-    ]);
+    ];
   }
 
-  /** A fast shutdown and start again: every connection is terminated, as in an operator's restart. */
-  restart(): void {
-    this.pgCtl('restart');
+  private pgCtl(action: 'start' | 'stop'): void {
+    this.run('pg_ctl', this.pgCtlArgs(action));
+  }
+
+  /**
+   * A fast shutdown and start again: every connection is terminated, as in an operator's restart.
+   * It runs in the background (the test's clients keep sending meanwhile) and resolves once the
+   * server accepts connections again.
+   */
+  restart(): Promise<void> {
+    const [file, argv] = this.command('pg_ctl', this.pgCtlArgs('restart'));
+    return new Promise((resolve, reject) =>
+      execFile(file, argv, (error) => (error ? reject(new Error(error.message)) : resolve())),
+    );
   }
 
   stop(): void {
