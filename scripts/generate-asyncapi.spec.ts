@@ -31,4 +31,14 @@ describe('docs/asyncapi.yaml', () => {
       expect(message?.payload).toEqual(JSON.parse(JSON.stringify(schema)));
     }
   });
+
+  it('tells integrations that the broker wants a SASL/SCRAM login', () => {
+    const doc = load(committed) as {
+      servers: Record<string, { security: { $ref: string }[] }>;
+      components: { securitySchemes: Record<string, { type: string }> };
+    };
+    for (const server of Object.values(doc.servers))
+      expect(server.security).toEqual([{ $ref: '#/components/securitySchemes/scram' }]);
+    expect(doc.components.securitySchemes.scram.type).toBe('scramSha512');
+  });
 });

@@ -165,7 +165,10 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
         local: {
           host: 'localhost:9092',
           protocol: 'kafka',
-          description: 'The broker `npm start` runs',
+          description:
+            'The broker `npm start` runs. Every client logs in (SASL/SCRAM-SHA-512; over TLS outside a single machine) and is authorised by ACL: ' +
+            'only a topic’s owner writes it, integrations get a read-only principal (`integration`) with consumer groups named `integration-*`.',
+          security: [{ $ref: '#/components/securitySchemes/scram' }],
         },
       },
       channels,
@@ -193,7 +196,16 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
           ['caseAssigned', 'caseSlaBreached'],
         ),
       },
-      components: { messages },
+      components: {
+        messages,
+        securitySchemes: {
+          scram: {
+            type: 'scramSha512',
+            description:
+              'SASL/SCRAM-SHA-512 with a principal the operator issues (see docs/operations.md, Kafka security).',
+          },
+        },
+      },
     }),
   ) as Record<string, unknown>;
 }
