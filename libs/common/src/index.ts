@@ -21,3 +21,4 @@ export * from './errors/database';
 export * from './http/json-limits';
 export * from './database/database-roles';
 export * from './validation/max-decimal-places.validator';
+export * from './errors/error-catalogue';
