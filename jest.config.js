@@ -1,4 +1,6 @@
 // Three tiers: unit (fakes allowed), integration and e2e (real Postgres and Kafka).
+// unit: `*.spec.ts` beside the logic it tests (and test/unit for the repository's own set-up);
+// integration: test/integration/<service>, one service process; e2e: test/e2e, several services.
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
 
@@ -20,13 +22,13 @@ module.exports = {
     {
       ...base,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{apps,libs}/**/*.integration-spec.ts'],
+      testMatch: ['<rootDir>/test/integration/**/*.integration-spec.ts'],
       setupFiles: ['<rootDir>/test/support/guard-test-env.ts'],
     },
     {
       ...base,
       displayName: 'e2e',
-      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       setupFiles: ['<rootDir>/test/support/guard-test-env.ts'],
     },
   ],

@@ -4,19 +4,19 @@ import { join } from 'node:path';
 import { CASE_EVENTS_TOPIC, EVENT_TOPICS } from '@casebridge/contracts';
 import { ensureAcls, ensureTopics } from '@casebridge/messaging';
 import { ConfigResourceTypes } from 'kafkajs';
-import { makeCase, seededRandom } from './support/cases';
-import { kafkaClient, resetDatabase, waitFor } from './support/infra';
-import { disconnectTestProducer } from './support/kafka';
-import { ServiceProcess, startServiceProcess } from './support/service-process';
+import { makeCase, seededRandom } from '../support/cases';
+import { kafkaClient, resetDatabase, waitFor } from '../support/infra';
+import { disconnectTestProducer } from '../support/kafka';
+import { ServiceProcess, startServiceProcess } from '../support/service-process';
 import {
   expectAssignedExactlyOnce,
   SERVICES,
   waitForReportTotals,
   waitUntilAllAssigned,
-} from './support/system';
-import { tokenFor } from './support/tokens';
+} from '../support/system';
+import { tokenFor } from '../support/tokens';
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..');
 // Apart from the run's own broker (KAFKA_PORT), so that side-by-side runs never share one.
 const PORT = String(Number(process.env.KAFKA_PORT ?? 19092) + 300);
 const clusterEnv = { ...process.env, KAFKA_PORT: PORT, KAFKA_CLUSTER_SIZE: '3' };

@@ -1,7 +1,7 @@
 /** Test support: waiting for the read model to catch up, and reading it whole for comparison. */
 import type { Admin } from 'kafkajs';
 import { EVENT_TOPICS } from '@casebridge/contracts';
-import { REPORTING_CONSUMER_GROUP } from '../read-model/read-model-tables';
+import { REPORTING_CONSUMER_GROUP } from '../../apps/reporting/src/read-model/read-model-tables';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

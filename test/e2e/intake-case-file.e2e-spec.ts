@@ -1,14 +1,14 @@
 import { CASE_EVENTS_TOPIC, CaseAction, Role } from '@casebridge/contracts';
-import { CaseBody, makeCase, seededRandom } from './support/cases';
-import { query, resetDatabase, resetTopics, waitFor } from './support/infra';
+import { CaseBody, makeCase, seededRandom } from '../support/cases';
+import { query, resetDatabase, resetTopics, waitFor } from '../support/infra';
 import {
   assignCase,
   Caller,
   IntakeClient,
   resetAssignmentSequences,
-} from './support/intake-client';
-import { disconnectTestProducer, readAll } from './support/kafka';
-import { ServiceProcess, startServiceProcess } from './support/service-process';
+} from '../support/intake-client';
+import { disconnectTestProducer, readAll } from '../support/kafka';
+import { ServiceProcess, startServiceProcess } from '../support/service-process';
 
 const RU = 'RU-MOW';
 const KZ = 'KZ-ALA';

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { CASE_STATUSES, CaseAction, CaseStatus } from '@casebridge/contracts';
-import { CaseBody, Destination, makeCase, seededRandom, submitCases } from './support/cases';
-import { waitFor } from './support/infra';
-import { IntakeClient } from './support/intake-client';
+import { CaseBody, Destination, makeCase, seededRandom, submitCases } from '../support/cases';
+import { waitFor } from '../support/infra';
+import { IntakeClient } from '../support/intake-client';
 import {
   fetchReport,
   HostCountryReport,
@@ -12,8 +12,8 @@ import {
   stopSystem,
   waitForReportTotals,
   waitUntilAllAssigned,
-} from './support/system';
-import { tokenFor } from './support/tokens';
+} from '../support/system';
+import { tokenFor } from '../support/tokens';
 
 /**
  * The reporting dashboard driven in headless Chromium (Debian's `chromium` package) against the

@@ -1,8 +1,8 @@
-import { makeCase, seededRandom } from './support/cases';
-import { resetTopics, sleep, testDatabaseName, waitFor } from './support/infra';
-import { IntakeClient } from './support/intake-client';
-import { PrivatePostgres } from './support/private-postgres';
-import { ServiceProcess, startServiceProcess } from './support/service-process';
+import { makeCase, seededRandom } from '../support/cases';
+import { resetTopics, sleep, testDatabaseName, waitFor } from '../support/infra';
+import { IntakeClient } from '../support/intake-client';
+import { PrivatePostgres } from '../support/private-postgres';
+import { ServiceProcess, startServiceProcess } from '../support/service-process';
 
 /**
  * PostgreSQL restarted (fast shutdown: every connection terminated) while complaints stream in.

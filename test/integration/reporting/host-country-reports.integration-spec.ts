@@ -1,11 +1,11 @@
 import request from 'supertest';
 import type { Admin } from 'kafkajs';
 import { EventSources, EventTypes } from '@casebridge/contracts';
-import { kafkaClient, query, resetDatabase, resetTopics } from '../../../../test/support/infra';
-import { disconnectTestProducer, produceEvent } from '../../../../test/support/kafka';
-import { ServiceProcess, startServiceProcess } from '../../../../test/support/service-process';
-import { bearer } from '../../../../test/support/tokens';
-import { waitUntilConsumed } from '../testing/read-model-probe';
+import { kafkaClient, query, resetDatabase, resetTopics } from '../../support/infra';
+import { disconnectTestProducer, produceEvent } from '../../support/kafka';
+import { ServiceProcess, startServiceProcess } from '../../support/service-process';
+import { bearer } from '../../support/tokens';
+import { waitUntilConsumed } from '../../support/read-model-probe';
 import {
   CaseTruth,
   COUNTRIES,
@@ -18,7 +18,7 @@ import {
   ScriptedEvent,
   scriptedHistory,
   truthOf,
-} from '../testing/scripted-history';
+} from '../../support/scripted-history';
 
 const REPORT = '/v1/reports/host-countries';
 const manager = bearer('manager');

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { getMetadataStorage } from 'class-validator';
 import { load } from 'js-yaml';
 import { DEV_JWT_SECRET, validateEnvironment } from '@casebridge/common';
-import { AssignmentEnvironment } from '../apps/assignment/src/config/assignment.environment';
+import { AssignmentEnvironment } from '../../apps/assignment/src/config/assignment.environment';
 import {
   DEV_BLIND_INDEX_KEY,
   DEV_ENCRYPTION_KEY,
   IntakeEnvironment,
   intakeSecretProblems,
-} from '../apps/intake/src/config/intake.environment';
-import { ReportingEnvironment } from '../apps/reporting/src/config/reporting.environment';
+} from '../../apps/intake/src/config/intake.environment';
+import { ReportingEnvironment } from '../../apps/reporting/src/config/reporting.environment';
 
 interface ComposeService {
   image?: string;
@@ -24,7 +24,7 @@ interface ComposeService {
   depends_on?: Record<string, unknown>;
 }
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..');
 const composeText = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
 const compose = load(composeText) as {
   services: Record<string, ComposeService>;

@@ -6,7 +6,7 @@ import {
   EventTypes,
 } from '@casebridge/contracts';
 import { decodeEvent } from '@casebridge/messaging';
-import { ASSIGNMENT_CONSUMER_GROUP } from './case-events.consumer';
+import { ASSIGNMENT_CONSUMER_GROUP } from '../../../apps/assignment/src/assignments/case-events.consumer';
 import {
   kafkaClient,
   query,
@@ -14,9 +14,9 @@ import {
   resetTopics,
   waitFor,
   freePort,
-} from '../../../../test/support/infra';
-import { disconnectTestProducer, produceEvent, readAll } from '../../../../test/support/kafka';
-import { ServiceProcess, startServiceProcess } from '../../../../test/support/service-process';
+} from '../../support/infra';
+import { disconnectTestProducer, produceEvent, readAll } from '../../support/kafka';
+import { ServiceProcess, startServiceProcess } from '../../support/service-process';
 
 const DESTINATIONS = [
   { hostCountry: 'RU', hostCity: 'Moscow' },

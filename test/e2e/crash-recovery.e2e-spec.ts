@@ -1,6 +1,6 @@
-import { makeCase, seededRandom, submitCases } from './support/cases';
-import { query } from './support/infra';
-import { startServiceProcess } from './support/service-process';
+import { makeCase, seededRandom, submitCases } from '../support/cases';
+import { query } from '../support/infra';
+import { startServiceProcess } from '../support/service-process';
 import {
   expectAssignedExactlyOnce,
   RunningSystem,
@@ -8,7 +8,7 @@ import {
   stopSystem,
   waitForReportTotals,
   waitUntilAllAssigned,
-} from './support/system';
+} from '../support/system';
 
 const COUNTRIES = [
   { hostCountry: 'RU', hostCity: 'Moscow' },

@@ -1,7 +1,7 @@
 import { ASSIGNMENT_EVENTS_TOPIC, CASE_EVENTS_TOPIC } from '@casebridge/contracts';
-import { makeCase, seededRandom, submitCases } from './support/cases';
-import { kafkaClient, query, ServiceName } from './support/infra';
-import { startServiceProcess } from './support/service-process';
+import { makeCase, seededRandom, submitCases } from '../support/cases';
+import { kafkaClient, query, ServiceName } from '../support/infra';
+import { startServiceProcess } from '../support/service-process';
 import {
   fetchReport,
   RunningSystem,
@@ -9,8 +9,8 @@ import {
   stopSystem,
   waitForReportTotals,
   waitUntilAllAssigned,
-} from './support/system';
-import { waitFor } from './support/infra';
+} from '../support/system';
+import { waitFor } from '../support/infra';
 
 const GROUPS: Record<ServiceName, { group: string; topics: string[] }> = {
   intake: { group: 'casebridge-intake', topics: [ASSIGNMENT_EVENTS_TOPIC] },

@@ -3,17 +3,24 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeCase, seededRandom, submitCases } from './support/cases';
-import { freePort, query, resetDatabase, resetTopics, ServiceName, waitFor } from './support/infra';
-import { disconnectTestProducer } from './support/kafka';
+import { makeCase, seededRandom, submitCases } from '../support/cases';
+import {
+  freePort,
+  query,
+  resetDatabase,
+  resetTopics,
+  ServiceName,
+  waitFor,
+} from '../support/infra';
+import { disconnectTestProducer } from '../support/kafka';
 import {
   expectAssignedExactlyOnce,
   SERVICES,
   waitForReportTotals,
   waitUntilAllAssigned,
-} from './support/system';
+} from '../support/system';
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..');
 const COUNTRIES = [
   { hostCountry: 'RU', hostCity: 'Moscow' },
   { hostCountry: 'KZ', hostCity: 'Almaty' },

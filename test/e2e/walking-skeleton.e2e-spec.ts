@@ -6,16 +6,16 @@ import {
   EventTypes,
 } from '@casebridge/contracts';
 import { decodeEvent } from '@casebridge/messaging';
-import { CaseBody, Destination, makeCase, seededRandom, submitCases } from './support/cases';
-import { query } from './support/infra';
-import { readAll } from './support/kafka';
+import { CaseBody, Destination, makeCase, seededRandom, submitCases } from '../support/cases';
+import { query } from '../support/infra';
+import { readAll } from '../support/kafka';
 import {
   RunningSystem,
   startSystem,
   stopSystem,
   waitForReportTotals,
   waitUntilAllAssigned,
-} from './support/system';
+} from '../support/system';
 
 interface ConsulateRow {
   id: string;

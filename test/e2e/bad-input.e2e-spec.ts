@@ -1,7 +1,7 @@
-import { makeCase, seededRandom } from './support/cases';
-import { resetDatabase, resetTopics } from './support/infra';
-import { ServiceProcess, startServiceProcess } from './support/service-process';
-import { bearer } from './support/tokens';
+import { makeCase, seededRandom } from '../support/cases';
+import { resetDatabase, resetTopics } from '../support/infra';
+import { ServiceProcess, startServiceProcess } from '../support/service-process';
+import { bearer } from '../support/tokens';
 
 describe('POST /v1/cases refuses bad input with problem+json naming the field', () => {
   let intake: ServiceProcess;

@@ -9,10 +9,10 @@ import {
   EventTypes,
 } from '@casebridge/contracts';
 import { buildHeaders } from '@casebridge/messaging';
-import { makeCase, seededRandom, submitCases } from './support/cases';
-import { kafkaClient, query, waitFor } from './support/infra';
-import { produceEvent, readAll } from './support/kafka';
-import { RunningSystem, startSystem, stopSystem, waitUntilAllAssigned } from './support/system';
+import { makeCase, seededRandom, submitCases } from '../support/cases';
+import { kafkaClient, query, waitFor } from '../support/infra';
+import { produceEvent, readAll } from '../support/kafka';
+import { RunningSystem, startSystem, stopSystem, waitUntilAllAssigned } from '../support/system';
 
 interface Holder {
   consulate_id: string;

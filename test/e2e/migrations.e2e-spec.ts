@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { databasePassword, serviceRoles } from '@casebridge/common';
-import { query, testDatabaseName } from './support/infra';
+import { query, testDatabaseName } from '../support/infra';
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..');
 
 function migrate(): string {
   return execFileSync(process.execPath, [join(ROOT, 'dist', 'scripts', 'migrate.js')], {

@@ -1,9 +1,9 @@
 import type { Role } from '@casebridge/contracts';
-import { makeCase, seededRandom, submitCases } from './support/cases';
-import { query, resetDatabase, resetTopics, waitFor, freePort } from './support/infra';
-import { disconnectTestProducer } from './support/kafka';
-import { ServiceProcess, startServiceProcess } from './support/service-process';
-import { tokenFor } from './support/tokens';
+import { makeCase, seededRandom, submitCases } from '../support/cases';
+import { query, resetDatabase, resetTopics, waitFor, freePort } from '../support/infra';
+import { disconnectTestProducer } from '../support/kafka';
+import { ServiceProcess, startServiceProcess } from '../support/service-process';
+import { tokenFor } from '../support/tokens';
 
 async function call(
   url: string,

@@ -8,17 +8,11 @@ import {
   Role,
 } from '@casebridge/contracts';
 import { decodeEvent } from '@casebridge/messaging';
-import {
-  query,
-  resetDatabase,
-  resetTopics,
-  waitFor,
-  freePort,
-} from '../../../../test/support/infra';
-import { disconnectTestProducer, produceEvent, readAll } from '../../../../test/support/kafka';
-import { ServiceProcess, startServiceProcess } from '../../../../test/support/service-process';
-import { tokenFor } from '../../../../test/support/tokens';
-import { submittedCase as submitted } from '../../../../test/support/events';
+import { query, resetDatabase, resetTopics, waitFor, freePort } from '../../support/infra';
+import { disconnectTestProducer, produceEvent, readAll } from '../../support/kafka';
+import { ServiceProcess, startServiceProcess } from '../../support/service-process';
+import { tokenFor } from '../../support/tokens';
+import { submittedCase as submitted } from '../../support/events';
 
 interface Caller {
   role: Role;

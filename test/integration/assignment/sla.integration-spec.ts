@@ -7,18 +7,11 @@ import {
   Role,
 } from '@casebridge/contracts';
 import { decodeEvent } from '@casebridge/messaging';
-import {
-  query,
-  resetDatabase,
-  resetTopics,
-  waitFor,
-  freePort,
-  sleep,
-} from '../../../../test/support/infra';
-import { disconnectTestProducer, produceEvent, readAll } from '../../../../test/support/kafka';
-import { ServiceProcess, startServiceProcess } from '../../../../test/support/service-process';
-import { tokenFor } from '../../../../test/support/tokens';
-import { submittedCase as submitted } from '../../../../test/support/events';
+import { query, resetDatabase, resetTopics, waitFor, freePort, sleep } from '../../support/infra';
+import { disconnectTestProducer, produceEvent, readAll } from '../../support/kafka';
+import { ServiceProcess, startServiceProcess } from '../../support/service-process';
+import { tokenFor } from '../../support/tokens';
+import { submittedCase as submitted } from '../../support/events';
 
 /**
  * Normal-priority cases must be started within 5 s and resolved within 10 s: short enough to

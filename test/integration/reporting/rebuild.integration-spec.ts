@@ -5,14 +5,14 @@ import type { Admin, Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { CASE_EVENTS_TOPIC, EventSources, EventTypes } from '@casebridge/contracts';
 import { validateEnvironment } from '@casebridge/common';
-import { kafkaClient, resetDatabase, resetTopics } from '../../../../test/support/infra';
-import { disconnectTestProducer, produceEvent, produceRaw } from '../../../../test/support/kafka';
-import { ServiceProcess, startServiceProcess } from '../../../../test/support/service-process';
-import { bearer } from '../../../../test/support/tokens';
-import { ReportingEnvironment } from '../config/reporting.environment';
-import { reportingDataSourceOptions } from '../database/data-source';
-import type { HostCountryReport } from '../reports/dto/host-country-report.response';
-import { readModelSnapshot, waitUntilConsumed } from '../testing/read-model-probe';
+import { kafkaClient, resetDatabase, resetTopics } from '../../support/infra';
+import { disconnectTestProducer, produceEvent, produceRaw } from '../../support/kafka';
+import { ServiceProcess, startServiceProcess } from '../../support/service-process';
+import { bearer } from '../../support/tokens';
+import { ReportingEnvironment } from '../../../apps/reporting/src/config/reporting.environment';
+import { reportingDataSourceOptions } from '../../../apps/reporting/src/database/data-source';
+import type { HostCountryReport } from '../../../apps/reporting/src/reports/dto/host-country-report.response';
+import { readModelSnapshot, waitUntilConsumed } from '../../support/read-model-probe';
 import {
   eventsOf,
   expectedReport,
@@ -20,10 +20,10 @@ import {
   ScriptedEvent,
   scriptedHistory,
   truthOf,
-} from '../testing/scripted-history';
-import { rebuildReadModel, RebuildProgress } from './rebuild';
+} from '../../support/scripted-history';
+import { rebuildReadModel, RebuildProgress } from '../../../apps/reporting/src/rebuild/rebuild';
 
-const ROOT = join(__dirname, '..', '..', '..', '..');
+const ROOT = join(__dirname, '..', '..', '..');
 const REPORT = '/v1/reports/host-countries';
 
 async function produce(events: ScriptedEvent[]): Promise<void> {

@@ -1,8 +1,8 @@
 import { Client } from 'pg';
-import { makeCase, seededRandom } from './support/cases';
-import { dbClient, query, resetDatabase, waitFor } from './support/infra';
-import { Caller, IntakeClient } from './support/intake-client';
-import { ServiceProcess, startServiceProcess } from './support/service-process';
+import { makeCase, seededRandom } from '../support/cases';
+import { dbClient, query, resetDatabase, waitFor } from '../support/infra';
+import { Caller, IntakeClient } from '../support/intake-client';
+import { ServiceProcess, startServiceProcess } from '../support/service-process';
 
 describe('The audit trail', () => {
   describe('as the service’s runtime role', () => {

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import { CaseBody, makeCase, seededRandom } from './support/cases';
-import { resetDatabase, resetTopics } from './support/infra';
-import { assignCase, IntakeClient, resetAssignmentSequences } from './support/intake-client';
-import { disconnectTestProducer } from './support/kafka';
-import { ServiceProcess, startServiceProcess } from './support/service-process';
-import { tokenFor } from './support/tokens';
+import { CaseBody, makeCase, seededRandom } from '../support/cases';
+import { resetDatabase, resetTopics } from '../support/infra';
+import { assignCase, IntakeClient, resetAssignmentSequences } from '../support/intake-client';
+import { disconnectTestProducer } from '../support/kafka';
+import { ServiceProcess, startServiceProcess } from '../support/service-process';
+import { tokenFor } from '../support/tokens';
 
 const officer = { role: 'intake_officer' } as const;
 const caseworker = { role: 'caseworker', consulateId: 'RU-MOW' } as const;

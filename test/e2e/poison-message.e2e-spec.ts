@@ -9,10 +9,10 @@ import {
   EventTypes,
 } from '@casebridge/contracts';
 import { buildHeaders } from '@casebridge/messaging';
-import { makeCase, seededRandom, submitCases } from './support/cases';
-import { waitFor } from './support/infra';
-import { produceEvent, produceRaw, readAll, ReadMessage } from './support/kafka';
-import { RunningSystem, startSystem, stopSystem, waitUntilAllAssigned } from './support/system';
+import { makeCase, seededRandom, submitCases } from '../support/cases';
+import { waitFor } from '../support/infra';
+import { produceEvent, produceRaw, readAll, ReadMessage } from '../support/kafka';
+import { RunningSystem, startSystem, stopSystem, waitUntilAllAssigned } from '../support/system';
 
 /** Three kinds of poison: not JSON, JSON that violates the schema, no CloudEvents headers. */
 function poison(

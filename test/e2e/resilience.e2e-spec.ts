@@ -1,8 +1,8 @@
-import { makeCase, seededRandom } from './support/cases';
-import { resetDatabase, resetTopics, waitFor } from './support/infra';
-import { IntakeClient } from './support/intake-client';
-import { ServiceProcess, startServiceProcess } from './support/service-process';
-import { TcpProxy } from './support/tcp-proxy';
+import { makeCase, seededRandom } from '../support/cases';
+import { resetDatabase, resetTopics, waitFor } from '../support/infra';
+import { IntakeClient } from '../support/intake-client';
+import { ServiceProcess, startServiceProcess } from '../support/service-process';
+import { TcpProxy } from '../support/tcp-proxy';
 
 describe('Resilience: the database goes away and comes back', () => {
   const proxy = new TcpProxy(Number(process.env.DATABASE_PORT ?? 5432));

@@ -4,11 +4,11 @@ import { AclOperationTypes, AclResourceTypes, ResourcePatternTypes } from 'kafka
 import { DEV_KAFKA_PASSWORDS } from '@casebridge/common';
 import { EVENT_TOPICS, EventSources, TOPIC_OWNER, deadLetterTopic } from '@casebridge/contracts';
 import { casebridgeAcls, CONSUMER_GROUPS } from '@casebridge/messaging';
-import { ASSIGNMENT_CONSUMER_GROUP } from '../apps/assignment/src/assignments/case-events.consumer';
-import { INTAKE_CONSUMER_GROUP } from '../apps/intake/src/cases/assignment-events.consumer';
-import { REPORTING_CONSUMER_GROUP } from '../apps/reporting/src/read-model/read-model-tables';
+import { ASSIGNMENT_CONSUMER_GROUP } from '../../apps/assignment/src/assignments/case-events.consumer';
+import { INTAKE_CONSUMER_GROUP } from '../../apps/intake/src/cases/assignment-events.consumer';
+import { REPORTING_CONSUMER_GROUP } from '../../apps/reporting/src/read-model/read-model-tables';
 
-const startScript = readFileSync(join(__dirname, '..', 'scripts', 'kafka-start.sh'), 'utf8');
+const startScript = readFileSync(join(__dirname, '..', '..', 'scripts', 'kafka-start.sh'), 'utf8');
 
 const principalOf = (source: string) =>
   Object.entries(EventSources).find(([, s]) => s === source)?.[0];

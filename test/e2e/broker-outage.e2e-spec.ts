@@ -4,13 +4,13 @@ import { EventTypes } from '@casebridge/contracts';
 import { kafkaAdminConnection } from '@casebridge/common';
 import { createKafka, ensureAcls, ensureTopics } from '@casebridge/messaging';
 import { logLevel } from 'kafkajs';
-import { makeCase, seededRandom } from './support/cases';
-import { kafkaClient, query, resetDatabase, waitFor } from './support/infra';
-import { IntakeClient } from './support/intake-client';
-import { ServiceProcess, startServiceProcess } from './support/service-process';
-import { waitUntilAllAssigned } from './support/system';
+import { makeCase, seededRandom } from '../support/cases';
+import { kafkaClient, query, resetDatabase, waitFor } from '../support/infra';
+import { IntakeClient } from '../support/intake-client';
+import { ServiceProcess, startServiceProcess } from '../support/service-process';
+import { waitUntilAllAssigned } from '../support/system';
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..');
 // Apart from the run's own broker (KAFKA_PORT), so that side-by-side runs never share one.
 const PORT = String(Number(process.env.KAFKA_PORT ?? 19092) + 100);
 const brokerEnv = { ...process.env, KAFKA_PORT: PORT, KAFKA_HEAP: '384m' };

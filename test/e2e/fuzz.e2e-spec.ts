@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { makeCase, seededRandom } from './support/cases';
-import { ServiceName } from './support/infra';
+import { makeCase, seededRandom } from '../support/cases';
+import { ServiceName } from '../support/infra';
 import {
   applyMutation,
   badAuthorizations,
@@ -19,15 +19,15 @@ import {
   roleAuthorization,
   serialize,
   wideJson,
-} from './support/openapi-fuzz';
+} from '../support/openapi-fuzz';
 import {
   RunningSystem,
   SERVICES,
   startSystem,
   stopSystem,
   waitUntilAllAssigned,
-} from './support/system';
-import { bearer } from './support/tokens';
+} from '../support/system';
+import { bearer } from '../support/tokens';
 
 /**
  * Fuzzing of every route of the three services, generated from each service's own OpenAPI
