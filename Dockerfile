@@ -7,7 +7,8 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps apps
 COPY libs libs
 COPY scripts scripts
-RUN npm run build && npm prune --omit=dev
+# The build bundles the dashboard's browser code into dist/apps/reporting/web (served by reporting).
+RUN npm run build && test -s dist/apps/reporting/web/dashboard.js && npm prune --omit=dev
 
 FROM node:20-slim
 ENV NODE_ENV=production

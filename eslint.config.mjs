@@ -2,6 +2,7 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import globals from 'globals';
 
 // One definition of string length (code points after NFC), shared by DTOs and event schemas.
 const textLength = {
@@ -92,6 +93,28 @@ export default tseslint.config(
             '**/apps/assignment/**',
             '../../intake/**',
             '../../assignment/**',
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The dashboard's browser code (its own tsconfig: DOM, no Node). It may use the contracts'
+    // vocabulary and the report types, never a server module at run time.
+    files: ['apps/reporting/web/**/*.ts'],
+    languageOptions: { globals: globals.browser },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@nestjs/*', 'typeorm', 'kafkajs', 'node:*'], message: 'Browser code.' },
+            {
+              // The chart builders are pure and shared with the service's unit tests.
+              regex: '^(\\.\\./src/(?!dashboard/chart-svg$)|@casebridge/common)',
+              allowTypeImports: true,
+              message: 'Only types from the service; values must be bundleable browser code.',
+            },
           ],
         },
       ],

@@ -1,7 +1,8 @@
 /**
- * Pure SVG chart builders for the dashboard. The page's script embeds these functions' source
- * (see dashboard.assets.ts), so each one must stay self-contained: no imports, no module-level
- * constants, calling only the other functions listed in CHART_FUNCTIONS and built-ins.
+ * Pure SVG chart builders for the dashboard, bundled into the page's script
+ * (apps/reporting/web). They stay self-contained all the same (no imports, no module-level
+ * constants, calling only the other functions listed in CHART_FUNCTIONS and built-ins), so that
+ * any one of them also works on its own.
  * Every bar carries data-* attributes with its real number (for tests) and a <title> tooltip.
  */
 
@@ -177,7 +178,7 @@ export function groupedBarChartSvg(
   return chartFrame(groups, series, yMax, options, bars.join(''));
 }
 
-/** The functions the page embeds, in dependency order. */
+/** The chart functions, in dependency order: any one of them runs with only those before it. */
 export const CHART_FUNCTIONS: readonly ((...args: never[]) => string | number | object)[] = [
   escapeXml,
   niceScaleMax,
