@@ -10,12 +10,13 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Roles } from '@casebridge/common';
-import { AssignmentNotFound, AssignmentsService } from './assignments.service';
+import { assignmentNotFound } from './assignments.errors';
+import { AssignmentsService } from './assignments.service';
 import { AssignmentQueueQuery, ReassignDto, TransferDto } from './dto/assignment.dto';
 import { AssignmentDetailResponse, AssignmentQueueResponse } from './dto/assignment.response';
 
 function caseIdPipe(): ParseUUIDPipe {
-  return new ParseUUIDPipe({ exceptionFactory: () => new AssignmentNotFound() });
+  return new ParseUUIDPipe({ exceptionFactory: () => assignmentNotFound() });
 }
 
 const CASE_ID_PARAM = {

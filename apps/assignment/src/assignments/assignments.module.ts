@@ -1,15 +1,27 @@
 import { Module } from '@nestjs/common';
+import { DirectoryModule } from '../directory/directory.module';
+import { SlaModule } from '../sla/sla.module';
+import { AssignmentHistoryRepository } from './assignment-history.repository';
 import { AssignmentsController } from './assignments.controller';
 import { AssignmentsRepository } from './assignments.repository';
 import { AssignmentsService } from './assignments.service';
 import { CaseEventsConsumer } from './case-events.consumer';
 import { LifecycleService } from './lifecycle.service';
+import { PendingStatusChangesRepository } from './pending-status-changes.repository';
 import { RoutingService } from './routing.service';
 
+/**
+ * Routing, lifecycle tracking, reassignment, transfer and queues. Uses the directory (offices,
+ * caseworkers and their workload) and the SLA policy (the deadlines a routed case starts with
+ * and its status changes move).
+ */
 @Module({
+  imports: [DirectoryModule, SlaModule],
   controllers: [AssignmentsController],
   providers: [
     AssignmentsRepository,
+    AssignmentHistoryRepository,
+    PendingStatusChangesRepository,
     AssignmentsService,
     RoutingService,
     LifecycleService,

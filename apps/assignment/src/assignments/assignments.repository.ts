@@ -1,31 +1,78 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { AssignmentReason, CaseStatus } from '@casebridge/contracts';
-import { Caseworker } from '../directory/caseworker.entity';
+import type { AssignmentReason, CaseStatus, Priority } from '@casebridge/contracts';
 import { Assignment } from './assignment.entity';
-import type { AssignmentHistoryRow } from './dto/assignment.response';
 
-export interface HistoryEntry {
+/** A case as routing first places it (state assigned, status version 1, sequence 1). */
+export interface RoutedAssignment {
   caseId: string;
-  sequence: number;
+  hostCountry: string;
+  hostCity: string | null;
+  priority: Priority;
+  preferredLanguage: string;
   consulateId: string;
   caseworkerId: string | null;
   reason: AssignmentReason;
-  transferReason: string | null;
-  actorId: string;
-  actorRole: string | null;
+  submittedAt: Date;
+  routedAt: Date;
+  acceptanceDueAt: Date;
+  resolutionDueAt: Date;
+}
+
+/** A new holder of a case, from reassignment or transfer. */
+export interface HolderChange {
+  consulateId: string;
+  caseworkerId: string | null;
+  reason: AssignmentReason;
+  sequence: number;
   at: Date;
 }
 
-export interface PendingStatusChange {
-  version: number;
-  to: CaseStatus;
-  at: Date;
+/** What a case's status changes write: its state and its SLA clocks. */
+export type LifecycleFields = Pick<
+  Assignment,
+  | 'state'
+  | 'statusVersion'
+  | 'pausedAt'
+  | 'acceptanceDueAt'
+  | 'acceptanceMetAt'
+  | 'resolutionDueAt'
+  | 'resolutionMetAt'
+  | 'resolutionBreachedAt'
+  | 'resolutionCycle'
+  | 'updatedAt'
+>;
+
+export interface QueueFilter {
+  /** null: every consulate. */
+  consulateId: string | null;
+  caseworkerId?: string;
+  /** Narrows the items and the total, not the counts. */
+  state?: CaseStatus;
+}
+
+/** The keyset position after which a page of the queue starts. */
+export interface QueuePosition {
+  routedAt: Date;
+  caseId: string;
+}
+
+export interface StateCountRow {
+  state: string;
+  count: string;
+}
+
+export interface QueueRows {
+  counts: StateCountRow[];
+  total: number;
+  /** Oldest first, at most `take`. */
+  rows: Assignment[];
 }
 
 /**
- * The SQL shared by routing, lifecycle tracking and reassignment. Lock order, to rule out
- * deadlocks: an assignment row first, then caseworker rows in id order.
+ * The SQL on the assignment table for routing, lifecycle tracking, reassignment, transfer and
+ * queues. Callers pass the manager of their transaction. Lock order, to rule out deadlocks: an
+ * assignment row first, then caseworker rows in id order (CaseworkersRepository.lockStaff).
  */
 @Injectable()
 export class AssignmentsRepository {
@@ -42,86 +89,103 @@ export class AssignmentsRepository {
     return manager.findOne(Assignment, { where: { caseId }, lock: { mode: 'pessimistic_write' } });
   }
 
-  /**
-   * Locks every caseworker of an office (plus any other ids named) in id order. Routing decides
-   * on capacity only while it holds these locks, so concurrent decisions serialise per office
-   * and never give a caseworker more than maxOpenCases.
-   */
-  async lockStaff(
-    manager: EntityManager,
-    consulateId: string | null,
-    alsoIds: readonly string[] = [],
-  ): Promise<Caseworker[]> {
-    return manager
-      .createQueryBuilder(Caseworker, 'c')
-      .where('c.consulateId = :consulateId OR c.id = ANY(:alsoIds)', {
-        consulateId,
-        alsoIds: [...alsoIds],
-      })
-      .orderBy('c.id', 'ASC')
-      .setLock('pessimistic_write')
-      .getMany();
+  findById(manager: EntityManager, caseId: string): Promise<Assignment | null> {
+    return manager.findOneBy(Assignment, { caseId });
   }
 
-  async adjustOpenCases(
-    manager: EntityManager,
-    caseworkerId: string | null,
-    delta: number,
-  ): Promise<void> {
-    if (caseworkerId === null || delta === 0) return;
-    await manager.query(
-      'UPDATE caseworker SET open_cases = GREATEST(open_cases + $2, 0) WHERE id = $1',
-      [caseworkerId, delta],
-    );
+  getById(manager: EntityManager, caseId: string): Promise<Assignment> {
+    return manager.findOneByOrFail(Assignment, { caseId });
   }
 
-  async addHistory(manager: EntityManager, e: HistoryEntry): Promise<void> {
-    await manager.query(
-      `INSERT INTO assignment_history
-         (case_id, sequence, consulate_id, caseworker_id, reason, transfer_reason, actor_id, actor_role, at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+  exists(manager: EntityManager, caseId: string): Promise<boolean> {
+    return manager.existsBy(Assignment, { caseId });
+  }
+
+  /** Inserts a routed case; false when it was routed already (the primary key decides a race). */
+  async insertRouted(manager: EntityManager, a: RoutedAssignment): Promise<boolean> {
+    const inserted = await manager.query<{ case_id: string }[]>(
+      `INSERT INTO assignment (
+         case_id, host_country, host_city, priority, preferred_language, consulate_id, caseworker_id,
+         state, status_version, reason, sequence, submitted_at, routed_at, assigned_at,
+         acceptance_due_at, resolution_due_at, resolution_cycle, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'assigned', 1, $8, 1, $9, $10, $10, $11, $12, 1, $10)
+       ON CONFLICT (case_id) DO NOTHING RETURNING case_id`,
       [
-        e.caseId,
-        e.sequence,
-        e.consulateId,
-        e.caseworkerId,
-        e.reason,
-        e.transferReason,
-        e.actorId,
-        e.actorRole,
-        e.at,
+        a.caseId,
+        a.hostCountry,
+        a.hostCity,
+        a.priority,
+        a.preferredLanguage,
+        a.consulateId,
+        a.caseworkerId,
+        a.reason,
+        a.submittedAt,
+        a.routedAt,
+        a.acceptanceDueAt,
+        a.resolutionDueAt,
       ],
     );
+    return inserted.length > 0;
   }
 
-  history(manager: EntityManager, caseId: string): Promise<AssignmentHistoryRow[]> {
-    return manager.query<AssignmentHistoryRow[]>(
-      `SELECT sequence, consulate_id, caseworker_id, reason, transfer_reason, actor_id, at
-       FROM assignment_history WHERE case_id = $1 ORDER BY sequence`,
-      [caseId],
+  async updateHolder(manager: EntityManager, caseId: string, to: HolderChange): Promise<void> {
+    await manager.update(
+      Assignment,
+      { caseId },
+      {
+        consulateId: to.consulateId,
+        caseworkerId: to.caseworkerId,
+        reason: to.reason,
+        sequence: to.sequence,
+        assignedAt: to.at,
+        updatedAt: to.at,
+      },
     );
   }
 
-  async savePending(
+  async updateLifecycle(
     manager: EntityManager,
     caseId: string,
-    change: PendingStatusChange,
+    fields: LifecycleFields,
   ): Promise<void> {
-    await manager.query(
-      `INSERT INTO pending_status_change (case_id, version, to_status, at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (case_id, version) DO NOTHING`,
-      [caseId, change.version, change.to, change.at],
-    );
+    await manager.update(Assignment, { caseId }, fields);
   }
 
-  /** Removes and returns a case's parked status changes, oldest version first. */
-  async takePending(manager: EntityManager, caseId: string): Promise<PendingStatusChange[]> {
-    const rows = await manager.query<{ version: number; to_status: CaseStatus; at: Date }[]>(
-      'SELECT version, to_status, at FROM pending_status_change WHERE case_id = $1 ORDER BY version FOR UPDATE',
-      [caseId],
-    );
-    if (rows.length > 0)
-      await manager.query('DELETE FROM pending_status_change WHERE case_id = $1', [caseId]);
-    return rows.map((r) => ({ version: r.version, to: r.to_status, at: r.at }));
+  /** Counts by state, the filtered total and one page of a queue (keyset on routedAt, caseId). */
+  async queue(
+    manager: EntityManager,
+    filter: QueueFilter,
+    after: QueuePosition | null,
+    take: number,
+  ): Promise<QueueRows> {
+    const scope = manager.createQueryBuilder(Assignment, 'a');
+    if (filter.consulateId !== null)
+      scope.andWhere('a.consulateId = :consulateId', { consulateId: filter.consulateId });
+    if (filter.caseworkerId !== undefined)
+      scope.andWhere('a.caseworkerId = :caseworkerId', { caseworkerId: filter.caseworkerId });
+
+    const counts = await scope
+      .clone()
+      .select('a.state', 'state')
+      .addSelect('count(*)', 'count')
+      .groupBy('a.state')
+      .getRawMany<StateCountRow>();
+
+    const filtered = scope.clone();
+    if (filter.state !== undefined) filtered.andWhere('a.state = :state', { state: filter.state });
+    const total = await filtered.clone().getCount();
+
+    const page = filtered
+      .clone()
+      .orderBy('a.routedAt', 'ASC')
+      .addOrderBy('a.caseId', 'ASC')
+      .limit(take);
+    if (after !== null) {
+      page.andWhere('(a.routedAt, a.caseId) > (:routedAt, :caseId)', {
+        routedAt: after.routedAt,
+        caseId: after.caseId,
+      });
+    }
+    return { counts, total, rows: await page.getMany() };
   }
 }

@@ -2,21 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AssignmentReason, EventTypes } from '@casebridge/contracts';
-import {
-  AuthUser,
-  DomainProblem,
-  decodeCursor,
-  encodeCursor,
-  DEFAULT_PAGE_SIZE,
-} from '@casebridge/common';
+import { AuthUser, decodeCursor, encodeCursor, DEFAULT_PAGE_SIZE } from '@casebridge/common';
 import { OutboxWriter } from '@casebridge/messaging';
 import { inTransaction } from '../database/transactions';
-import { Caseworker } from '../directory/caseworker.entity';
-import { Consulate } from '../directory/consulate.entity';
-import { CaseworkerNotFound, ConsulateNotFound } from '../directory/directory.service';
+import type { Caseworker } from '../directory/caseworker.entity';
+import { CaseworkersRepository } from '../directory/caseworkers.repository';
+import { DirectoryService } from '../directory/directory.service';
 import { Assignment } from './assignment.entity';
 import { canManageAssignment, canSeeAssignment } from './assignment-access';
-import { AssignmentsRepository } from './assignments.repository';
+import { AssignmentHistoryRepository } from './assignment-history.repository';
+import { assignmentErrors, AssignmentErrorCode, assignmentNotFound } from './assignments.errors';
+import { AssignmentsRepository, QueuePosition } from './assignments.repository';
 import { AssignmentQueueQuery, ReassignDto, TransferDto } from './dto/assignment.dto';
 import {
   AssignmentDetailResponse,
@@ -28,17 +24,6 @@ import {
 import { isOpenState } from './lifecycle';
 import { chooseCaseworker } from './routing';
 
-export class AssignmentNotFound extends DomainProblem {
-  constructor() {
-    super(
-      404,
-      'assignment_not_found',
-      'Not found',
-      'No assignment for this case exists in your scope.',
-    );
-  }
-}
-
 interface Holder {
   consulateId: string;
   caseworkerId: string | null;
@@ -49,49 +34,34 @@ interface Holder {
 export class AssignmentsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly repository: AssignmentsRepository,
+    private readonly assignments: AssignmentsRepository,
+    private readonly history: AssignmentHistoryRepository,
+    private readonly caseworkers: CaseworkersRepository,
+    private readonly directory: DirectoryService,
     private readonly outbox: OutboxWriter,
   ) {}
 
   async get(user: AuthUser, caseId: string): Promise<AssignmentDetailResponse> {
     const manager = this.dataSource.manager;
-    const found = await manager.findOneBy(Assignment, { caseId });
-    if (!found || !canSeeAssignment(user, found.consulateId)) throw new AssignmentNotFound();
+    const found = await this.assignments.findById(manager, caseId);
+    if (!found || !canSeeAssignment(user, found.consulateId)) throw assignmentNotFound();
     return this.detail(manager, found);
   }
 
   async queue(user: AuthUser, query: AssignmentQueueQuery): Promise<AssignmentQueueResponse> {
     const consulateId = await this.queueScope(user, query.consulateId);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const scope = this.dataSource.manager.createQueryBuilder(Assignment, 'a');
-    if (consulateId !== null) scope.andWhere('a.consulateId = :consulateId', { consulateId });
-    if (query.caseworkerId !== undefined)
-      scope.andWhere('a.caseworkerId = :caseworkerId', { caseworkerId: query.caseworkerId });
-
-    const counts = await scope
-      .clone()
-      .select('a.state', 'state')
-      .addSelect('count(*)', 'count')
-      .groupBy('a.state')
-      .getRawMany<{ state: string; count: string }>();
-
-    const filtered = scope.clone();
-    if (query.state !== undefined) filtered.andWhere('a.state = :state', { state: query.state });
-    const total = await filtered.clone().getCount();
-
-    const page = filtered
-      .clone()
-      .orderBy('a.routedAt', 'ASC')
-      .addOrderBy('a.caseId', 'ASC')
-      .limit(limit + 1);
+    let after: QueuePosition | null = null;
     if (query.cursor !== undefined) {
       const [routedAt, caseId] = decodeCursor(query.cursor, ['timestamp', 'uuid']);
-      page.andWhere('(a.routedAt, a.caseId) > (:routedAt, :caseId)', {
-        routedAt: new Date(routedAt),
-        caseId,
-      });
+      after = { routedAt: new Date(routedAt), caseId };
     }
-    const rows = await page.getMany();
+    const { counts, total, rows } = await this.assignments.queue(
+      this.dataSource.manager,
+      { consulateId, caseworkerId: query.caseworkerId, state: query.state },
+      after,
+      limit + 1,
+    );
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
     return {
@@ -113,21 +83,16 @@ export class AssignmentsService {
     return inTransaction(this.dataSource, async (manager) => {
       const a = await this.lockManageable(manager, user, caseId);
       if (a.caseworkerId === dto.caseworkerId) {
-        throw new DomainProblem(
-          409,
-          'already_assigned',
-          'Conflict',
+        throw assignmentErrors.problem(
+          AssignmentErrorCode.AlreadyAssigned,
           `The case is already assigned to ${dto.caseworkerId}.`,
         );
       }
-      const locked = await this.repository.lockStaff(manager, null, [
+      const locked = await this.caseworkers.lockStaff(manager, null, [
         dto.caseworkerId,
         ...(a.caseworkerId ? [a.caseworkerId] : []),
       ]);
-      const target = locked.find(
-        (c) => c.id === dto.caseworkerId && c.consulateId === a.consulateId,
-      );
-      if (!target) throw new CaseworkerNotFound(dto.caseworkerId, a.consulateId);
+      const target = this.directory.requireCaseworkerAt(locked, dto.caseworkerId, a.consulateId);
       this.assertCanTakeCase(target);
       return this.move(
         manager,
@@ -149,24 +114,19 @@ export class AssignmentsService {
     return inTransaction(this.dataSource, async (manager) => {
       const a = await this.lockManageable(manager, user, caseId);
       if (a.consulateId === dto.consulateId) {
-        throw new DomainProblem(
-          409,
-          'same_consulate',
-          'Conflict',
+        throw assignmentErrors.problem(
+          AssignmentErrorCode.SameConsulate,
           `The case is already held by ${dto.consulateId}.`,
         );
       }
-      const target = await manager.findOneBy(Consulate, { id: dto.consulateId });
-      if (!target) throw new ConsulateNotFound(dto.consulateId);
+      const target = await this.directory.requireConsulate(dto.consulateId, manager);
       if (!target.active) {
-        throw new DomainProblem(
-          409,
-          'consulate_inactive',
-          'Conflict',
+        throw assignmentErrors.problem(
+          AssignmentErrorCode.ConsulateInactive,
           `Consulate ${dto.consulateId} is inactive and takes no cases.`,
         );
       }
-      const locked = await this.repository.lockStaff(
+      const locked = await this.caseworkers.lockStaff(
         manager,
         target.id,
         a.caseworkerId ? [a.caseworkerId] : [],
@@ -192,13 +152,11 @@ export class AssignmentsService {
     user: AuthUser,
     caseId: string,
   ): Promise<Assignment> {
-    const a = await this.repository.lockAssignment(manager, caseId);
-    if (!a || !canManageAssignment(user, a.consulateId)) throw new AssignmentNotFound();
+    const a = await this.assignments.lockAssignment(manager, caseId);
+    if (!a || !canManageAssignment(user, a.consulateId)) throw assignmentNotFound();
     if (!isOpenState(a.state)) {
-      throw new DomainProblem(
-        409,
-        'case_not_open',
-        'Conflict',
+      throw assignmentErrors.problem(
+        AssignmentErrorCode.CaseNotOpen,
         `The case is ${a.state}; only open cases can be reassigned or transferred.`,
       );
     }
@@ -207,24 +165,20 @@ export class AssignmentsService {
 
   private assertCanTakeCase(c: Caseworker): void {
     if (!c.active)
-      throw new DomainProblem(
-        409,
-        'caseworker_inactive',
-        'Conflict',
+      throw assignmentErrors.problem(
+        AssignmentErrorCode.CaseworkerInactive,
         `Caseworker ${c.id} is inactive.`,
       );
     if (c.openCases >= c.maxOpenCases) {
-      throw new DomainProblem(
-        409,
-        'caseworker_at_capacity',
-        'Conflict',
+      throw assignmentErrors.problem(
+        AssignmentErrorCode.CaseworkerAtCapacity,
         `Caseworker ${c.id} already holds ${c.openCases} open cases (maximum ${c.maxOpenCases}).`,
       );
     }
   }
 
   private async detail(manager: EntityManager, a: Assignment): Promise<AssignmentDetailResponse> {
-    const history = await this.repository.history(manager, a.caseId);
+    const history = await this.history.ofCase(manager, a.caseId);
     return { ...toAssignmentResponse(a), history: history.map(toHistoryEntry) };
   }
 
@@ -240,21 +194,10 @@ export class AssignmentsService {
     const now = new Date();
     const previous: Holder = { consulateId: a.consulateId, caseworkerId: a.caseworkerId };
     const sequence = a.sequence + 1;
-    await this.repository.adjustOpenCases(manager, previous.caseworkerId, -1);
-    await this.repository.adjustOpenCases(manager, to.caseworkerId, 1);
-    await manager.update(
-      Assignment,
-      { caseId: a.caseId },
-      {
-        consulateId: to.consulateId,
-        caseworkerId: to.caseworkerId,
-        reason,
-        sequence,
-        assignedAt: now,
-        updatedAt: now,
-      },
-    );
-    await this.repository.addHistory(manager, {
+    await this.caseworkers.adjustOpenCases(manager, previous.caseworkerId, -1);
+    await this.caseworkers.adjustOpenCases(manager, to.caseworkerId, 1);
+    await this.assignments.updateHolder(manager, a.caseId, { ...to, reason, sequence, at: now });
+    await this.history.add(manager, {
       caseId: a.caseId,
       sequence,
       consulateId: to.consulateId,
@@ -275,7 +218,7 @@ export class AssignmentsService {
       previous,
       sequence,
     });
-    return this.detail(manager, await manager.findOneByOrFail(Assignment, { caseId: a.caseId }));
+    return this.detail(manager, await this.assignments.getById(manager, a.caseId));
   }
 
   /**
@@ -285,16 +228,13 @@ export class AssignmentsService {
   private async queueScope(user: AuthUser, requested: string | undefined): Promise<string | null> {
     if (user.roles.includes('admin')) {
       if (requested === undefined) return null;
-      if (!(await this.dataSource.manager.existsBy(Consulate, { id: requested })))
-        throw new ConsulateNotFound(requested);
+      await this.directory.assertConsulateExists(requested);
       return requested;
     }
     const own = user.consulateId;
     if (own === null || (requested !== undefined && requested !== own)) {
-      throw new DomainProblem(
-        403,
-        'outside_consulate',
-        'Forbidden',
+      throw assignmentErrors.problem(
+        AssignmentErrorCode.OutsideConsulate,
         "You may only see your own consulate's queue.",
       );
     }

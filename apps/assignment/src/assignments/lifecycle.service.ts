@@ -1,12 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { CasebridgeEvent, CaseStatus, EventTypes } from '@casebridge/contracts';
-import { COMMON_ENV } from '@casebridge/common';
-import type { AssignmentEnvironment } from '../config/assignment.environment';
-import { SlaPolicy, slaPolicyFrom } from '../sla/sla-policy';
+import { CasebridgeEvent, EventTypes } from '@casebridge/contracts';
+import { CaseworkersRepository } from '../directory/caseworkers.repository';
+import { SLA_POLICY, SlaPolicy } from '../sla/sla-policy';
 import { Assignment } from './assignment.entity';
 import { AssignmentsRepository } from './assignments.repository';
 import { applyStatusChange } from './lifecycle';
+import {
+  PendingStatusChange,
+  PendingStatusChangesRepository,
+} from './pending-status-changes.repository';
 
 /**
  * Follows each case's lifecycle from intake's case.status-changed events: its state, its
@@ -21,25 +24,23 @@ import { applyStatusChange } from './lifecycle';
  */
 @Injectable()
 export class LifecycleService {
-  private readonly sla: SlaPolicy;
-
   constructor(
-    private readonly repository: AssignmentsRepository,
-    @Inject(COMMON_ENV) env: AssignmentEnvironment,
-  ) {
-    this.sla = slaPolicyFrom(env);
-  }
+    private readonly assignments: AssignmentsRepository,
+    private readonly pending: PendingStatusChangesRepository,
+    private readonly caseworkers: CaseworkersRepository,
+    @Inject(SLA_POLICY) private readonly sla: SlaPolicy,
+  ) {}
 
   async onStatusChanged(
     event: CasebridgeEvent<typeof EventTypes.CaseStatusChanged>,
     manager: EntityManager,
   ): Promise<void> {
     const c = event.data;
-    await this.repository.lockCase(manager, c.caseId);
-    const assignment = await this.repository.lockAssignment(manager, c.caseId);
+    await this.assignments.lockCase(manager, c.caseId);
+    const assignment = await this.assignments.lockAssignment(manager, c.caseId);
     const change = { version: c.version, to: c.to, at: new Date(c.at) };
     if (!assignment) {
-      await this.repository.savePending(manager, c.caseId, change);
+      await this.pending.save(manager, c.caseId, change);
       return;
     }
     await this.apply(manager, assignment, [change]);
@@ -47,16 +48,16 @@ export class LifecycleService {
 
   /** Applies the parked changes of a case just routed (its row is new and ours in this transaction). */
   async applyPending(manager: EntityManager, caseId: string): Promise<void> {
-    const pending = await this.repository.takePending(manager, caseId);
+    const pending = await this.pending.take(manager, caseId);
     if (pending.length === 0) return;
-    const assignment = await this.repository.lockAssignment(manager, caseId);
+    const assignment = await this.assignments.lockAssignment(manager, caseId);
     if (assignment) await this.apply(manager, assignment, pending);
   }
 
   private async apply(
     manager: EntityManager,
     assignment: Assignment,
-    changes: readonly { version: number; to: CaseStatus; at: Date }[],
+    changes: readonly PendingStatusChange[],
   ): Promise<void> {
     let current = assignment;
     let openCasesDelta = 0;
@@ -67,22 +68,18 @@ export class LifecycleService {
       openCasesDelta += applied.openCasesDelta;
     }
     if (current === assignment) return;
-    await manager.update(
-      Assignment,
-      { caseId: assignment.caseId },
-      {
-        state: current.state,
-        statusVersion: current.statusVersion,
-        pausedAt: current.pausedAt,
-        acceptanceDueAt: current.acceptanceDueAt,
-        acceptanceMetAt: current.acceptanceMetAt,
-        resolutionDueAt: current.resolutionDueAt,
-        resolutionMetAt: current.resolutionMetAt,
-        resolutionBreachedAt: current.resolutionBreachedAt,
-        resolutionCycle: current.resolutionCycle,
-        updatedAt: new Date(),
-      },
-    );
-    await this.repository.adjustOpenCases(manager, assignment.caseworkerId, openCasesDelta);
+    await this.assignments.updateLifecycle(manager, assignment.caseId, {
+      state: current.state,
+      statusVersion: current.statusVersion,
+      pausedAt: current.pausedAt,
+      acceptanceDueAt: current.acceptanceDueAt,
+      acceptanceMetAt: current.acceptanceMetAt,
+      resolutionDueAt: current.resolutionDueAt,
+      resolutionMetAt: current.resolutionMetAt,
+      resolutionBreachedAt: current.resolutionBreachedAt,
+      resolutionCycle: current.resolutionCycle,
+      updatedAt: new Date(),
+    });
+    await this.caseworkers.adjustOpenCases(manager, assignment.caseworkerId, openCasesDelta);
   }
 }

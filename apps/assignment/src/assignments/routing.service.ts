@@ -1,20 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CasebridgeEvent, EventTypes } from '@casebridge/contracts';
-import { COMMON_ENV } from '@casebridge/common';
 import { OutboxWriter } from '@casebridge/messaging';
-import type { AssignmentEnvironment } from '../config/assignment.environment';
-import { Consulate } from '../directory/consulate.entity';
-import {
-  acceptanceDeadline,
-  resolutionDeadline,
-  SlaPolicy,
-  slaPolicyFrom,
-} from '../sla/sla-policy';
-import { Assignment } from './assignment.entity';
+import { CaseworkersRepository } from '../directory/caseworkers.repository';
+import { ConsulatesRepository } from '../directory/consulates.repository';
+import { acceptanceDeadline, resolutionDeadline, SLA_POLICY, SlaPolicy } from '../sla/sla-policy';
+import { AssignmentHistoryRepository } from './assignment-history.repository';
 import { AssignmentsRepository } from './assignments.repository';
 import { LifecycleService } from './lifecycle.service';
-import { chooseCaseworker, chooseOffice, HQ_CONSULATE_ID } from './routing';
+import { chooseCaseworker, chooseOffice } from './routing';
 
 /** Actor recorded in the history for automatic assignments. */
 export const ROUTING_ACTOR = 'routing';
@@ -22,16 +16,15 @@ export const ROUTING_ACTOR = 'routing';
 /** Routes each newly submitted case to an office and caseworker (rules in routing.ts). */
 @Injectable()
 export class RoutingService {
-  private readonly sla: SlaPolicy;
-
   constructor(
-    private readonly repository: AssignmentsRepository,
+    private readonly assignments: AssignmentsRepository,
+    private readonly history: AssignmentHistoryRepository,
+    private readonly consulates: ConsulatesRepository,
+    private readonly caseworkers: CaseworkersRepository,
     private readonly lifecycle: LifecycleService,
     private readonly outbox: OutboxWriter,
-    @Inject(COMMON_ENV) env: AssignmentEnvironment,
-  ) {
-    this.sla = slaPolicyFrom(env);
-  }
+    @Inject(SLA_POLICY) private readonly sla: SlaPolicy,
+  ) {}
 
   /**
    * Runs inside the inbox transaction of the case.submitted event. A case is routed exactly
@@ -44,43 +37,33 @@ export class RoutingService {
     manager: EntityManager,
   ): Promise<void> {
     const s = event.data;
-    await this.repository.lockCase(manager, s.caseId);
-    if (await manager.existsBy(Assignment, { caseId: s.caseId })) return;
+    await this.assignments.lockCase(manager, s.caseId);
+    if (await this.assignments.exists(manager, s.caseId)) return;
 
-    const offices = await manager.find(Consulate, {
-      where: [{ hostCountry: s.hostCountry }, { id: HQ_CONSULATE_ID }],
-    });
+    const offices = await this.consulates.routingCandidates(manager, s.hostCountry);
     const office = chooseOffice(offices, s.hostCountry, s.hostCity);
-    const staff = await this.repository.lockStaff(manager, office.consulateId);
+    const staff = await this.caseworkers.lockStaff(manager, office.consulateId);
     const caseworker = chooseCaseworker(staff, s.preferredLanguage);
 
     const now = new Date();
-    const inserted = await manager.query<{ case_id: string }[]>(
-      `INSERT INTO assignment (
-         case_id, host_country, host_city, priority, preferred_language, consulate_id, caseworker_id,
-         state, status_version, reason, sequence, submitted_at, routed_at, assigned_at,
-         acceptance_due_at, resolution_due_at, resolution_cycle, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'assigned', 1, $8, 1, $9, $10, $10, $11, $12, 1, $10)
-       ON CONFLICT (case_id) DO NOTHING RETURNING case_id`,
-      [
-        s.caseId,
-        s.hostCountry,
-        s.hostCity,
-        s.priority,
-        s.preferredLanguage,
-        office.consulateId,
-        caseworker?.id ?? null,
-        office.reason,
-        new Date(s.submittedAt),
-        now,
-        acceptanceDeadline(this.sla, s.priority, now),
-        resolutionDeadline(this.sla, s.priority, now),
-      ],
-    );
-    if (inserted.length === 0) return;
+    const inserted = await this.assignments.insertRouted(manager, {
+      caseId: s.caseId,
+      hostCountry: s.hostCountry,
+      hostCity: s.hostCity,
+      priority: s.priority,
+      preferredLanguage: s.preferredLanguage,
+      consulateId: office.consulateId,
+      caseworkerId: caseworker?.id ?? null,
+      reason: office.reason,
+      submittedAt: new Date(s.submittedAt),
+      routedAt: now,
+      acceptanceDueAt: acceptanceDeadline(this.sla, s.priority, now),
+      resolutionDueAt: resolutionDeadline(this.sla, s.priority, now),
+    });
+    if (!inserted) return;
 
-    await this.repository.adjustOpenCases(manager, caseworker?.id ?? null, 1);
-    await this.repository.addHistory(manager, {
+    await this.caseworkers.adjustOpenCases(manager, caseworker?.id ?? null, 1);
+    await this.history.add(manager, {
       caseId: s.caseId,
       sequence: 1,
       consulateId: office.consulateId,

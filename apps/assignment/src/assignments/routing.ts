@@ -7,7 +7,10 @@
  *    their maximum; the fewest open cases wins, then the smallest id. None → the office queue.
  */
 
-export const HQ_CONSULATE_ID = 'HQ';
+import { HQ_CONSULATE_ID } from '../directory/headquarters';
+
+// The HQ desk is a row of the directory, which owns its id; routing's rules name it.
+export { HQ_CONSULATE_ID };
 
 export interface OfficeCandidate {
   id: string;

@@ -2,10 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser, DomainProblem, ValidationProblem } from '@casebridge/common';
-import { HQ_CONSULATE_ID } from '../assignments/routing';
 import { inTransaction, isUniqueViolation } from '../database/transactions';
-import { Caseworker } from './caseworker.entity';
-import { Consulate } from './consulate.entity';
+import type { Caseworker } from './caseworker.entity';
+import { CaseworkersRepository } from './caseworkers.repository';
+import type { Consulate } from './consulate.entity';
+import { ConsulatesRepository, ConsulateFilter } from './consulates.repository';
+import { directoryErrors, DirectoryErrorCode } from './directory.errors';
 import { CreateCaseworkerDto, UpdateCaseworkerDto } from './dto/caseworker.dto';
 import { CreateConsulateDto, ListConsulatesQuery, UpdateConsulateDto } from './dto/consulate.dto';
 import {
@@ -14,23 +16,7 @@ import {
   toCaseworkerResponse,
   toConsulateResponse,
 } from './dto/directory.response';
-
-export class ConsulateNotFound extends DomainProblem {
-  constructor(id: string) {
-    super(404, 'consulate_not_found', 'Not found', `No consulate with id ${id} exists.`);
-  }
-}
-
-export class CaseworkerNotFound extends DomainProblem {
-  constructor(id: string, consulateId: string) {
-    super(
-      404,
-      'caseworker_not_found',
-      'Not found',
-      `No caseworker with id ${id} works at consulate ${consulateId}.`,
-    );
-  }
-}
+import { HQ_CONSULATE_ID } from './headquarters';
 
 function requireSomeChange(dto: object): void {
   if (Object.values(dto).every((v) => v === undefined)) {
@@ -38,51 +24,107 @@ function requireSomeChange(dto: object): void {
   }
 }
 
-/** The directory of consular offices and their caseworkers (administrators maintain it). */
+const consulateNotFound = (id: string): DomainProblem =>
+  directoryErrors.problem(
+    DirectoryErrorCode.ConsulateNotFound,
+    `No consulate with id ${id} exists.`,
+  );
+
+const caseworkerNotFound = (id: string, consulateId: string): DomainProblem =>
+  directoryErrors.problem(
+    DirectoryErrorCode.CaseworkerNotFound,
+    `No caseworker with id ${id} works at consulate ${consulateId}.`,
+  );
+
+const consulateExists = (id: string): DomainProblem =>
+  directoryErrors.problem(
+    DirectoryErrorCode.ConsulateExists,
+    `A consulate with id ${id} already exists.`,
+  );
+
+const caseworkerExists = (id: string): DomainProblem =>
+  directoryErrors.problem(
+    DirectoryErrorCode.CaseworkerExists,
+    `A caseworker with id ${id} already exists.`,
+  );
+
+/**
+ * The directory of consular offices and their caseworkers (administrators maintain it), and the
+ * directory's rules other features rely on: a consulate or caseworker named in a request exists
+ * (else consulate_not_found / caseworker_not_found, raised here and nowhere else).
+ */
 @Injectable()
 export class DirectoryService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly consulates: ConsulatesRepository,
+    private readonly caseworkers: CaseworkersRepository,
+  ) {}
+
+  /** The consulate with this id, else consulate_not_found. */
+  async requireConsulate(
+    id: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Consulate> {
+    const found = await this.consulates.findById(manager, id);
+    if (!found) throw consulateNotFound(id);
+    return found;
+  }
+
+  /** Nothing if a consulate with this id exists, else consulate_not_found. */
+  async assertConsulateExists(
+    id: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    if (!(await this.consulates.exists(manager, id))) throw consulateNotFound(id);
+  }
+
+  /** The caseworker `id` of consulate `consulateId` among rows already read, else caseworker_not_found. */
+  requireCaseworkerAt(
+    caseworkers: readonly Caseworker[],
+    id: string,
+    consulateId: string,
+  ): Caseworker {
+    const found = caseworkers.find((c) => c.id === id && c.consulateId === consulateId);
+    if (!found) throw caseworkerNotFound(id, consulateId);
+    return found;
+  }
 
   async listConsulates(query: ListConsulatesQuery): Promise<ConsulateResponse[]> {
-    const where: Partial<Pick<Consulate, 'hostCountry' | 'active'>> = {};
-    if (query.hostCountry !== undefined) where.hostCountry = query.hostCountry;
-    if (query.active !== undefined) where.active = query.active;
-    const found = await this.dataSource.manager.find(Consulate, {
-      where,
-      order: { hostCountry: 'ASC', id: 'ASC' },
-    });
+    const filter: ConsulateFilter = {};
+    if (query.hostCountry !== undefined) filter.hostCountry = query.hostCountry;
+    if (query.active !== undefined) filter.active = query.active;
+    const found = await this.consulates.list(this.dataSource.manager, filter);
     return found.map(toConsulateResponse);
   }
 
   async getConsulate(id: string): Promise<ConsulateResponse> {
-    const found = await this.dataSource.manager.findOneBy(Consulate, { id });
-    if (!found) throw new ConsulateNotFound(id);
-    return toConsulateResponse(found);
+    return toConsulateResponse(await this.requireConsulate(id));
   }
 
   async createConsulate(dto: CreateConsulateDto): Promise<ConsulateResponse> {
     try {
       return await inTransaction(this.dataSource, async (manager) => {
-        if (await manager.existsBy(Consulate, { id: dto.id })) throw this.consulateExists(dto.id);
+        if (await this.consulates.exists(manager, dto.id)) throw consulateExists(dto.id);
         const isDefault = dto.isDefaultForCountry ?? false;
-        if (isDefault) await this.clearCountryDefault(manager, dto.hostCountry);
-        const now = new Date();
-        const entity = manager.create(Consulate, {
-          id: dto.id,
-          name: dto.name,
-          hostCountry: dto.hostCountry,
-          cities: dto.cities,
-          languages: dto.languages,
-          isDefaultForCountry: isDefault,
-          active: dto.active ?? true,
-          createdAt: now,
-          updatedAt: now,
-        });
-        await manager.insert(Consulate, entity);
-        return toConsulateResponse(entity);
+        if (isDefault) await this.consulates.clearCountryDefault(manager, dto.hostCountry);
+        const created = await this.consulates.insert(
+          manager,
+          {
+            id: dto.id,
+            name: dto.name,
+            hostCountry: dto.hostCountry,
+            cities: dto.cities,
+            languages: dto.languages,
+            isDefaultForCountry: isDefault,
+            active: dto.active ?? true,
+          },
+          new Date(),
+        );
+        return toConsulateResponse(created);
       });
     } catch (error) {
-      if (isUniqueViolation(error, 'consulate_pkey')) throw this.consulateExists(dto.id);
+      if (isUniqueViolation(error, 'consulate_pkey')) throw consulateExists(dto.id);
       throw error;
     }
   }
@@ -90,21 +132,16 @@ export class DirectoryService {
   async updateConsulate(id: string, dto: UpdateConsulateDto): Promise<ConsulateResponse> {
     requireSomeChange(dto);
     return inTransaction(this.dataSource, async (manager) => {
-      const found = await manager.findOne(Consulate, {
-        where: { id },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!found) throw new ConsulateNotFound(id);
+      const found = await this.consulates.lockById(manager, id);
+      if (!found) throw consulateNotFound(id);
       if (id === HQ_CONSULATE_ID && dto.active === false) {
-        throw new DomainProblem(
-          409,
-          'headquarters_required',
-          'Conflict',
+        throw directoryErrors.problem(
+          DirectoryErrorCode.HeadquartersRequired,
           'The HQ desk receives cases no office covers; it cannot be deactivated.',
         );
       }
       if (dto.isDefaultForCountry === true && !found.isDefaultForCountry)
-        await this.clearCountryDefault(manager, found.hostCountry);
+        await this.consulates.clearCountryDefault(manager, found.hostCountry);
       if (dto.name !== undefined) found.name = dto.name;
       if (dto.cities !== undefined) found.cities = dto.cities;
       if (dto.languages !== undefined) found.languages = dto.languages;
@@ -112,7 +149,7 @@ export class DirectoryService {
         found.isDefaultForCountry = dto.isDefaultForCountry;
       if (dto.active !== undefined) found.active = dto.active;
       found.updatedAt = new Date();
-      await manager.save(found);
+      await this.consulates.save(manager, found);
       return toConsulateResponse(found);
     });
   }
@@ -120,9 +157,8 @@ export class DirectoryService {
   async listCaseworkers(user: AuthUser, consulateId: string): Promise<CaseworkerResponse[]> {
     this.assertMayReadStaff(user, consulateId);
     const manager = this.dataSource.manager;
-    if (!(await manager.existsBy(Consulate, { id: consulateId })))
-      throw new ConsulateNotFound(consulateId);
-    const found = await manager.find(Caseworker, { where: { consulateId }, order: { id: 'ASC' } });
+    await this.assertConsulateExists(consulateId, manager);
+    const found = await this.caseworkers.listAt(manager, consulateId);
     return found.map(toCaseworkerResponse);
   }
 
@@ -132,26 +168,24 @@ export class DirectoryService {
   ): Promise<CaseworkerResponse> {
     try {
       return await inTransaction(this.dataSource, async (manager) => {
-        if (!(await manager.existsBy(Consulate, { id: consulateId })))
-          throw new ConsulateNotFound(consulateId);
-        if (await manager.existsBy(Caseworker, { id: dto.id })) throw this.caseworkerExists(dto.id);
-        const now = new Date();
-        const entity = manager.create(Caseworker, {
-          id: dto.id,
-          consulateId,
-          name: dto.name,
-          languages: dto.languages,
-          active: dto.active ?? true,
-          maxOpenCases: dto.maxOpenCases,
-          openCases: 0,
-          createdAt: now,
-          updatedAt: now,
-        });
-        await manager.insert(Caseworker, entity);
-        return toCaseworkerResponse(entity);
+        await this.assertConsulateExists(consulateId, manager);
+        if (await this.caseworkers.exists(manager, dto.id)) throw caseworkerExists(dto.id);
+        const created = await this.caseworkers.insert(
+          manager,
+          {
+            id: dto.id,
+            consulateId,
+            name: dto.name,
+            languages: dto.languages,
+            active: dto.active ?? true,
+            maxOpenCases: dto.maxOpenCases,
+          },
+          new Date(),
+        );
+        return toCaseworkerResponse(created);
       });
     } catch (error) {
-      if (isUniqueViolation(error, 'caseworker_pkey')) throw this.caseworkerExists(dto.id);
+      if (isUniqueViolation(error, 'caseworker_pkey')) throw caseworkerExists(dto.id);
       throw error;
     }
   }
@@ -163,20 +197,15 @@ export class DirectoryService {
   ): Promise<CaseworkerResponse> {
     requireSomeChange(dto);
     return inTransaction(this.dataSource, async (manager) => {
-      if (!(await manager.existsBy(Consulate, { id: consulateId })))
-        throw new ConsulateNotFound(consulateId);
-      // The same row lock routing takes: a change never interleaves with a routing decision.
-      const found = await manager.findOne(Caseworker, {
-        where: { id: caseworkerId, consulateId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!found) throw new CaseworkerNotFound(caseworkerId, consulateId);
+      await this.assertConsulateExists(consulateId, manager);
+      const found = await this.caseworkers.lockAt(manager, caseworkerId, consulateId);
+      if (!found) throw caseworkerNotFound(caseworkerId, consulateId);
       if (dto.name !== undefined) found.name = dto.name;
       if (dto.languages !== undefined) found.languages = dto.languages;
       if (dto.maxOpenCases !== undefined) found.maxOpenCases = dto.maxOpenCases;
       if (dto.active !== undefined) found.active = dto.active;
       found.updatedAt = new Date();
-      await manager.save(found);
+      await this.caseworkers.save(manager, found);
       return toCaseworkerResponse(found);
     });
   }
@@ -185,41 +214,9 @@ export class DirectoryService {
   private assertMayReadStaff(user: AuthUser, consulateId: string): void {
     if (user.roles.includes('admin')) return;
     if (user.roles.includes('consul') && user.consulateId === consulateId) return;
-    throw new DomainProblem(
-      403,
-      'outside_consulate',
-      'Forbidden',
+    throw directoryErrors.problem(
+      DirectoryErrorCode.OutsideConsulate,
       "You may only see your own consulate's caseworkers.",
-    );
-  }
-
-  /** Only one default office per country: making one the default demotes the previous one. */
-  private async clearCountryDefault(manager: EntityManager, hostCountry: string): Promise<void> {
-    // Serialises default changes per country, so two at once cannot both keep their default.
-    await manager.query("SELECT pg_advisory_xact_lock(hashtext('consulate-default:' || $1))", [
-      hostCountry,
-    ]);
-    await manager.query(
-      'UPDATE consulate SET is_default_for_country = false, updated_at = now() WHERE host_country = $1 AND is_default_for_country',
-      [hostCountry],
-    );
-  }
-
-  private consulateExists(id: string): DomainProblem {
-    return new DomainProblem(
-      409,
-      'consulate_exists',
-      'Conflict',
-      `A consulate with id ${id} already exists.`,
-    );
-  }
-
-  private caseworkerExists(id: string): DomainProblem {
-    return new DomainProblem(
-      409,
-      'caseworker_exists',
-      'Conflict',
-      `A caseworker with id ${id} already exists.`,
     );
   }
 }

@@ -1,4 +1,4 @@
-import { HQ_CONSULATE_ID } from '../assignments/routing';
+import { HQ_CONSULATE_ID } from './headquarters';
 import { DEMO_DIRECTORY, DemoConsulate } from './demo-directory';
 
 /** Anything that runs SQL: a DataSource, an EntityManager or a QueryRunner. */

@@ -7,37 +7,14 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { EventTypes, OPEN_CASE_STATUSES, SlaStage } from '@casebridge/contracts';
+import { EventTypes, SlaStage } from '@casebridge/contracts';
 import { COMMON_ENV } from '@casebridge/common';
 import { OutboxWriter } from '@casebridge/messaging';
 import type { AssignmentEnvironment } from '../config/assignment.environment';
+import { SlaBreachesRepository } from './sla-breaches.repository';
+import { SlaTimersRepository } from './sla-timers.repository';
 
 const BATCH_SIZE = 200;
-
-interface DueClock {
-  case_id: string;
-  host_country: string;
-  consulate_id: string;
-  caseworker_id: string | null;
-  due_at: Date;
-  cycle: number;
-}
-
-/** Column names of each stage's clock (fixed strings, never input). */
-const CLOCKS: Record<SlaStage, { due: string; met: string; breached: string; cycle: string }> = {
-  acceptance: {
-    due: 'acceptance_due_at',
-    met: 'acceptance_met_at',
-    breached: 'acceptance_breached_at',
-    cycle: '1',
-  },
-  resolution: {
-    due: 'resolution_due_at',
-    met: 'resolution_met_at',
-    breached: 'resolution_breached_at',
-    cycle: 'resolution_cycle',
-  },
-};
 
 /**
  * Fires SLA breaches. Every SLA_SCAN_INTERVAL_MS (and at once on start, so deadlines that
@@ -55,6 +32,8 @@ export class SlaBreachJob implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly timers: SlaTimersRepository,
+    private readonly breaches: SlaBreachesRepository,
     private readonly outbox: OutboxWriter,
     @Inject(COMMON_ENV) private readonly env: AssignmentEnvironment,
   ) {}
@@ -104,29 +83,19 @@ export class SlaBreachJob implements OnApplicationBootstrap, OnModuleDestroy {
     limit: number,
   ): Promise<number> {
     if (limit <= 0) return 0;
-    const clock = CLOCKS[stage];
-    const due = await manager.query<DueClock[]>(
-      `SELECT case_id, host_country, consulate_id, caseworker_id, ${clock.due} AS due_at, ${clock.cycle} AS cycle
-       FROM assignment
-       WHERE ${clock.met} IS NULL AND ${clock.breached} IS NULL AND paused_at IS NULL
-         AND ${clock.due} <= $1 AND state = ANY($2)
-       ORDER BY ${clock.due}
-       LIMIT $3
-       FOR UPDATE SKIP LOCKED`,
-      [now, OPEN_CASE_STATUSES, limit],
-    );
+    const due = await this.timers.claimDue(manager, stage, now, limit);
     for (const row of due) {
-      const inserted = await manager.query<unknown[]>(
-        `INSERT INTO sla_breach (case_id, stage, cycle, consulate_id, caseworker_id, due_at, breached_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (case_id, stage, cycle) DO NOTHING RETURNING id`,
-        [row.case_id, stage, row.cycle, row.consulate_id, row.caseworker_id, row.due_at, now],
-      );
-      await manager.query(
-        `UPDATE assignment SET ${clock.breached} = $2, updated_at = $2 WHERE case_id = $1`,
-        [row.case_id, now],
-      );
-      if (inserted.length === 0) continue;
+      const recorded = await this.breaches.record(manager, {
+        caseId: row.case_id,
+        stage,
+        cycle: row.cycle,
+        consulateId: row.consulate_id,
+        caseworkerId: row.caseworker_id,
+        dueAt: row.due_at,
+        breachedAt: now,
+      });
+      await this.timers.markBreached(manager, stage, row.case_id, now);
+      if (!recorded) continue;
       await this.outbox.add(manager, EventTypes.CaseSlaBreached, {
         caseId: row.case_id,
         hostCountry: row.host_country.trim(),

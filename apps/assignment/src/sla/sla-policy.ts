@@ -33,3 +33,6 @@ export function acceptanceDeadline(policy: SlaPolicy, priority: Priority, from: 
 export function resolutionDeadline(policy: SlaPolicy, priority: Priority, from: Date): Date {
   return addMilliseconds(from, policy.resolutionSeconds[priority] * 1000);
 }
+
+/** The injection token of the SlaPolicy that SlaModule builds once from the environment. */
+export const SLA_POLICY = Symbol('SLA_POLICY');

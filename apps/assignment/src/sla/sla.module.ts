@@ -1,10 +1,27 @@
 import { Module } from '@nestjs/common';
+import { COMMON_ENV } from '@casebridge/common';
+import { DirectoryModule } from '../directory/directory.module';
 import { EscalationsController } from './escalations.controller';
 import { EscalationsService } from './escalations.service';
 import { SlaBreachJob } from './sla-breach.job';
+import { SlaBreachesRepository } from './sla-breaches.repository';
+import { SLA_POLICY, slaPolicyFrom } from './sla-policy';
+import { SlaTimersRepository } from './sla-timers.repository';
 
+/**
+ * SLA deadlines: the policy (exported: routing starts the clocks with it, status changes move
+ * them), the breach job and the escalation list. Uses the directory to check a named consulate.
+ */
 @Module({
+  imports: [DirectoryModule],
   controllers: [EscalationsController],
-  providers: [EscalationsService, SlaBreachJob],
+  providers: [
+    { provide: SLA_POLICY, useFactory: slaPolicyFrom, inject: [COMMON_ENV] },
+    SlaTimersRepository,
+    SlaBreachesRepository,
+    EscalationsService,
+    SlaBreachJob,
+  ],
+  exports: [SLA_POLICY],
 })
 export class SlaModule {}

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AssignmentReason, CASE_STATUSES, CaseStatus, Priority } from '@casebridge/contracts';
 import type { Assignment } from '../assignment.entity';
+import type { AssignmentHistoryRow } from '../assignment-history.repository';
 
 export class SlaClockResponse {
   @ApiProperty({
@@ -128,16 +129,6 @@ export class AssignmentQueueResponse {
     description: 'Pass as `cursor` for the next page; null on the last page',
   })
   nextCursor!: string | null;
-}
-
-export interface AssignmentHistoryRow {
-  sequence: number;
-  consulate_id: string;
-  caseworker_id: string | null;
-  reason: AssignmentReason;
-  transfer_reason: string | null;
-  actor_id: string;
-  at: Date;
 }
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());

@@ -9,6 +9,7 @@ import {
   SlaStage,
   CONSULATE_ID_PATTERN,
 } from '@casebridge/contracts';
+import type { EscalationRow } from '../sla-breaches.repository';
 
 export class EscalationsQuery extends PageQuery {
   @ApiPropertyOptional({
@@ -57,23 +58,6 @@ export class EscalationListResponse {
   @ApiProperty({ type: EscalationResponse, isArray: true, description: 'Newest first' })
   items!: EscalationResponse[];
   @ApiProperty({ example: null, nullable: true }) nextCursor!: string | null;
-}
-
-export interface EscalationRow {
-  id: string;
-  case_id: string;
-  stage: SlaStage;
-  cycle: number;
-  due_at: Date;
-  breached_at: Date;
-  breach_consulate_id: string;
-  breach_caseworker_id: string | null;
-  consulate_id: string;
-  caseworker_id: string | null;
-  state: CaseStatus;
-  priority: Priority;
-  host_country: string;
-  reason: AssignmentReason;
 }
 
 export function toEscalationResponse(r: EscalationRow): EscalationResponse {

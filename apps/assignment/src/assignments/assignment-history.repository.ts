@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { AssignmentReason } from '@casebridge/contracts';
+
+/** One holder of a case, as recorded. */
+export interface HistoryEntry {
+  caseId: string;
+  sequence: number;
+  consulateId: string;
+  caseworkerId: string | null;
+  reason: AssignmentReason;
+  transferReason: string | null;
+  actorId: string;
+  actorRole: string | null;
+  at: Date;
+}
+
+/** A row of a case's history as read back (snake_case, as the database names it). */
+export interface AssignmentHistoryRow {
+  sequence: number;
+  consulate_id: string;
+  caseworker_id: string | null;
+  reason: AssignmentReason;
+  transfer_reason: string | null;
+  actor_id: string;
+  at: Date;
+}
+
+/** The SQL on assignment_history: every holder a case has had, by sequence. */
+@Injectable()
+export class AssignmentHistoryRepository {
+  async add(manager: EntityManager, e: HistoryEntry): Promise<void> {
+    await manager.query(
+      `INSERT INTO assignment_history
+         (case_id, sequence, consulate_id, caseworker_id, reason, transfer_reason, actor_id, actor_role, at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        e.caseId,
+        e.sequence,
+        e.consulateId,
+        e.caseworkerId,
+        e.reason,
+        e.transferReason,
+        e.actorId,
+        e.actorRole,
+        e.at,
+      ],
+    );
+  }
+
+  ofCase(manager: EntityManager, caseId: string): Promise<AssignmentHistoryRow[]> {
+    return manager.query<AssignmentHistoryRow[]>(
+      `SELECT sequence, consulate_id, caseworker_id, reason, transfer_reason, actor_id, at
+       FROM assignment_history WHERE case_id = $1 ORDER BY sequence`,
+      [caseId],
+    );
+  }
+}

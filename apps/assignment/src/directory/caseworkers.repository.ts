@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { Caseworker } from './caseworker.entity';
+
+export type NewCaseworker = Omit<Caseworker, 'openCases' | 'createdAt' | 'updatedAt'>;
+
+/**
+ * The SQL on the caseworker table. Callers pass the manager of their transaction. Lock order,
+ * to rule out deadlocks: an assignment row first (assignments take it), then caseworker rows in
+ * id order.
+ */
+@Injectable()
+export class CaseworkersRepository {
+  listAt(manager: EntityManager, consulateId: string): Promise<Caseworker[]> {
+    return manager.find(Caseworker, { where: { consulateId }, order: { id: 'ASC' } });
+  }
+
+  exists(manager: EntityManager, id: string): Promise<boolean> {
+    return manager.existsBy(Caseworker, { id });
+  }
+
+  /** The same row lock routing takes: a change never interleaves with a routing decision. */
+  lockAt(manager: EntityManager, id: string, consulateId: string): Promise<Caseworker | null> {
+    return manager.findOne(Caseworker, {
+      where: { id, consulateId },
+      lock: { mode: 'pessimistic_write' },
+    });
+  }
+
+  /**
+   * Locks every caseworker of an office (plus any other ids named) in id order. Routing decides
+   * on capacity only while it holds these locks, so concurrent decisions serialise per office
+   * and never give a caseworker more than maxOpenCases.
+   */
+  lockStaff(
+    manager: EntityManager,
+    consulateId: string | null,
+    alsoIds: readonly string[] = [],
+  ): Promise<Caseworker[]> {
+    return manager
+      .createQueryBuilder(Caseworker, 'c')
+      .where('c.consulateId = :consulateId OR c.id = ANY(:alsoIds)', {
+        consulateId,
+        alsoIds: [...alsoIds],
+      })
+      .orderBy('c.id', 'ASC')
+      .setLock('pessimistic_write')
+      .getMany();
+  }
+
+  /** Changes a caseworker's count of open cases (never below 0); no caseworker, no change. */
+  async adjustOpenCases(
+    manager: EntityManager,
+    caseworkerId: string | null,
+    delta: number,
+  ): Promise<void> {
+    if (caseworkerId === null || delta === 0) return;
+    await manager.query(
+      'UPDATE caseworker SET open_cases = GREATEST(open_cases + $2, 0) WHERE id = $1',
+      [caseworkerId, delta],
+    );
+  }
+
+  async insert(manager: EntityManager, values: NewCaseworker, now: Date): Promise<Caseworker> {
+    const entity = manager.create(Caseworker, {
+      ...values,
+      openCases: 0,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await manager.insert(Caseworker, entity);
+    return entity;
+  }
+
+  save(manager: EntityManager, caseworker: Caseworker): Promise<Caseworker> {
+    return manager.save(caseworker);
+  }
+}
