@@ -5,6 +5,8 @@ import { EventSources } from '@casebridge/contracts';
 import { MessagingModule } from '@casebridge/messaging';
 import { AuditModule } from './audit/audit.module';
 import { CasesModule } from './cases/cases.module';
+import { CaseHistoryModule } from './history/case-history.module';
+import { NotesModule } from './notes/notes.module';
 import { IntakeEnvironment } from './config/intake.environment';
 import { PersonalDataCipher } from './crypto/personal-data-cipher';
 import { intakeDataSourceOptions } from './database/data-source';
@@ -55,6 +57,8 @@ export class AppModule {
         }),
         CryptoModule.register(),
         CasesModule,
+        NotesModule,
+        CaseHistoryModule,
         AuditModule,
       ],
     };

@@ -1,12 +1,13 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { CasesController } from '../cases/cases.controller';
-import { AccessRefusalAuditMiddleware } from './access-refusal-audit.middleware';
+import { Module } from '@nestjs/common';
+import { AuditEntryRepository } from './audit-entry.repository';
 import { AuditService } from './audit.service';
 
-/** The audit trail, and the auditing of refused attempts at the case routes. */
-@Module({ providers: [AuditService, AccessRefusalAuditMiddleware], exports: [AuditService] })
-export class AuditModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(AccessRefusalAuditMiddleware).forRoutes(CasesController);
-  }
-}
+/**
+ * The audit trail. Each feature with case routes applies `AccessRefusalAuditMiddleware` to its
+ * own controllers (in its module's `configure`), so this module knows no feature.
+ */
+@Module({
+  providers: [AuditService, AuditEntryRepository],
+  exports: [AuditService, AuditEntryRepository],
+})
+export class AuditModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuthUser, currentCorrelation } from '@casebridge/common';
+import { AuditEntryRepository } from './audit-entry.repository';
 
 export type AuditAction =
   | 'case.created'
@@ -16,6 +17,8 @@ export type AuditAction =
 /** Appends to the audit trail inside the caller's transaction (the table refuses updates). */
 @Injectable()
 export class AuditService {
+  constructor(private readonly entries: AuditEntryRepository) {}
+
   async record(
     manager: EntityManager,
     user: AuthUser,
@@ -23,10 +26,6 @@ export class AuditService {
     caseId: string | null,
     requestId = currentCorrelation()?.correlationId ?? null,
   ): Promise<void> {
-    await manager.query(
-      `INSERT INTO audit_entry (case_id, actor_id, actor_role, consulate_id, action, request_id)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [caseId, user.sub, user.roles.join(','), user.consulateId, action, requestId],
-    );
+    await this.entries.insert(manager, user, action, caseId, requestId);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { ASSIGNMENT_EVENTS_TOPIC, EventTypes } from '@casebridge/contracts';
 import { EventConsumerFactory } from '@casebridge/messaging';
-import { CasesService } from './cases.service';
+import { AssignmentProjectionService } from './assignment-projection.service';
 
 export const INTAKE_CONSUMER_GROUP = 'casebridge-intake';
 
@@ -10,7 +10,7 @@ export const INTAKE_CONSUMER_GROUP = 'casebridge-intake';
 export class AssignmentEventsConsumer implements OnApplicationBootstrap {
   constructor(
     private readonly consumers: EventConsumerFactory,
-    private readonly cases: CasesService,
+    private readonly projection: AssignmentProjectionService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -19,7 +19,8 @@ export class AssignmentEventsConsumer implements OnApplicationBootstrap {
         groupId: INTAKE_CONSUMER_GROUP,
         topics: [ASSIGNMENT_EVENTS_TOPIC],
         handlers: {
-          [EventTypes.CaseAssigned]: (event, manager) => this.cases.applyAssignment(event, manager),
+          [EventTypes.CaseAssigned]: (event, manager) =>
+            this.projection.applyAssignment(event, manager),
         },
       })
       .start();

@@ -11,3 +11,17 @@ export function canAccessCase(user: AuthUser, consulateId: string | null): boole
   }
   return false;
 }
+
+/** The consulate a list is restricted to, or null for intake officers (who see every case). */
+export function consularScope(user: AuthUser): string | null {
+  return user.roles.includes('intake_officer') ? null : (user.consulateId ?? '-');
+}
+
+/** The role a staff member acts in on a case (consul over caseworker when both). */
+export function actingRole(user: AuthUser): string {
+  return (
+    user.roles.find((r) => r === 'consul') ??
+    user.roles.find((r) => r === 'caseworker') ??
+    user.roles[0]
+  );
+}

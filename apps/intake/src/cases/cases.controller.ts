@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -21,46 +10,25 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { AuthUser, CurrentUser, Roles, ValidationProblem } from '@casebridge/common';
-import { CaseNotFound, CasesService } from './cases.service';
-import {
-  CaseListResponse,
-  CaseResponse,
-  HistoryEntryResponse,
-  NoteResponse,
-} from './dto/case.response';
+import { AuthUser, CurrentUser, Roles } from '@casebridge/common';
+import { idempotencyKeyOf, ifMatchVersion, withEtag } from './case-headers';
+import { caseIdPipe } from './case-id.pipe';
+import { CaseIntakeService } from './case-intake.service';
+import { CaseLifecycleService } from './case-lifecycle.service';
+import { CaseQueriesService } from './case-queries.service';
+import { CaseListResponse, CaseResponse } from './dto/case.response';
 import { CreateCaseDto } from './dto/create-case.dto';
 import { ListCasesQuery } from './dto/list-cases.query';
-import { CreateNoteDto, TransitionDto } from './dto/transition.dto';
-
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
-
-function caseIdPipe(): ParseUUIDPipe {
-  return new ParseUUIDPipe({ exceptionFactory: () => new CaseNotFound() });
-}
-
-/** `If-Match: "3"` (or W/"3", or 3) → 3. */
-function parseIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
-  if (!match) {
-    throw new ValidationProblem(
-      [{ field: 'If-Match', message: 'must be the case version, e.g. "3"' }],
-      'Invalid If-Match header.',
-    );
-  }
-  return Number(match[1]);
-}
-
-function etag(res: Response, c: CaseResponse): CaseResponse {
-  res.setHeader('ETag', `"${c.version}"`);
-  return c;
-}
+import { TransitionDto } from './dto/transition.dto';
 
 @ApiTags('cases')
 @Controller('v1/cases')
 export class CasesController {
-  constructor(private readonly cases: CasesService) {}
+  constructor(
+    private readonly intake: CaseIntakeService,
+    private readonly queries: CaseQueriesService,
+    private readonly lifecycle: CaseLifecycleService,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -85,22 +53,10 @@ export class CasesController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<CaseResponse> {
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new ValidationProblem(
-        [{ field: 'Idempotency-Key', message: 'must be 8–128 characters of [A-Za-z0-9._:-]' }],
-        'Invalid Idempotency-Key header.',
-      );
-    }
-    if (idempotencyKey === undefined && user.roles.every((r) => r === 'integration')) {
-      throw new ValidationProblem(
-        [{ field: 'Idempotency-Key', message: 'is required for integration clients' }],
-        'Integrations must send an Idempotency-Key header.',
-      );
-    }
-    const result = await this.cases.create(user, dto, idempotencyKey);
+    const result = await this.intake.create(user, dto, idempotencyKeyOf(user, idempotencyKey));
     res.setHeader('Location', `/v1/cases/${result.case.id}`);
     if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
-    return etag(res, result.case);
+    return withEtag(res, result.case);
   }
 
   @Get()
@@ -113,7 +69,7 @@ export class CasesController {
   })
   @ApiOkResponse({ type: CaseListResponse })
   list(@CurrentUser() user: AuthUser, @Query() query: ListCasesQuery): Promise<CaseListResponse> {
-    return this.cases.list(user, query);
+    return this.queries.list(user, query);
   }
 
   @Get(':id')
@@ -129,7 +85,7 @@ export class CasesController {
     @Param('id', caseIdPipe()) id: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<CaseResponse> {
-    return etag(res, await this.cases.get(user, id));
+    return withEtag(res, await this.queries.get(user, id));
   }
 
   @Post(':id/transitions')
@@ -158,45 +114,6 @@ export class CasesController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<CaseResponse> {
-    return etag(res, await this.cases.transition(user, id, dto, parseIfMatch(ifMatch)));
-  }
-
-  @Post(':id/notes')
-  @HttpCode(201)
-  @Roles('caseworker', 'consul')
-  @ApiOperation({ summary: 'Add a note to a case (kept encrypted)' })
-  @ApiCreatedResponse({ type: NoteResponse })
-  addNote(
-    @CurrentUser() user: AuthUser,
-    @Param('id', caseIdPipe()) id: string,
-    @Body() dto: CreateNoteDto,
-  ): Promise<NoteResponse> {
-    return this.cases.addNote(user, id, dto);
-  }
-
-  @Get(':id/notes')
-  @Roles('intake_officer', 'caseworker', 'consul')
-  @ApiOperation({ summary: 'Read a case’s notes, oldest first' })
-  @ApiOkResponse({ type: [NoteResponse] })
-  listNotes(
-    @CurrentUser() user: AuthUser,
-    @Param('id', caseIdPipe()) id: string,
-  ): Promise<NoteResponse[]> {
-    return this.cases.listNotes(user, id);
-  }
-
-  @Get(':id/history')
-  @Roles('intake_officer', 'caseworker', 'consul')
-  @ApiOperation({
-    summary: 'A case’s history',
-    description:
-      'Status changes, assignments and notes added, oldest first; for consuls also the audit trail (every read and write).',
-  })
-  @ApiOkResponse({ type: [HistoryEntryResponse] })
-  history(
-    @CurrentUser() user: AuthUser,
-    @Param('id', caseIdPipe()) id: string,
-  ): Promise<HistoryEntryResponse[]> {
-    return this.cases.history(user, id);
+    return withEtag(res, await this.lifecycle.transition(user, id, dto, ifMatchVersion(ifMatch)));
   }
 }

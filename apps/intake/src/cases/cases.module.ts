@@ -1,11 +1,49 @@
-import { Module } from '@nestjs/common';
-import { AuditService } from '../audit/audit.service';
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { AccessRefusalAuditMiddleware } from '../audit/access-refusal-audit.middleware';
+import { AuditModule } from '../audit/audit.module';
 import { AssignmentEventsConsumer } from './assignment-events.consumer';
+import { AssignmentProjectionService } from './assignment-projection.service';
+import { CaseIntakeService } from './case-intake.service';
+import { CaseLifecycleService } from './case-lifecycle.service';
+import { CaseQueriesService } from './case-queries.service';
+import { CaseScope } from './case-scope.service';
+import { CasePresenter } from './case.presenter';
 import { CasesController } from './cases.controller';
-import { CasesService } from './cases.service';
+import { CaseAssignmentChangeRepository } from './repositories/case-assignment-change.repository';
+import { CaseFileRepository } from './repositories/case-file.repository';
+import { CaseStatusChangeRepository } from './repositories/case-status-change.repository';
+import { IdempotencyKeyRepository } from './repositories/idempotency-key.repository';
 
+/**
+ * The case file: intake (creation, idempotency), its lifecycle, reading and listing, and the
+ * projection of `case.assigned`. Exports what the notes and history features build on: the
+ * scope check and the case tables they read.
+ */
 @Module({
+  imports: [AuditModule],
   controllers: [CasesController],
-  providers: [CasesService, AuditService, AssignmentEventsConsumer],
+  providers: [
+    CaseFileRepository,
+    IdempotencyKeyRepository,
+    CaseStatusChangeRepository,
+    CaseAssignmentChangeRepository,
+    CaseScope,
+    CasePresenter,
+    CaseIntakeService,
+    CaseLifecycleService,
+    CaseQueriesService,
+    AssignmentProjectionService,
+    AssignmentEventsConsumer,
+  ],
+  exports: [
+    CaseScope,
+    CaseFileRepository,
+    CaseStatusChangeRepository,
+    CaseAssignmentChangeRepository,
+  ],
 })
-export class CasesModule {}
+export class CasesModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(AccessRefusalAuditMiddleware).forRoutes(CasesController);
+  }
+}

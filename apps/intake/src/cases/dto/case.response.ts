@@ -153,23 +153,3 @@ export function toCaseSummary(
     version: c.version,
   };
 }
-
-export class NoteResponse {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) caseId!: string;
-  @ApiProperty() authorId!: string;
-  @ApiProperty({ example: 'caseworker' }) authorRole!: string;
-  @ApiProperty() body!: string;
-  @ApiProperty() createdAt!: string;
-}
-
-export class HistoryEntryResponse {
-  @ApiProperty({ enum: ['status_changed', 'assigned', 'note_added', 'audit'] }) kind!: string;
-  @ApiProperty() at!: string;
-  @ApiProperty({ description: 'Staff id or system component' }) actor!: string;
-  @ApiProperty({ nullable: true }) actorRole!: string | null;
-  @ApiProperty({ description: 'What happened, e.g. "in_progress → resolved" or "case.read"' })
-  summary!: string;
-  @ApiProperty({ type: Object, description: 'Structured details (codes and ids only)' })
-  details!: Record<string, unknown>;
-}

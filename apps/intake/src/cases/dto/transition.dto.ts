@@ -64,14 +64,3 @@ export class TransitionDto {
   @Min(1)
   version?: number;
 }
-
-export class CreateNoteDto {
-  @ApiProperty({
-    example: 'Called the employer; they promised to pay by Friday.',
-    minLength: 1,
-    maxLength: 5000,
-  })
-  @IsString()
-  @TextLength(1, 5000)
-  body!: string;
-}

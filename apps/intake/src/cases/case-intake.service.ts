@@ -1,0 +1,180 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { EventTypes } from '@casebridge/contracts';
+import type { AuthUser } from '@casebridge/common';
+import { OutboxWriter } from '@casebridge/messaging';
+import { AuditService } from '../audit/audit.service';
+import { PersonalDataCipher } from '../crypto/personal-data-cipher';
+import { canAccessCase } from './case-access';
+import { Complainant, Employer } from './case-file.entity';
+import { CasePresenter } from './case.presenter';
+import { CaseErrorCode, caseErrors, caseNotFound } from './cases.errors';
+import { requestHash } from './canonical-json';
+import { CaseResponse } from './dto/case.response';
+import { CreateCaseDto } from './dto/create-case.dto';
+import { CaseFileRepository } from './repositories/case-file.repository';
+import { IdempotencyKeyRepository } from './repositories/idempotency-key.repository';
+import { triagePriority } from './triage';
+
+/** Same passport, host country and category within this many days: a possible duplicate. */
+const DUPLICATE_WINDOW_DAYS = 90;
+
+export interface CreateCaseResult {
+  case: CaseResponse;
+  replayed: boolean;
+}
+
+/** Registers complaints: triage, encryption, the duplicate flag and Idempotency-Key replays. */
+@Injectable()
+export class CaseIntakeService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cipher: PersonalDataCipher,
+    private readonly outbox: OutboxWriter,
+    private readonly audit: AuditService,
+    private readonly caseFiles: CaseFileRepository,
+    private readonly idempotencyKeys: IdempotencyKeyRepository,
+    private readonly presenter: CasePresenter,
+  ) {}
+
+  async create(
+    user: AuthUser,
+    dto: CreateCaseDto,
+    idempotencyKey?: string,
+  ): Promise<CreateCaseResult> {
+    const hash = idempotencyKey ? requestHash(dto) : null;
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        if (idempotencyKey && hash) {
+          const replay = await this.replay(manager, user, idempotencyKey, hash);
+          if (replay) return { case: replay, replayed: true };
+        }
+        const created = await this.insertCase(manager, user, dto);
+        if (idempotencyKey && hash) {
+          await this.idempotencyKeys.insert(manager, user.sub, idempotencyKey, hash, created.id);
+        }
+        return { case: created, replayed: false };
+      });
+    } catch (error) {
+      // Two requests with one key raced: the loser reads what the winner stored.
+      if (idempotencyKey && hash && this.idempotencyKeys.isKeyTaken(error)) {
+        const replay = await this.dataSource.transaction((m) =>
+          this.replay(m, user, idempotencyKey, hash),
+        );
+        if (replay) return { case: replay, replayed: true };
+      }
+      throw error;
+    }
+  }
+
+  private async replay(
+    manager: EntityManager,
+    user: AuthUser,
+    key: string,
+    hash: string,
+  ): Promise<CaseResponse | null> {
+    const stored = await this.idempotencyKeys.find(manager, user.sub, key);
+    if (!stored) return null;
+    if (stored.request_hash !== hash) {
+      throw caseErrors.problem(
+        CaseErrorCode.IdempotencyKeyReused,
+        'This Idempotency-Key was already used with a different request body.',
+      );
+    }
+    const existing = await this.caseFiles.findByIdOrFail(manager, stored.case_id);
+    // The same answer again, but never a file that has since left the caller's scope.
+    if (existing.consulateId !== null && !canAccessCase(user, existing.consulateId))
+      throw caseNotFound();
+    await this.audit.record(manager, user, 'case.idempotent_replay', existing.id);
+    return this.presenter.file(manager, user, existing);
+  }
+
+  private async insertCase(
+    manager: EntityManager,
+    user: AuthUser,
+    dto: CreateCaseDto,
+  ): Promise<CaseResponse> {
+    const id = randomUUID();
+    const now = new Date();
+    const seq = await this.caseFiles.nextReferenceNumber(manager);
+    const riskIndicators = dto.riskIndicators ?? [];
+    const complainant: Complainant = {
+      fullName: dto.complainant.fullName,
+      passportNumber: dto.complainant.passportNumber ?? null,
+      dateOfBirth: dto.complainant.dateOfBirth ?? null,
+      phone: dto.complainant.phone ?? null,
+      email: dto.complainant.email ?? null,
+    };
+    const employer: Employer | null = dto.employer
+      ? {
+          name: dto.employer.name,
+          address: dto.employer.address ?? null,
+          taxId: dto.employer.taxId ?? null,
+        }
+      : null;
+    const passportIndex = complainant.passportNumber
+      ? this.cipher.passportIndex(complainant.passportNumber)
+      : null;
+    const possibleDuplicateOf = passportIndex
+      ? await this.caseFiles.findEarliestMatch(
+          manager,
+          passportIndex,
+          dto.hostCountry,
+          dto.category,
+          DUPLICATE_WINDOW_DAYS,
+        )
+      : null;
+
+    const entity = await this.caseFiles.insert(manager, {
+      id,
+      reference: `CB-${now.getUTCFullYear()}-${seq.padStart(6, '0')}`,
+      status: 'submitted',
+      priority: triagePriority(dto.category, riskIndicators),
+      category: dto.category,
+      riskIndicators,
+      hostCountry: dto.hostCountry,
+      hostCity: dto.hostCity ?? null,
+      channel: dto.channel,
+      preferredLanguage: dto.complainant.preferredLanguage,
+      consentToShare: dto.complainant.consentToShare,
+      complainantEnc: this.cipher.encryptJson(complainant, id),
+      employerEnc: employer ? this.cipher.encryptJson(employer, id) : null,
+      descriptionEnc: this.cipher.encrypt(dto.description, id),
+      passportIndex,
+      incidentDate: dto.incidentDate ?? null,
+      amountClaimed: dto.amountClaimed ? dto.amountClaimed.amount.toFixed(2) : null,
+      amountClaimedCurrency: dto.amountClaimed?.currency ?? null,
+      outcomeType: null,
+      amountRecovered: null,
+      amountRecoveredCurrency: null,
+      possibleDuplicateOf,
+      consulateId: null,
+      caseworkerId: null,
+      assignmentSequence: 0,
+      createdBy: user.sub,
+      submittedAt: now,
+      updatedAt: now,
+      version: 1,
+    });
+    await this.outbox.add(manager, EventTypes.CaseSubmitted, {
+      caseId: id,
+      reference: entity.reference,
+      hostCountry: entity.hostCountry,
+      hostCity: entity.hostCity,
+      category: entity.category,
+      priority: entity.priority,
+      riskIndicators,
+      channel: entity.channel,
+      preferredLanguage: entity.preferredLanguage,
+      submittedAt: now.toISOString(),
+      amountClaimed: dto.amountClaimed
+        ? { amount: dto.amountClaimed.amount, currency: dto.amountClaimed.currency }
+        : null,
+      possibleDuplicateOf,
+    });
+    await this.audit.record(manager, user, 'case.created', id);
+    return this.presenter.fileWith(manager, user, entity, complainant, employer, dto.description);
+  }
+}

@@ -1,0 +1,143 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { EventTypes } from '@casebridge/contracts';
+import type { CaseStatus } from '@casebridge/contracts';
+import { AuthUser, ValidationProblem } from '@casebridge/common';
+import { OutboxWriter } from '@casebridge/messaging';
+import { AuditService } from '../audit/audit.service';
+import { PersonalDataCipher } from '../crypto/personal-data-cipher';
+import { actingRole } from './case-access';
+import { CasePresenter } from './case.presenter';
+import { CaseScope } from './case-scope.service';
+import { CaseErrorCode, caseErrors } from './cases.errors';
+import { CaseResponse } from './dto/case.response';
+import { TransitionDto } from './dto/transition.dto';
+import { allowedActions, nextStatus, REASON_REQUIRED } from './lifecycle';
+import { CaseFileRepository } from './repositories/case-file.repository';
+import { CaseStatusChangeRepository } from './repositories/case-status-change.repository';
+
+/** Staff move a case through its lifecycle (SPEC.md, Intake API), under optimistic concurrency. */
+@Injectable()
+export class CaseLifecycleService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cipher: PersonalDataCipher,
+    private readonly outbox: OutboxWriter,
+    private readonly audit: AuditService,
+    private readonly scope: CaseScope,
+    private readonly caseFiles: CaseFileRepository,
+    private readonly statusChanges: CaseStatusChangeRepository,
+    private readonly presenter: CasePresenter,
+  ) {}
+
+  async transition(
+    user: AuthUser,
+    id: string,
+    dto: TransitionDto,
+    ifMatch?: number,
+  ): Promise<CaseResponse> {
+    return this.dataSource.transaction(async (manager) => {
+      const c = await this.scope.lock(manager, user, id);
+      const expected = dto.version ?? ifMatch;
+      if (expected !== undefined && expected !== c.version) {
+        throw caseErrors.problem(
+          CaseErrorCode.StaleVersion,
+          `The case has changed: you sent version ${expected}, it is at version ${c.version}. Read it again.`,
+          { currentVersion: c.version },
+        );
+      }
+      const to = nextStatus(c.status, dto.action);
+      if (!to) {
+        const allowed = allowedActions(c.status);
+        throw caseErrors.problem(
+          CaseErrorCode.InvalidTransition,
+          `A ${c.status} case cannot be '${dto.action}'. Allowed: ${allowed.length ? allowed.join(', ') : 'none (the case is final)'}.`,
+          { caseStatus: c.status, allowedActions: allowed },
+        );
+      }
+      checkTransitionFields(dto);
+      const from: CaseStatus = c.status;
+      const now = new Date();
+      c.status = to;
+      c.version += 1;
+      c.updatedAt = now;
+      if (dto.action === 'resolve' && dto.outcome) {
+        c.outcomeType = dto.outcome.type;
+        c.amountRecovered = dto.outcome.amountRecovered
+          ? dto.outcome.amountRecovered.amount.toFixed(2)
+          : null;
+        c.amountRecoveredCurrency = dto.outcome.amountRecovered?.currency ?? null;
+      } else if (dto.action === 'reopen') {
+        c.outcomeType = null;
+        c.amountRecovered = null;
+        c.amountRecoveredCurrency = null;
+      }
+      await this.caseFiles.save(manager, c);
+      const role = actingRole(user);
+      const outcome =
+        dto.action === 'resolve' && dto.outcome
+          ? {
+              type: dto.outcome.type,
+              amountRecovered: dto.outcome.amountRecovered
+                ? {
+                    amount: dto.outcome.amountRecovered.amount,
+                    currency: dto.outcome.amountRecovered.currency,
+                  }
+                : null,
+            }
+          : null;
+      await this.statusChanges.insertByUser(manager, {
+        caseId: c.id,
+        from,
+        to,
+        action: dto.action,
+        actorId: user.sub,
+        actorRole: role,
+        reason: dto.reason ?? null,
+        commentEnc: dto.comment ? this.cipher.encrypt(dto.comment, c.id) : null,
+        outcome,
+        version: c.version,
+        at: now,
+      });
+      await this.outbox.add(manager, EventTypes.CaseStatusChanged, {
+        caseId: c.id,
+        hostCountry: c.hostCountry,
+        from,
+        to,
+        at: now.toISOString(),
+        actor: { type: 'user', id: user.sub, role },
+        version: c.version,
+        reason: dto.reason ?? null,
+        outcome,
+      });
+      await this.audit.record(manager, user, 'case.transitioned', c.id);
+      return this.presenter.file(manager, user, c);
+    });
+  }
+}
+
+/** What the DTO alone cannot check: fields an action needs, or must not carry. */
+function checkTransitionFields(dto: TransitionDto): void {
+  const errors: { field: string; message: string }[] = [];
+  if (dto.action === 'resolve') {
+    if (!dto.outcome)
+      errors.push({ field: 'outcome', message: 'outcome is required to resolve a case' });
+    else if (dto.outcome.type === 'wages_recovered' && !dto.outcome.amountRecovered) {
+      errors.push({
+        field: 'outcome.amountRecovered',
+        message: 'wages_recovered needs the amount and currency recovered',
+      });
+    }
+  } else if (dto.outcome) {
+    errors.push({ field: 'outcome', message: `outcome is only for resolve, not ${dto.action}` });
+  }
+  if (REASON_REQUIRED.has(dto.action) && !dto.reason) {
+    errors.push({ field: 'reason', message: `reason is required to ${dto.action} a case` });
+  }
+  if (errors.length)
+    throw new ValidationProblem(
+      errors,
+      `Invalid fields: ${errors.map((e) => e.field).join(', ')}.`,
+    );
+}

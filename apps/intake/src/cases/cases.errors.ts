@@ -1,0 +1,21 @@
+import { DomainProblem, errorCatalogue } from '@casebridge/common';
+
+/** Every error the case routes raise on purpose (field errors stay ValidationProblem). */
+export enum CaseErrorCode {
+  NotFound = 'case_not_found',
+  IdempotencyKeyReused = 'idempotency_key_reused',
+  StaleVersion = 'stale_version',
+  InvalidTransition = 'invalid_transition',
+}
+
+export const caseErrors = errorCatalogue<CaseErrorCode>({
+  [CaseErrorCode.NotFound]: { status: 404, title: 'Not found' },
+  [CaseErrorCode.IdempotencyKeyReused]: { status: 409, title: 'Conflict' },
+  [CaseErrorCode.StaleVersion]: { status: 409, title: 'Conflict' },
+  [CaseErrorCode.InvalidTransition]: { status: 409, title: 'Conflict' },
+});
+
+/** The one answer for a case that does not exist and a case outside the caller's scope alike. */
+export function caseNotFound(): DomainProblem {
+  return caseErrors.problem(CaseErrorCode.NotFound, 'No case with this id exists in your scope.');
+}

@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { CaseFile } from '../case-file.entity';
+
+/** The filters of a case list, already narrowed to the caller's scope by the service. */
+export interface CaseListFilter {
+  /** Only cases held by this consulate (the caller's scope); null for every case. */
+  scope: string | null;
+  consulateId?: string;
+  status?: string;
+  hostCountry?: string;
+  category?: string;
+  priority?: string;
+  caseworkerId?: string;
+  submittedFrom?: Date;
+  submittedTo?: Date;
+  /** Keyset position: rows strictly before this (submitted_at, id), newest first. */
+  before: { submittedAt: string; id: string } | null;
+}
+
+/** Which consulate holds a case (null: not yet assigned). */
+interface CaseHolderRow {
+  id: string;
+  consulate_id: string | null;
+}
+
+/** The case_file table. Every method runs on the caller's transaction. */
+@Injectable()
+export class CaseFileRepository {
+  findById(manager: EntityManager, id: string): Promise<CaseFile | null> {
+    return manager.findOneBy(CaseFile, { id });
+  }
+
+  findByIdOrFail(manager: EntityManager, id: string): Promise<CaseFile> {
+    return manager.findOneByOrFail(CaseFile, { id });
+  }
+
+  /** The row locked until the transaction ends (a transition, a note, an assignment). */
+  findByIdForUpdate(manager: EntityManager, id: string): Promise<CaseFile | null> {
+    return manager.findOne(CaseFile, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** The next number of the human-readable reference (`CB-2026-000123`). */
+  async nextReferenceNumber(manager: EntityManager): Promise<string> {
+    const [{ seq }] = await manager.query<{ seq: string }[]>(
+      "SELECT nextval('case_reference_seq') AS seq",
+    );
+    return seq;
+  }
+
+  async insert(manager: EntityManager, fields: CaseFile): Promise<CaseFile> {
+    const entity = manager.create(CaseFile, fields);
+    await manager.insert(CaseFile, entity);
+    return entity;
+  }
+
+  async save(manager: EntityManager, c: CaseFile): Promise<void> {
+    await manager.save(c);
+  }
+
+  /** The earliest case with this passport, host country and category submitted in the window. */
+  async findEarliestMatch(
+    manager: EntityManager,
+    passportIndex: string,
+    hostCountry: string,
+    category: string,
+    windowDays: number,
+  ): Promise<string | null> {
+    const [row] = await manager.query<{ id: string }[]>(
+      `SELECT id FROM case_file
+       WHERE passport_index = $1 AND host_country = $2 AND category = $3
+         AND submitted_at >= now() - make_interval(days => $4)
+       ORDER BY submitted_at ASC, id ASC LIMIT 1`,
+      [passportIndex, hostCountry, category, windowDays],
+    );
+    return row?.id ?? null;
+  }
+
+  /** Case id → the consulate holding it, for the cases that exist among `ids`. */
+  async holders(manager: EntityManager, ids: string[]): Promise<Map<string, string | null>> {
+    const rows = await manager.query<CaseHolderRow[]>(
+      'SELECT id, consulate_id FROM case_file WHERE id = ANY($1::uuid[])',
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, r.consulate_id]));
+  }
+
+  /** Up to `limit` cases matching the filter, newest first (submitted_at, then id). */
+  list(manager: EntityManager, f: CaseListFilter, limit: number): Promise<CaseFile[]> {
+    const qb = manager.createQueryBuilder(CaseFile, 'c');
+    if (f.scope !== null) qb.andWhere('c.consulate_id = :scope', { scope: f.scope });
+    if (f.consulateId) qb.andWhere('c.consulate_id = :consulateId', { consulateId: f.consulateId });
+    if (f.status) qb.andWhere('c.status = :status', { status: f.status });
+    if (f.hostCountry) qb.andWhere('c.host_country = :hostCountry', { hostCountry: f.hostCountry });
+    if (f.category) qb.andWhere('c.category = :category', { category: f.category });
+    if (f.priority) qb.andWhere('c.priority = :priority', { priority: f.priority });
+    if (f.caseworkerId)
+      qb.andWhere('c.caseworker_id = :caseworkerId', { caseworkerId: f.caseworkerId });
+    if (f.submittedFrom) qb.andWhere('c.submitted_at >= :from', { from: f.submittedFrom });
+    if (f.submittedTo) qb.andWhere('c.submitted_at < :to', { to: f.submittedTo });
+    if (f.before) {
+      qb.andWhere(
+        '(c.submitted_at, c.id) < (CAST(:cursorAt AS timestamptz), CAST(:cursorId AS uuid))',
+        { cursorAt: f.before.submittedAt, cursorId: f.before.id },
+      );
+    }
+    return qb.orderBy('c.submittedAt', 'DESC').addOrderBy('c.id', 'DESC').limit(limit).getMany();
+  }
+}

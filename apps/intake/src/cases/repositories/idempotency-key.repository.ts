@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+
+/** What a caller's Idempotency-Key was first used for. */
+export interface IdempotencyKeyRow {
+  request_hash: string;
+  case_id: string;
+}
+
+/** The idempotency_key table: (caller, key) → the request's hash and the case it created. */
+@Injectable()
+export class IdempotencyKeyRepository {
+  async find(
+    manager: EntityManager,
+    caller: string,
+    key: string,
+  ): Promise<IdempotencyKeyRow | null> {
+    const [stored] = await manager.query<IdempotencyKeyRow[]>(
+      'SELECT request_hash, case_id FROM idempotency_key WHERE caller = $1 AND key = $2',
+      [caller, key],
+    );
+    return stored ?? null;
+  }
+
+  async insert(
+    manager: EntityManager,
+    caller: string,
+    key: string,
+    requestHash: string,
+    caseId: string,
+  ): Promise<void> {
+    await manager.query(
+      'INSERT INTO idempotency_key (caller, key, request_hash, case_id) VALUES ($1, $2, $3, $4)',
+      [caller, key, requestHash, caseId],
+    );
+  }
+
+  /** Whether `error` is another transaction having stored the same (caller, key) first. */
+  isKeyTaken(error: unknown): boolean {
+    const e = error as {
+      code?: string;
+      constraint?: string;
+      driverError?: { constraint?: string };
+    } | null;
+    return (
+      e?.code === '23505' && (e.constraint ?? e.driverError?.constraint) === 'idempotency_key_pkey'
+    );
+  }
+}

@@ -1,0 +1,11 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+/** A note as the API shows it (decrypted). */
+export class NoteResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) caseId!: string;
+  @ApiProperty() authorId!: string;
+  @ApiProperty({ example: 'caseworker' }) authorRole!: string;
+  @ApiProperty() body!: string;
+  @ApiProperty() createdAt!: string;
+}

@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { AuthUser } from '@casebridge/common';
+import { AuditService } from '../audit/audit.service';
+import { actingRole } from '../cases/case-access';
+import { CaseScope } from '../cases/case-scope.service';
+import { CaseFileRepository } from '../cases/repositories/case-file.repository';
+import { PersonalDataCipher } from '../crypto/personal-data-cipher';
+import { CaseNoteRepository } from './case-note.repository';
+import { CreateNoteDto } from './dto/create-note.dto';
+import { NoteResponse } from './dto/note.response';
+
+/** Notes on a case, encrypted at rest (each under the case and its own id). */
+@Injectable()
+export class NotesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cipher: PersonalDataCipher,
+    private readonly audit: AuditService,
+    private readonly scope: CaseScope,
+    private readonly caseFiles: CaseFileRepository,
+    private readonly notes: CaseNoteRepository,
+  ) {}
+
+  async add(user: AuthUser, caseId: string, dto: CreateNoteDto): Promise<NoteResponse> {
+    return this.dataSource.transaction(async (manager) => {
+      const c = await this.scope.lock(manager, user, caseId);
+      const noteId = randomUUID();
+      const now = new Date();
+      const role = actingRole(user);
+      await this.notes.insert(manager, {
+        id: noteId,
+        caseId: c.id,
+        authorId: user.sub,
+        authorRole: role,
+        bodyEnc: this.cipher.encrypt(dto.body, `${c.id}/${noteId}`),
+        createdAt: now,
+      });
+      c.updatedAt = now;
+      await this.caseFiles.save(manager, c);
+      await this.audit.record(manager, user, 'case.note_added', c.id);
+      return {
+        id: noteId,
+        caseId: c.id,
+        authorId: user.sub,
+        authorRole: role,
+        body: dto.body,
+        createdAt: now.toISOString(),
+      };
+    });
+  }
+
+  async list(user: AuthUser, caseId: string): Promise<NoteResponse[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const c = await this.scope.find(manager, user, caseId);
+      const rows = await this.notes.findByCase(manager, c.id);
+      await this.audit.record(manager, user, 'case.notes_read', c.id);
+      return rows.map((r) => ({
+        id: r.id,
+        caseId: c.id,
+        authorId: r.author_id,
+        authorRole: r.author_role,
+        body: this.cipher.decrypt(r.body_enc, `${c.id}/${r.id}`),
+        createdAt: r.created_at.toISOString(),
+      }));
+    });
+  }
+}
