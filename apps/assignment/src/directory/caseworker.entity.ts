@@ -1,5 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
+/** A caseworker's id: 1–64 letters, digits, dots, dashes or underscores (DTOs of every feature check it). */
+export const CASEWORKER_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
 /** A member of a consular office's staff who works cases. */
 @Entity('caseworker')
 export class Caseworker {

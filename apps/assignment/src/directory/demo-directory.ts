@@ -5,6 +5,10 @@
  * realistically. Ids are the host country's ISO code plus a short city code. An administrator
  * replaces it through the directory API (deactivating what does not exist) and then turns the
  * start-up seed off with ASSIGNMENT_SEED_DEMO_DIRECTORY=false.
+ *
+ * This file is data, not logic (one entry per office with its cities and staff, as
+ * docs/assignment.md lists them): that is why it is far longer than the other files. The SQL that
+ * inserts it is seed-directory.ts.
  */
 
 export interface DemoCaseworker {

@@ -2,7 +2,7 @@ import { PageQuery } from '@casebridge/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { CASE_STATUSES, CaseStatus, CONSULATE_ID_PATTERN } from '@casebridge/contracts';
-import { CASEWORKER_ID } from '../../directory/dto/caseworker.dto';
+import { CASEWORKER_ID } from '../../directory/caseworker.entity';
 
 /** Why a case moves to another office. Codes, not free text: they may travel in reports and events. */
 export const TRANSFER_REASONS = [

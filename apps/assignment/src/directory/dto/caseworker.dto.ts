@@ -15,8 +15,7 @@ import {
 } from 'class-validator';
 import { LANGUAGES } from '@casebridge/contracts';
 import { TextLength } from '@casebridge/common';
-
-export const CASEWORKER_ID = /^[A-Za-z0-9._-]{1,64}$/;
+import { CASEWORKER_ID } from '../caseworker.entity';
 const MAX_OPEN_CASES_LIMIT = 1000;
 
 const trimmed = ({ value }: { value: unknown }): unknown =>
