@@ -1,28 +1,8 @@
-import type { Role } from '@casebridge/contracts';
 import { makeCase, seededRandom, submitCases } from '../support/cases';
 import { query, resetDatabase, resetTopics, waitFor, freePort } from '../support/infra';
 import { disconnectTestProducer } from '../support/kafka';
 import { ServiceProcess, startServiceProcess } from '../support/service-process';
-import { tokenFor } from '../support/tokens';
-
-async function call(
-  url: string,
-  caller: { role: Role; consulateId?: string },
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${tokenFor(caller.role, caller.consulateId)}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
+import { ServiceClient } from '../support/service-client';
 
 const moscowConsul = { role: 'consul' as const, consulateId: 'RU-MOW' };
 const kazanConsul = { role: 'consul' as const, consulateId: 'RU-KZN' };
@@ -53,6 +33,8 @@ async function stateInAssignment(caseId: string, state: string): Promise<void> {
 describe('Assignment and intake together: transfer moves access, the lifecycle moves workload', () => {
   let intake: ServiceProcess;
   let assignment: ServiceProcess;
+  let intakeApi: ServiceClient;
+  let assignmentApi: ServiceClient;
   let caseId: string;
 
   beforeAll(async () => {
@@ -63,6 +45,8 @@ describe('Assignment and intake together: transfer moves access, the lifecycle m
       startServiceProcess('intake', {}, await freePort()),
       startServiceProcess('assignment', {}, await freePort()),
     ]);
+    intakeApi = new ServiceClient(intake.url);
+    assignmentApi = new ServiceClient(assignment.url);
     const body = makeCase(seededRandom(7), { hostCountry: 'RU', hostCity: 'Moscow' }, 1);
     body.complainant.preferredLanguage = 'uz';
     [caseId] = await submitCases(intake.url, [body]);
@@ -75,11 +59,10 @@ describe('Assignment and intake together: transfer moves access, the lifecycle m
   });
 
   it('gives the case file to the new office and takes it from the old one', async () => {
-    expect((await call(intake.url, moscowConsul, 'GET', `/v1/cases/${caseId}`)).status).toBe(200);
-    expect((await call(intake.url, kazanConsul, 'GET', `/v1/cases/${caseId}`)).status).toBe(404);
+    expect((await intakeApi.call(moscowConsul, 'GET', `/v1/cases/${caseId}`)).status).toBe(200);
+    expect((await intakeApi.call(kazanConsul, 'GET', `/v1/cases/${caseId}`)).status).toBe(404);
 
-    const transfer = await call(
-      assignment.url,
+    const transfer = await assignmentApi.call(
       moscowConsul,
       'POST',
       `/v1/assignments/${caseId}/transfer`,
@@ -88,16 +71,16 @@ describe('Assignment and intake together: transfer moves access, the lifecycle m
     expect(transfer).toMatchObject({ status: 200, body: { consulateId: 'RU-KZN' } });
     await heldInIntake(caseId, 'RU-KZN');
 
-    expect((await call(intake.url, moscowConsul, 'GET', `/v1/cases/${caseId}`)).status).toBe(404);
-    expect((await call(intake.url, kazanConsul, 'GET', `/v1/cases/${caseId}`)).status).toBe(200);
+    expect((await intakeApi.call(moscowConsul, 'GET', `/v1/cases/${caseId}`)).status).toBe(404);
+    expect((await intakeApi.call(kazanConsul, 'GET', `/v1/cases/${caseId}`)).status).toBe(200);
     expect(
-      (await call(assignment.url, moscowConsul, 'GET', `/v1/assignments/${caseId}`)).status,
+      (await assignmentApi.call(moscowConsul, 'GET', `/v1/assignments/${caseId}`)).status,
     ).toBe(404);
   });
 
   it("follows intake's lifecycle: the caseworker's workload drops when the case is resolved", async () => {
     const { caseworkerId } = (
-      await call(assignment.url, kazanConsul, 'GET', `/v1/assignments/${caseId}`)
+      await assignmentApi.call(kazanConsul, 'GET', `/v1/assignments/${caseId}`)
     ).body as { caseworkerId: string };
     const open = async () =>
       (
@@ -109,8 +92,7 @@ describe('Assignment and intake together: transfer moves access, the lifecycle m
       )[0].open_cases;
     const before = await open();
 
-    const started = await call(
-      intake.url,
+    const started = await intakeApi.call(
       kazanCaseworker,
       'POST',
       `/v1/cases/${caseId}/transitions`,
@@ -120,8 +102,7 @@ describe('Assignment and intake together: transfer moves access, the lifecycle m
     );
     expect(started.status).toBe(200);
     await stateInAssignment(caseId, 'in_progress');
-    const resolved = await call(
-      intake.url,
+    const resolved = await intakeApi.call(
       kazanCaseworker,
       'POST',
       `/v1/cases/${caseId}/transitions`,
@@ -134,7 +115,7 @@ describe('Assignment and intake together: transfer moves access, the lifecycle m
     await stateInAssignment(caseId, 'resolved');
     expect(await open()).toBe(before - 1);
 
-    const sla = (await call(assignment.url, kazanConsul, 'GET', `/v1/assignments/${caseId}`)).body
+    const sla = (await assignmentApi.call(kazanConsul, 'GET', `/v1/assignments/${caseId}`)).body
       .sla as { acceptance: { metAt: string | null }; resolution: { metAt: string | null } };
     expect(sla.acceptance.metAt).not.toBeNull();
     expect(sla.resolution.metAt).not.toBeNull();

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { makeCase, seededRandom } from '../support/cases';
 import { dbClient, query, resetDatabase, waitFor } from '../support/infra';
-import { Caller, IntakeClient } from '../support/intake-client';
+import { Caller, ServiceClient } from '../support/service-client';
 import { ServiceProcess, startServiceProcess } from '../support/service-process';
 
 describe('The audit trail', () => {
@@ -56,13 +56,13 @@ describe('The audit trail', () => {
 
   describe('of refused attempts at a case file', () => {
     let intake: ServiceProcess;
-    let api: IntakeClient;
+    let api: ServiceClient;
     const officer: Caller = { role: 'intake_officer' };
 
     beforeAll(async () => {
       await resetDatabase('intake');
       intake = await startServiceProcess('intake');
-      api = new IntakeClient(intake.url);
+      api = new ServiceClient(intake.url);
     });
 
     afterAll(() => intake?.stop());

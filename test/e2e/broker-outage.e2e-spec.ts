@@ -6,7 +6,7 @@ import { createKafka, ensureAcls, ensureTopics } from '@casebridge/messaging';
 import { logLevel } from 'kafkajs';
 import { makeCase, seededRandom } from '../support/cases';
 import { kafkaClient, query, resetDatabase, waitFor } from '../support/infra';
-import { IntakeClient } from '../support/intake-client';
+import { ServiceClient } from '../support/service-client';
 import { ServiceProcess, startServiceProcess } from '../support/service-process';
 import { waitUntilAllAssigned } from '../support/system';
 
@@ -57,7 +57,7 @@ async function brokerAnswers(): Promise<boolean> {
 describe('Resilience: the Kafka broker goes away and comes back', () => {
   let intake: ServiceProcess;
   let assignment: ServiceProcess;
-  let api: IntakeClient;
+  let api: ServiceClient;
   const random = seededRandom(21);
   const officer = { role: 'intake_officer' } as const;
 
@@ -74,7 +74,7 @@ describe('Resilience: the Kafka broker goes away and comes back', () => {
       startServiceProcess('intake', { KAFKA_BROKERS: `localhost:${PORT}` }),
       startServiceProcess('assignment', { KAFKA_BROKERS: `localhost:${PORT}` }),
     ]);
-    api = new IntakeClient(intake.url);
+    api = new ServiceClient(intake.url);
   });
 
   afterAll(async () => {

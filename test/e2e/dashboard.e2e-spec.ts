@@ -3,7 +3,7 @@ import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { CASE_STATUSES, CaseAction, CaseStatus } from '@casebridge/contracts';
 import { CaseBody, Destination, makeCase, seededRandom, submitCases } from '../support/cases';
 import { waitFor } from '../support/infra';
-import { IntakeClient } from '../support/intake-client';
+import { ServiceClient } from '../support/service-client';
 import {
   fetchReport,
   HostCountryReport,
@@ -136,7 +136,7 @@ describeBrowser('The reporting dashboard in headless Chromium', () => {
     const ids = await submitCases(system.intake.url, bodies);
     await waitUntilAllAssigned(ids);
 
-    const intake = new IntakeClient(system.intake.url);
+    const intake = new ServiceClient(system.intake.url);
     const perCountry = new Map<string, number>();
     for (const [i, id] of ids.entries()) {
       const country = bodies[i].hostCountry;

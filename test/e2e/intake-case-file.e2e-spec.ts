@@ -1,12 +1,8 @@
 import { CASE_EVENTS_TOPIC, CaseAction, Role } from '@casebridge/contracts';
 import { CaseBody, makeCase, seededRandom } from '../support/cases';
 import { query, resetDatabase, resetTopics, waitFor } from '../support/infra';
-import {
-  assignCase,
-  Caller,
-  IntakeClient,
-  resetAssignmentSequences,
-} from '../support/intake-client';
+import { assignCase, resetAssignmentSequences } from '../support/intake-client';
+import { Caller, ServiceClient } from '../support/service-client';
 import { disconnectTestProducer, readAll } from '../support/kafka';
 import { ServiceProcess, startServiceProcess } from '../support/service-process';
 
@@ -27,7 +23,7 @@ const consul: Caller = { role: 'consul', consulateId: RU };
 
 describe('The case file (intake API)', () => {
   let intake: ServiceProcess;
-  let api: IntakeClient;
+  let api: ServiceClient;
 
   async function createAssigned(
     b: CaseBody = body(),
@@ -57,7 +53,7 @@ describe('The case file (intake API)', () => {
     await resetDatabase('intake');
     resetAssignmentSequences();
     intake = await startServiceProcess('intake', { LOG_LEVEL: 'debug' });
-    api = new IntakeClient(intake.url);
+    api = new ServiceClient(intake.url);
   });
 
   afterAll(async () => {
@@ -101,6 +97,86 @@ describe('The case file (intake API)', () => {
       }
       const final = await api.call<Record<string, unknown>>(officer, 'GET', `/v1/cases/${id}`);
       expect(final.body.outcome).toEqual({ type: 'legal_aid_provided', amountRecovered: null });
+    });
+
+    it('publishes every status change with its from, to, actor, version, reason and outcome', async () => {
+      const { id } = await createAssigned();
+      const steps: [CaseAction, Record<string, unknown>, Caller][] = [
+        ['start', {}, caseworker],
+        ['await_third_party', { comment: 'Letter sent to the employer' }, caseworker],
+        ['resume', {}, caseworker],
+        [
+          'resolve',
+          {
+            outcome: {
+              type: 'wages_recovered',
+              amountRecovered: { amount: 950.25, currency: 'RUB' },
+            },
+          },
+          caseworker,
+        ],
+        ['close', {}, consul],
+        ['reopen', { reason: 'outcome_not_honoured' }, consul],
+      ];
+      for (const [action, extra, caller] of steps)
+        expect((await act(id, action, extra, caller)).status).toBe(200);
+      expect((await act(id, 'withdraw', { reason: 'complainant_request' })).status).toBe(200);
+
+      const changes = await waitFor('the status changes to be published', async () => {
+        const mine = (await readAll(CASE_EVENTS_TOPIC)).filter(
+          (m) => m.key === id && m.headers.ce_type === 'casebridge.case.status-changed.v1',
+        );
+        return mine.length >= 8 ? mine : undefined;
+      });
+      const values = changes.map((m) => JSON.parse(m.value ?? 'null') as Record<string, unknown>);
+      const user = (c: Caller) => ({
+        type: 'user',
+        id: `test-${c.role}-${c.consulateId}`,
+        role: c.role,
+      });
+      expect(
+        values.map(({ caseId, hostCountry, from, to, actor, version, reason, outcome }) => ({
+          caseId,
+          hostCountry,
+          from,
+          to,
+          actor,
+          version,
+          reason: reason ?? null,
+          outcome: outcome ?? null,
+        })),
+      ).toEqual(
+        [
+          ['submitted', 'assigned', { type: 'system', id: 'assignment' }, null, null],
+          ['assigned', 'in_progress', user(caseworker), null, null],
+          ['in_progress', 'awaiting_third_party', user(caseworker), null, null],
+          ['awaiting_third_party', 'in_progress', user(caseworker), null, null],
+          [
+            'in_progress',
+            'resolved',
+            user(caseworker),
+            null,
+            { type: 'wages_recovered', amountRecovered: { amount: 950.25, currency: 'RUB' } },
+          ],
+          ['resolved', 'closed', user(consul), null, null],
+          ['closed', 'in_progress', user(consul), 'outcome_not_honoured', null],
+          ['in_progress', 'withdrawn', user(caseworker), 'complainant_request', null],
+        ].map(([from, to, actor, reason, outcome], i) => ({
+          caseId: id,
+          hostCountry: 'RU',
+          from,
+          to,
+          actor,
+          version: 2 + i,
+          reason,
+          outcome,
+        })),
+      );
+      // Each change carries the time it happened, in order; the comment (free text) is never published.
+      const times = values.map((v) => Date.parse(String(v.at)));
+      expect(times.every((t) => Number.isFinite(t))).toBe(true);
+      expect([...times].sort((a, b) => a - b)).toEqual(times);
+      expect(changes.map((m) => m.value).join('\n')).not.toContain('Letter sent');
     });
 
     it.each([
@@ -539,6 +615,97 @@ describe('The case file (intake API)', () => {
       expect((await api.call(officer, 'GET', '/v1/cases?limit=201')).status).toBe(400);
       expect((await api.call(officer, 'GET', '/v1/cases?cursor=bm9wZQ')).status).toBe(400);
       expect((await api.call(officer, 'GET', '/v1/cases?passport=AB1')).status).toBe(400);
+    });
+
+    it('filters the list by status, host country, priority, caseworker and submission time, returning exactly the matching cases', async () => {
+      await resetDatabase('intake');
+      const kzCaseworker: Caller = { role: 'caseworker', consulateId: KZ };
+      const created: { id: string; submittedAt: string }[] = [];
+      async function create(
+        hostCountry: 'RU' | 'KZ',
+        category: CaseBody['category'],
+        caseworkerId: string | null,
+        started: boolean,
+      ): Promise<string> {
+        const b = {
+          ...makeCase(
+            random,
+            { hostCountry, hostCity: hostCountry === 'RU' ? 'Moscow' : 'Almaty' },
+            counter++,
+          ),
+          category,
+          riskIndicators: [],
+        };
+        const res = await api.call<{ id: string; submittedAt: string }>(
+          officer,
+          'POST',
+          '/v1/cases',
+          b,
+        );
+        expect(res.status).toBe(201);
+        await assignCase(res.body.id, hostCountry, hostCountry === 'RU' ? RU : KZ, caseworkerId);
+        if (started)
+          expect(
+            (await act(res.body.id, 'start', {}, hostCountry === 'RU' ? caseworker : kzCaseworker))
+              .status,
+          ).toBe(200);
+        created.push(res.body);
+        return res.body.id;
+      }
+      // Triage: unpaid_wages without indicators is normal, workplace_injury high, detention urgent.
+      const ruNormal = await create('RU', 'unpaid_wages', 'ru-mow-01', false);
+      const ruUrgent = await create('RU', 'detention', 'ru-mow-02', false);
+      const ruHighStarted = await create('RU', 'workplace_injury', 'ru-mow-01', true);
+      const kzNormal = await create('KZ', 'unpaid_wages', 'kz-ala-01', false);
+      const kzUrgentStarted = await create('KZ', 'detention', 'kz-ala-01', true);
+      const ruUnstaffed = await create('RU', 'unpaid_wages', null, false);
+
+      const list = async (query: string) => {
+        const res = await api.call<{ items: { id: string }[]; nextCursor: string | null }>(
+          officer,
+          'GET',
+          `/v1/cases?limit=200&${query}`,
+        );
+        expect({ query, status: res.status, nextCursor: res.body.nextCursor }).toEqual({
+          query,
+          status: 200,
+          nextCursor: null,
+        });
+        return res.body.items.map((i) => i.id).sort();
+      };
+      const only = (...ids: string[]) => [...ids].sort();
+
+      expect(await list('status=in_progress')).toEqual(only(ruHighStarted, kzUrgentStarted));
+      expect(await list('status=assigned')).toEqual(
+        only(ruNormal, ruUrgent, kzNormal, ruUnstaffed),
+      );
+      expect(await list('status=closed')).toEqual([]);
+      expect(await list('hostCountry=KZ')).toEqual(only(kzNormal, kzUrgentStarted));
+      expect(await list('hostCountry=RU')).toEqual(
+        only(ruNormal, ruUrgent, ruHighStarted, ruUnstaffed),
+      );
+      expect(await list('priority=urgent')).toEqual(only(ruUrgent, kzUrgentStarted));
+      expect(await list('priority=high')).toEqual(only(ruHighStarted));
+      expect(await list('priority=normal')).toEqual(only(ruNormal, kzNormal, ruUnstaffed));
+      expect(await list('caseworkerId=ru-mow-01')).toEqual(only(ruNormal, ruHighStarted));
+      expect(await list('caseworkerId=kz-ala-01')).toEqual(only(kzNormal, kzUrgentStarted));
+      expect(await list('caseworkerId=nobody-01')).toEqual([]);
+      expect(await list('hostCountry=RU&priority=normal')).toEqual(only(ruNormal, ruUnstaffed));
+      expect(await list('status=in_progress&hostCountry=RU')).toEqual(only(ruHighStarted));
+
+      // From is inclusive, to exclusive: the third case's own time splits the six.
+      const at = (i: number) => encodeURIComponent(created[i].submittedAt);
+      expect(new Set(created.map((c) => c.submittedAt)).size).toBe(created.length);
+      expect(await list(`submittedFrom=${at(2)}`)).toEqual(
+        only(ruHighStarted, kzNormal, kzUrgentStarted, ruUnstaffed),
+      );
+      expect(await list(`submittedTo=${at(2)}`)).toEqual(only(ruNormal, ruUrgent));
+      expect(await list(`submittedFrom=${at(1)}&submittedTo=${at(4)}`)).toEqual(
+        only(ruUrgent, ruHighStarted, kzNormal),
+      );
+      expect(await list(`submittedFrom=${at(1)}&submittedTo=${at(4)}&hostCountry=KZ`)).toEqual(
+        only(kzNormal),
+      );
     });
 
     it('keeps notes with author and time, and shows consuls the audit trail of every read and write', async () => {

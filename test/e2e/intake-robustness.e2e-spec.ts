@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { CaseBody, makeCase, seededRandom } from '../support/cases';
 import { resetDatabase, resetTopics } from '../support/infra';
-import { assignCase, IntakeClient, resetAssignmentSequences } from '../support/intake-client';
+import { assignCase, resetAssignmentSequences } from '../support/intake-client';
+import { ServiceClient } from '../support/service-client';
 import { disconnectTestProducer } from '../support/kafka';
 import { ServiceProcess, startServiceProcess } from '../support/service-process';
 import { tokenFor } from '../support/tokens';
@@ -58,7 +59,7 @@ function mutate(valid: CaseBody): fc.Arbitrary<unknown> {
 
 describe('Robustness: no client input ever yields a 5xx', () => {
   let intake: ServiceProcess;
-  let api: IntakeClient;
+  let api: ServiceClient;
 
   beforeAll(async () => {
     // No stale events of earlier suites for intake's consumer to wade through first.
@@ -66,7 +67,7 @@ describe('Robustness: no client input ever yields a 5xx', () => {
     await resetDatabase('intake');
     resetAssignmentSequences();
     intake = await startServiceProcess('intake', { RATE_LIMIT_PER_MINUTE: '100000' });
-    api = new IntakeClient(intake.url);
+    api = new ServiceClient(intake.url);
   });
 
   afterAll(async () => {

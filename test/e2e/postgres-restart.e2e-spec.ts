@@ -1,6 +1,6 @@
 import { makeCase, seededRandom } from '../support/cases';
 import { resetTopics, sleep, testDatabaseName, waitFor } from '../support/infra';
-import { IntakeClient } from '../support/intake-client';
+import { ServiceClient } from '../support/service-client';
 import { PrivatePostgres } from '../support/private-postgres';
 import { ServiceProcess, startServiceProcess } from '../support/service-process';
 
@@ -13,7 +13,7 @@ describe('Resilience: PostgreSQL restarts while complaints stream in', () => {
   const postgres = new PrivatePostgres();
   const officer = { role: 'intake_officer' } as const;
   let intake: ServiceProcess;
-  let api: IntakeClient;
+  let api: ServiceClient;
 
   beforeAll(async () => {
     await resetTopics();
@@ -22,7 +22,7 @@ describe('Resilience: PostgreSQL restarts while complaints stream in', () => {
       ...postgres.environment(),
       RATE_LIMIT_PER_MINUTE: '1000000',
     });
-    api = new IntakeClient(intake.url);
+    api = new ServiceClient(intake.url);
   });
 
   afterAll(async () => {

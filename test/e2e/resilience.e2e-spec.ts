@@ -1,13 +1,13 @@
 import { makeCase, seededRandom } from '../support/cases';
 import { resetDatabase, resetTopics, waitFor } from '../support/infra';
-import { IntakeClient } from '../support/intake-client';
+import { ServiceClient } from '../support/service-client';
 import { ServiceProcess, startServiceProcess } from '../support/service-process';
 import { TcpProxy } from '../support/tcp-proxy';
 
 describe('Resilience: the database goes away and comes back', () => {
   const proxy = new TcpProxy(Number(process.env.DATABASE_PORT ?? 5432));
   let intake: ServiceProcess;
-  let api: IntakeClient;
+  let api: ServiceClient;
   const random = seededRandom(11);
 
   beforeAll(async () => {
@@ -16,7 +16,7 @@ describe('Resilience: the database goes away and comes back', () => {
     await resetDatabase('intake');
     await proxy.start();
     intake = await startServiceProcess('intake', { DATABASE_PORT: String(proxy.port) });
-    api = new IntakeClient(intake.url);
+    api = new ServiceClient(intake.url);
   });
 
   afterAll(async () => {

@@ -1,49 +1,7 @@
-import { EventSources, EventTypes, Role } from '@casebridge/contracts';
+/** Intake's side of the tests: assignment stood in for by published `case.assigned` events. */
+import { EventSources, EventTypes } from '@casebridge/contracts';
 import { query, waitFor } from './infra';
 import { produceEvent } from './kafka';
-import { tokenFor } from './tokens';
-
-export interface Caller {
-  role: Role;
-  consulateId?: string;
-}
-
-export interface ApiResult<T = Record<string, unknown>> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
-
-/** A thin HTTP client of the intake API for tests. */
-export class IntakeClient {
-  constructor(readonly url: string) {}
-
-  async call<T = Record<string, unknown>>(
-    caller: Caller | null,
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<ApiResult<T>> {
-    const res = await fetch(`${this.url}${path}`, {
-      method,
-      headers: {
-        ...(caller ? { Authorization: `Bearer ${tokenFor(caller.role, caller.consulateId)}` } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      // not JSON: keep the text
-    }
-    return { status: res.status, headers: res.headers, body: parsed as T };
-  }
-}
 
 let assignmentSequence = new Map<string, number>();
 

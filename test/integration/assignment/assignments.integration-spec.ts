@@ -5,39 +5,16 @@ import {
   CaseStatus,
   CaseSubmittedV1,
   EventTypes,
-  Role,
 } from '@casebridge/contracts';
 import { decodeEvent } from '@casebridge/messaging';
 import { query, resetDatabase, resetTopics, waitFor, freePort } from '../../support/infra';
 import { disconnectTestProducer, produceEvent, readAll } from '../../support/kafka';
 import { ServiceProcess, startServiceProcess } from '../../support/service-process';
-import { tokenFor } from '../../support/tokens';
+import { Caller, ServiceClient } from '../../support/service-client';
 import { submittedCase as submitted } from '../../support/events';
 
-interface Caller {
-  role: Role;
-  consulateId?: string;
-}
-
 let service: ServiceProcess;
-
-async function api<T = Record<string, unknown>>(
-  caller: Caller | null,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${service.url}${path}`, {
-    method,
-    headers: {
-      ...(caller ? { Authorization: `Bearer ${tokenFor(caller.role, caller.consulateId)}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-}
+let api: ServiceClient;
 
 const admin: Caller = { role: 'admin' };
 const consul = (consulateId: string): Caller => ({ role: 'consul', consulateId });
@@ -131,6 +108,7 @@ beforeAll(async () => {
   await resetTopics();
   await resetDatabase('assignment');
   service = await startServiceProcess('assignment', {}, await freePort());
+  api = new ServiceClient(service.url);
 });
 
 afterAll(async () => {
@@ -155,12 +133,12 @@ describe('Reading an assignment', () => {
     ['integration', { role: 'integration' }, 403],
     ['anonymous caller', null, 401],
   ])('%s → %i', async (_who, caller, status) => {
-    const res = await api(caller, 'GET', `/v1/assignments/${caseId}`);
+    const res = await api.call(caller, 'GET', `/v1/assignments/${caseId}`);
     expect(res.status).toBe(status);
   });
 
   it('shows the holder, state, SLA clocks and history', async () => {
-    const res = await api<Assignment>(admin, 'GET', `/v1/assignments/${caseId}`);
+    const res = await api.call<Assignment>(admin, 'GET', `/v1/assignments/${caseId}`);
     expect(res.body).toMatchObject({
       caseId,
       consulateId: 'RU-MOW',
@@ -182,7 +160,7 @@ describe('Reading an assignment', () => {
 
   it('answers 404 problem+json for a case that was never routed or an id that is not one', async () => {
     for (const id of [randomUUID(), 'not-a-case-id']) {
-      const res = await api(admin, 'GET', `/v1/assignments/${id}`);
+      const res = await api.call(admin, 'GET', `/v1/assignments/${id}`);
       expect(res).toMatchObject({
         status: 404,
         body: { code: 'assignment_not_found', status: 404 },
@@ -196,27 +174,28 @@ describe('Reassigning within a consulate', () => {
   let holder: string;
   beforeAll(async () => {
     caseId = await route(submitted({ hostCity: 'Moscow', preferredLanguage: 'ru' }));
-    holder = (await api<Assignment>(admin, 'GET', `/v1/assignments/${caseId}`)).body.caseworkerId!;
+    holder = (await api.call<Assignment>(admin, 'GET', `/v1/assignments/${caseId}`)).body
+      .caseworkerId!;
   });
 
   it('is refused to caseworkers (403) and invisible to consuls of other consulates (404)', async () => {
     expect(
       (
-        await api(caseworker('RU-MOW'), 'POST', `/v1/assignments/${caseId}/reassign`, {
+        await api.call(caseworker('RU-MOW'), 'POST', `/v1/assignments/${caseId}/reassign`, {
           caseworkerId: 'ru-mow-02',
         })
       ).status,
     ).toBe(403);
     expect(
       (
-        await api(consul('RU-SPB'), 'POST', `/v1/assignments/${caseId}/reassign`, {
+        await api.call(consul('RU-SPB'), 'POST', `/v1/assignments/${caseId}/reassign`, {
           caseworkerId: 'ru-spb-01',
         })
       ).status,
     ).toBe(404);
     expect(
       (
-        await api({ role: 'intake_officer' }, 'POST', `/v1/assignments/${caseId}/reassign`, {
+        await api.call({ role: 'intake_officer' }, 'POST', `/v1/assignments/${caseId}/reassign`, {
           caseworkerId: 'ru-mow-02',
         })
       ).status,
@@ -230,7 +209,7 @@ describe('Reassigning within a consulate', () => {
       { caseworkerId: 'ru-mow-02', note: 'x' },
       { caseworkerId: 'has spaces' },
     ]) {
-      const res = await api<{ code: string; errors: { field: string }[] }>(
+      const res = await api.call<{ code: string; errors: { field: string }[] }>(
         consul('RU-MOW'),
         'POST',
         `/v1/assignments/${caseId}/reassign`,
@@ -244,7 +223,7 @@ describe('Reassigning within a consulate', () => {
 
   it('refuses a caseworker of another consulate, an unknown, inactive or full one, or the current holder', async () => {
     const reassign = (caseworkerId: string) =>
-      api(consul('RU-MOW'), 'POST', `/v1/assignments/${caseId}/reassign`, { caseworkerId });
+      api.call(consul('RU-MOW'), 'POST', `/v1/assignments/${caseId}/reassign`, { caseworkerId });
     expect(await reassign('ru-spb-01')).toMatchObject({
       status: 404,
       body: { code: 'caseworker_not_found' },
@@ -259,25 +238,31 @@ describe('Reassigning within a consulate', () => {
     });
 
     expect(
-      (await api(admin, 'PATCH', '/v1/consulates/RU-MOW/caseworkers/ru-mow-03', { active: false }))
-        .status,
+      (
+        await api.call(admin, 'PATCH', '/v1/consulates/RU-MOW/caseworkers/ru-mow-03', {
+          active: false,
+        })
+      ).status,
     ).toBe(200);
     expect(await reassign('ru-mow-03')).toMatchObject({
       status: 409,
       body: { code: 'caseworker_inactive' },
     });
     expect(
-      (await api(admin, 'PATCH', '/v1/consulates/RU-MOW/caseworkers/ru-mow-03', { active: true }))
-        .status,
+      (
+        await api.call(admin, 'PATCH', '/v1/consulates/RU-MOW/caseworkers/ru-mow-03', {
+          active: true,
+        })
+      ).status,
     ).toBe(200);
 
     const full = await route(submitted({ hostCity: 'Moscow', preferredLanguage: 'kk' })); // ru-mow-04 alone speaks kk
-    expect((await api<Assignment>(admin, 'GET', `/v1/assignments/${full}`)).body.caseworkerId).toBe(
-      'ru-mow-04',
-    );
+    expect(
+      (await api.call<Assignment>(admin, 'GET', `/v1/assignments/${full}`)).body.caseworkerId,
+    ).toBe('ru-mow-04');
     expect(
       (
-        await api(admin, 'PATCH', '/v1/consulates/RU-MOW/caseworkers/ru-mow-04', {
+        await api.call(admin, 'PATCH', '/v1/consulates/RU-MOW/caseworkers/ru-mow-04', {
           maxOpenCases: 1,
         })
       ).status,
@@ -291,7 +276,7 @@ describe('Reassigning within a consulate', () => {
   it('moves the case, its workload and publishes case.assigned with the previous holder and the next sequence', async () => {
     const target = holder === 'ru-mow-02' ? 'ru-mow-03' : 'ru-mow-02';
     const before = { holder: await openCases(holder), target: await openCases(target) };
-    const res = await api<Assignment>(
+    const res = await api.call<Assignment>(
       consul('RU-MOW'),
       'POST',
       `/v1/assignments/${caseId}/reassign`,
@@ -319,7 +304,7 @@ describe('Reassigning within a consulate', () => {
     const kz = await route(
       submitted({ hostCountry: 'KZ', hostCity: 'Almaty', preferredLanguage: 'uz' }),
     );
-    const res = await api<Assignment>(admin, 'POST', `/v1/assignments/${kz}/reassign`, {
+    const res = await api.call<Assignment>(admin, 'POST', `/v1/assignments/${kz}/reassign`, {
       caseworkerId: 'kz-ala-03',
     });
     expect(res).toMatchObject({
@@ -338,16 +323,17 @@ describe('Transferring to another consulate', () => {
   it('is refused to caseworkers (403) and invisible to consuls of other consulates (404)', async () => {
     const body = { consulateId: 'RU-KZN', reason: 'complainant_relocated' };
     expect(
-      (await api(caseworker('RU-MOW'), 'POST', `/v1/assignments/${caseId}/transfer`, body)).status,
+      (await api.call(caseworker('RU-MOW'), 'POST', `/v1/assignments/${caseId}/transfer`, body))
+        .status,
     ).toBe(403);
     expect(
-      (await api(consul('RU-KZN'), 'POST', `/v1/assignments/${caseId}/transfer`, body)).status,
+      (await api.call(consul('RU-KZN'), 'POST', `/v1/assignments/${caseId}/transfer`, body)).status,
     ).toBe(404);
   });
 
   it('refuses an unknown consulate (404), the holding one or an inactive one (409) and an unknown reason (400)', async () => {
     const transfer = (body: unknown) =>
-      api(consul('RU-MOW'), 'POST', `/v1/assignments/${caseId}/transfer`, body);
+      api.call(consul('RU-MOW'), 'POST', `/v1/assignments/${caseId}/transfer`, body);
     expect(await transfer({ consulateId: 'XX-NONE', reason: 'other' })).toMatchObject({
       status: 404,
       body: { code: 'consulate_not_found' },
@@ -356,24 +342,26 @@ describe('Transferring to another consulate', () => {
       status: 409,
       body: { code: 'same_consulate' },
     });
-    expect((await api(admin, 'PATCH', '/v1/consulates/RU-VVO', { active: false })).status).toBe(
-      200,
-    );
+    expect(
+      (await api.call(admin, 'PATCH', '/v1/consulates/RU-VVO', { active: false })).status,
+    ).toBe(200);
     expect(await transfer({ consulateId: 'RU-VVO', reason: 'other' })).toMatchObject({
       status: 409,
       body: { code: 'consulate_inactive' },
     });
-    expect((await api(admin, 'PATCH', '/v1/consulates/RU-VVO', { active: true })).status).toBe(200);
+    expect((await api.call(admin, 'PATCH', '/v1/consulates/RU-VVO', { active: true })).status).toBe(
+      200,
+    );
     const bad = await transfer({ consulateId: 'RU-KZN', reason: 'because I said so' });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ errors: [{ field: 'reason' }] });
   });
 
   it("hands the case to the new office's best caseworker; the old consul loses it, the new one gains it", async () => {
-    const before = await api<Assignment>(admin, 'GET', `/v1/assignments/${caseId}`);
+    const before = await api.call<Assignment>(admin, 'GET', `/v1/assignments/${caseId}`);
     const oldHolder = before.body.caseworkerId!;
     const oldOpen = await openCases(oldHolder);
-    const res = await api<Assignment>(
+    const res = await api.call<Assignment>(
       consul('RU-MOW'),
       'POST',
       `/v1/assignments/${caseId}/transfer`,
@@ -395,16 +383,18 @@ describe('Transferring to another consulate', () => {
     });
     expect(await openCases(oldHolder)).toBe(oldOpen - 1);
 
-    expect((await api(consul('RU-MOW'), 'GET', `/v1/assignments/${caseId}`)).status).toBe(404);
+    expect((await api.call(consul('RU-MOW'), 'GET', `/v1/assignments/${caseId}`)).status).toBe(404);
     expect(
       (
-        await api(consul('RU-MOW'), 'POST', `/v1/assignments/${caseId}/reassign`, {
+        await api.call(consul('RU-MOW'), 'POST', `/v1/assignments/${caseId}/reassign`, {
           caseworkerId: oldHolder,
         })
       ).status,
     ).toBe(404);
-    expect((await api(consul('RU-KZN'), 'GET', `/v1/assignments/${caseId}`)).status).toBe(200);
-    expect((await api(caseworker('RU-KZN'), 'GET', `/v1/assignments/${caseId}`)).status).toBe(200);
+    expect((await api.call(consul('RU-KZN'), 'GET', `/v1/assignments/${caseId}`)).status).toBe(200);
+    expect((await api.call(caseworker('RU-KZN'), 'GET', `/v1/assignments/${caseId}`)).status).toBe(
+      200,
+    );
 
     const events = await assignedEvents(caseId);
     expect(events[1]).toMatchObject({
@@ -417,13 +407,13 @@ describe('Transferring to another consulate', () => {
   });
 
   it('lets an admin transfer between any offices; with no speaker of the language the case waits in the queue', async () => {
-    const res = await api<Assignment>(admin, 'POST', `/v1/assignments/${caseId}/transfer`, {
+    const res = await api.call<Assignment>(admin, 'POST', `/v1/assignments/${caseId}/transfer`, {
       consulateId: 'JP-TYO',
       reason: 'other',
     });
     expect(res).toMatchObject({ status: 200, body: { consulateId: 'JP-TYO', sequence: 3 } });
     const ko = await route(submitted({ hostCity: 'Moscow', preferredLanguage: 'ko' }));
-    const queued = await api<Assignment>(admin, 'POST', `/v1/assignments/${ko}/transfer`, {
+    const queued = await api.call<Assignment>(admin, 'POST', `/v1/assignments/${ko}/transfer`, {
       consulateId: 'DE-BER',
       reason: 'language_needs',
     });
@@ -437,7 +427,7 @@ describe('Transferring to another consulate', () => {
 describe('Following the case lifecycle', () => {
   it('frees the caseworker when a case ends, takes capacity again on reopen, ignores stale versions', async () => {
     const caseId = await route(submitted({ hostCity: 'Perm', preferredLanguage: 'uz' }));
-    const holder = (await api<Assignment>(admin, 'GET', `/v1/assignments/${caseId}`)).body
+    const holder = (await api.call<Assignment>(admin, 'GET', `/v1/assignments/${caseId}`)).body
       .caseworkerId!;
     const open = await openCases(holder);
     await changeStatus(caseId, 'submitted', 'assigned', 2);
@@ -448,10 +438,10 @@ describe('Following the case lifecycle', () => {
     expect(await openCases(holder)).toBe(open - 1);
     // A stale change (an older version redelivered under a new id) changes nothing.
     await changeStatus(caseId, 'assigned', 'in_progress', 3);
-    let a = (await api<Assignment>(admin, 'GET', `/v1/assignments/${caseId}`)).body;
+    let a = (await api.call<Assignment>(admin, 'GET', `/v1/assignments/${caseId}`)).body;
     expect(a.state).toBe('closed');
     expect(
-      await api(consul('RU-EKB'), 'POST', `/v1/assignments/${caseId}/reassign`, {
+      await api.call(consul('RU-EKB'), 'POST', `/v1/assignments/${caseId}/reassign`, {
         caseworkerId: 'ru-ekb-03',
       }),
     ).toMatchObject({
@@ -460,7 +450,7 @@ describe('Following the case lifecycle', () => {
     });
 
     await changeStatus(caseId, 'closed', 'in_progress', 6);
-    a = (await api<Assignment>(admin, 'GET', `/v1/assignments/${caseId}`)).body;
+    a = (await api.call<Assignment>(admin, 'GET', `/v1/assignments/${caseId}`)).body;
     expect(a).toMatchObject({
       state: 'in_progress',
       sla: { resolution: { metAt: null, cycle: 2 } },
@@ -488,11 +478,11 @@ describe('Following the case lifecycle', () => {
     );
     await route(early);
     await route(withdrawn);
-    const a = (await api<Assignment>(admin, 'GET', `/v1/assignments/${early.caseId}`)).body;
+    const a = (await api.call<Assignment>(admin, 'GET', `/v1/assignments/${early.caseId}`)).body;
     expect(a.state).toBe('in_progress');
     expect(a.sla.acceptance.metAt).not.toBeNull();
     expect(
-      (await api<Assignment>(admin, 'GET', `/v1/assignments/${withdrawn.caseId}`)).body.state,
+      (await api.call<Assignment>(admin, 'GET', `/v1/assignments/${withdrawn.caseId}`)).body.state,
     ).toBe('withdrawn');
     // Only the case still open holds a caseworker's capacity.
     const after = await query<{ total: string }>(
@@ -517,7 +507,7 @@ describe('The queue', () => {
   });
 
   it("shows a consul their consulate's queue with counts by state, page by page", async () => {
-    const first = await api<{
+    const first = await api.call<{
       items: Assignment[];
       counts: Record<string, number>;
       total: number;
@@ -529,7 +519,7 @@ describe('The queue', () => {
     const seen = first.body.items.map((i) => i.caseId);
     let cursor = first.body.nextCursor;
     while (cursor) {
-      const page = await api<{ items: Assignment[]; nextCursor: string | null }>(
+      const page = await api.call<{ items: Assignment[]; nextCursor: string | null }>(
         consul('GB-LON'),
         'GET',
         `/v1/assignments?limit=2&cursor=${cursor}`,
@@ -539,14 +529,14 @@ describe('The queue', () => {
     }
     expect(new Set(seen).size).toBe(5);
 
-    const mine = await api<{ items: Assignment[]; total: number }>(
+    const mine = await api.call<{ items: Assignment[]; total: number }>(
       consul('GB-LON'),
       'GET',
       '/v1/assignments?caseworkerId=gb-lon-01',
     );
     expect(mine.body.items.every((i) => i.caseworkerId === 'gb-lon-01')).toBe(true);
     expect(mine.body.total).toBe(3);
-    const none = await api<{ items: Assignment[]; counts: Record<string, number> }>(
+    const none = await api.call<{ items: Assignment[]; counts: Record<string, number> }>(
       consul('GB-LON'),
       'GET',
       '/v1/assignments?state=closed',
@@ -556,26 +546,28 @@ describe('The queue', () => {
   });
 
   it("keeps consular staff to their own consulate's queue; admins see any", async () => {
-    expect((await api(consul('GB-LON'), 'GET', '/v1/assignments?consulateId=RU-MOW')).status).toBe(
-      403,
+    expect(
+      (await api.call(consul('GB-LON'), 'GET', '/v1/assignments?consulateId=RU-MOW')).status,
+    ).toBe(403);
+    expect((await api.call(caseworker('GB-LON'), 'GET', '/v1/assignments')).status).toBe(200);
+    expect((await api.call({ role: 'manager' }, 'GET', '/v1/assignments')).status).toBe(403);
+    expect((await api.call(admin, 'GET', '/v1/assignments?consulateId=GB-LON')).body).toMatchObject(
+      {
+        total: 5,
+      },
     );
-    expect((await api(caseworker('GB-LON'), 'GET', '/v1/assignments')).status).toBe(200);
-    expect((await api({ role: 'manager' }, 'GET', '/v1/assignments')).status).toBe(403);
-    expect((await api(admin, 'GET', '/v1/assignments?consulateId=GB-LON')).body).toMatchObject({
-      total: 5,
-    });
-    expect(await api(admin, 'GET', '/v1/assignments?consulateId=XX-NONE')).toMatchObject({
+    expect(await api.call(admin, 'GET', '/v1/assignments?consulateId=XX-NONE')).toMatchObject({
       status: 404,
       body: { code: 'consulate_not_found' },
     });
-    expect((await api(admin, 'GET', '/v1/assignments?state=lost')).status).toBe(400);
-    expect((await api(admin, 'GET', '/v1/assignments?cursor=garbage')).status).toBe(400);
+    expect((await api.call(admin, 'GET', '/v1/assignments?state=lost')).status).toBe(400);
+    expect((await api.call(admin, 'GET', '/v1/assignments?cursor=garbage')).status).toBe(400);
   });
 });
 
 describe('The directory', () => {
   it('lets admins add, change and deactivate offices and caseworkers; routing follows', async () => {
-    const created = await api(admin, 'POST', '/v1/consulates', {
+    const created = await api.call(admin, 'POST', '/v1/consulates', {
       id: 'RU-NNV',
       name: 'Consulate General of the Republic of Uzbekistan in Nizhny Novgorod',
       hostCountry: 'RU',
@@ -587,9 +579,9 @@ describe('The directory', () => {
       body: { id: 'RU-NNV', isDefaultForCountry: false, active: true },
     });
     expect(
-      (await api(admin, 'POST', '/v1/consulates', { ...created.body, id: 'RU-NN2' })).status,
+      (await api.call(admin, 'POST', '/v1/consulates', { ...created.body, id: 'RU-NN2' })).status,
     ).toBe(400); // createdAt, updatedAt
-    const again = await api(admin, 'POST', '/v1/consulates', {
+    const again = await api.call(admin, 'POST', '/v1/consulates', {
       id: 'RU-NNV',
       name: 'Duplicate',
       hostCountry: 'RU',
@@ -599,7 +591,7 @@ describe('The directory', () => {
     expect(again).toMatchObject({ status: 409, body: { code: 'consulate_exists' } });
     expect(
       (
-        await api(admin, 'POST', '/v1/consulates/RU-NNV/caseworkers', {
+        await api.call(admin, 'POST', '/v1/consulates/RU-NNV/caseworkers', {
           id: 'ru-nnv-01',
           name: 'Nargiza Tursunova',
           languages: ['uz', 'ru'],
@@ -609,7 +601,7 @@ describe('The directory', () => {
     ).toBe(201);
     expect(
       (
-        await api(admin, 'POST', '/v1/consulates/RU-NNV/caseworkers', {
+        await api.call(admin, 'POST', '/v1/consulates/RU-NNV/caseworkers', {
           id: 'ru-nnv-01',
           name: 'Again',
           languages: ['uz'],
@@ -619,7 +611,7 @@ describe('The directory', () => {
     ).toMatchObject({ code: 'caseworker_exists' });
     expect(
       (
-        await api(admin, 'POST', '/v1/consulates/XX-NONE/caseworkers', {
+        await api.call(admin, 'POST', '/v1/consulates/XX-NONE/caseworkers', {
           id: 'x1',
           name: 'X',
           languages: ['uz'],
@@ -630,36 +622,38 @@ describe('The directory', () => {
 
     const routedThere = await route(submitted({ hostCity: 'Dzerzhinsk', preferredLanguage: 'uz' }));
     expect(
-      (await api<Assignment>(admin, 'GET', `/v1/assignments/${routedThere}`)).body,
+      (await api.call<Assignment>(admin, 'GET', `/v1/assignments/${routedThere}`)).body,
     ).toMatchObject({
       consulateId: 'RU-NNV',
       caseworkerId: 'ru-nnv-01',
     });
 
-    expect((await api(admin, 'PATCH', '/v1/consulates/RU-NNV', { active: false })).status).toBe(
-      200,
-    );
+    expect(
+      (await api.call(admin, 'PATCH', '/v1/consulates/RU-NNV', { active: false })).status,
+    ).toBe(200);
     const routedElsewhere = await route(
       submitted({ hostCity: 'Dzerzhinsk', preferredLanguage: 'uz' }),
     );
     expect(
-      (await api<Assignment>(admin, 'GET', `/v1/assignments/${routedElsewhere}`)).body.consulateId,
+      (await api.call<Assignment>(admin, 'GET', `/v1/assignments/${routedElsewhere}`)).body
+        .consulateId,
     ).toBe('RU-MOW');
     // Deactivation is not deletion: the office and its cases stay.
     expect(
-      (await api<Assignment>(admin, 'GET', `/v1/assignments/${routedThere}`)).body.consulateId,
+      (await api.call<Assignment>(admin, 'GET', `/v1/assignments/${routedThere}`)).body.consulateId,
     ).toBe('RU-NNV');
-    expect((await api(admin, 'GET', '/v1/consulates/RU-NNV')).body).toMatchObject({
+    expect((await api.call(admin, 'GET', '/v1/consulates/RU-NNV')).body).toMatchObject({
       active: false,
     });
-    expect((await api(admin, 'DELETE', '/v1/consulates/RU-NNV')).status).toBe(404);
+    expect((await api.call(admin, 'DELETE', '/v1/consulates/RU-NNV')).status).toBe(404);
   });
 
   it("moves a country's default to the office made default", async () => {
     expect(
-      (await api(admin, 'PATCH', '/v1/consulates/KZ-ALA', { isDefaultForCountry: true })).status,
+      (await api.call(admin, 'PATCH', '/v1/consulates/KZ-ALA', { isDefaultForCountry: true }))
+        .status,
     ).toBe(200);
-    const kz = await api<{ id: string; isDefaultForCountry: boolean }[]>(
+    const kz = await api.call<{ id: string; isDefaultForCountry: boolean }[]>(
       admin,
       'GET',
       '/v1/consulates?hostCountry=KZ',
@@ -670,43 +664,46 @@ describe('The directory', () => {
     );
     // Aktau is in the embassy's district list, so the city rule still wins over the default.
     expect(
-      (await api<Assignment>(admin, 'GET', `/v1/assignments/${uncovered}`)).body.consulateId,
+      (await api.call<Assignment>(admin, 'GET', `/v1/assignments/${uncovered}`)).body.consulateId,
     ).toBe('KZ-AST');
     const nowhere = await route(
       submitted({ hostCountry: 'KZ', hostCity: 'Zhezkazgan', preferredLanguage: 'uz' }),
     );
     expect(
-      (await api<Assignment>(admin, 'GET', `/v1/assignments/${nowhere}`)).body.consulateId,
+      (await api.call<Assignment>(admin, 'GET', `/v1/assignments/${nowhere}`)).body.consulateId,
     ).toBe('KZ-ALA');
     expect(
-      (await api(admin, 'PATCH', '/v1/consulates/KZ-AST', { isDefaultForCountry: true })).status,
+      (await api.call(admin, 'PATCH', '/v1/consulates/KZ-AST', { isDefaultForCountry: true }))
+        .status,
     ).toBe(200);
   });
 
   it('keeps the directory to admins, and a consul to their own staff', async () => {
-    expect((await api(consul('RU-MOW'), 'GET', '/v1/consulates/RU-MOW/caseworkers')).status).toBe(
-      200,
-    );
-    expect((await api(consul('RU-MOW'), 'GET', '/v1/consulates/RU-SPB/caseworkers')).status).toBe(
+    expect(
+      (await api.call(consul('RU-MOW'), 'GET', '/v1/consulates/RU-MOW/caseworkers')).status,
+    ).toBe(200);
+    expect(
+      (await api.call(consul('RU-MOW'), 'GET', '/v1/consulates/RU-SPB/caseworkers')).status,
+    ).toBe(403);
+    expect((await api.call(consul('RU-MOW'), 'GET', '/v1/consulates')).status).toBe(200);
+    expect(
+      (await api.call(consul('RU-MOW'), 'PATCH', '/v1/consulates/RU-MOW', { name: 'Mine' })).status,
+    ).toBe(403);
+    expect((await api.call(caseworker('RU-MOW'), 'GET', '/v1/consulates')).status).toBe(403);
+    expect((await api.call({ role: 'intake_officer' }, 'POST', '/v1/consulates', {})).status).toBe(
       403,
     );
-    expect((await api(consul('RU-MOW'), 'GET', '/v1/consulates')).status).toBe(200);
-    expect(
-      (await api(consul('RU-MOW'), 'PATCH', '/v1/consulates/RU-MOW', { name: 'Mine' })).status,
-    ).toBe(403);
-    expect((await api(caseworker('RU-MOW'), 'GET', '/v1/consulates')).status).toBe(403);
-    expect((await api({ role: 'intake_officer' }, 'POST', '/v1/consulates', {})).status).toBe(403);
-    expect(await api(admin, 'PATCH', '/v1/consulates/HQ', { active: false })).toMatchObject({
+    expect(await api.call(admin, 'PATCH', '/v1/consulates/HQ', { active: false })).toMatchObject({
       status: 409,
       body: { code: 'headquarters_required' },
     });
-    expect(await api(admin, 'GET', '/v1/consulates/XX-NONE')).toMatchObject({
+    expect(await api.call(admin, 'GET', '/v1/consulates/XX-NONE')).toMatchObject({
       status: 404,
       body: { code: 'consulate_not_found' },
     });
-    expect((await api(admin, 'PATCH', '/v1/consulates/RU-MOW', {})).status).toBe(400);
-    expect((await api(admin, 'PATCH', '/v1/consulates/RU-MOW', { hostCountry: 'KZ' })).status).toBe(
-      400,
-    );
+    expect((await api.call(admin, 'PATCH', '/v1/consulates/RU-MOW', {})).status).toBe(400);
+    expect(
+      (await api.call(admin, 'PATCH', '/v1/consulates/RU-MOW', { hostCountry: 'KZ' })).status,
+    ).toBe(400);
   });
 });

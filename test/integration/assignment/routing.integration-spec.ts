@@ -4,34 +4,16 @@ import {
   CaseSubmittedV1,
   EventSources,
   EventTypes,
-  Role,
 } from '@casebridge/contracts';
 import { decodeEvent } from '@casebridge/messaging';
 import { query, resetDatabase, resetTopics, waitFor, freePort } from '../../support/infra';
 import { disconnectTestProducer, produceEvent, readAll } from '../../support/kafka';
 import { ServiceProcess, startServiceProcess } from '../../support/service-process';
-import { tokenFor } from '../../support/tokens';
+import { ServiceClient } from '../../support/service-client';
 import { submittedCase as submitted } from '../../support/events';
 
 let service: ServiceProcess;
-
-async function api<T = Record<string, unknown>>(
-  caller: { role: Role; consulateId?: string },
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${service.url}${path}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${tokenFor(caller.role, caller.consulateId)}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-}
+let api: ServiceClient;
 
 const admin = { role: 'admin' as const };
 
@@ -81,7 +63,7 @@ async function createOffice(
   staff: { id: string; languages: string[]; maxOpenCases: number; active?: boolean }[],
   extra: { isDefaultForCountry?: boolean; active?: boolean } = {},
 ): Promise<void> {
-  const office = await api(admin, 'POST', '/v1/consulates', {
+  const office = await api.call(admin, 'POST', '/v1/consulates', {
     id,
     name: `Test office ${id}`,
     hostCountry,
@@ -91,7 +73,7 @@ async function createOffice(
   });
   expect(office.status).toBe(201);
   for (const s of staff) {
-    const created = await api(admin, 'POST', `/v1/consulates/${id}/caseworkers`, {
+    const created = await api.call(admin, 'POST', `/v1/consulates/${id}/caseworkers`, {
       name: `Caseworker ${s.id}`,
       ...s,
     });
@@ -123,6 +105,7 @@ beforeAll(async () => {
   await resetTopics();
   await resetDatabase('assignment');
   service = await startServiceProcess('assignment', {}, await freePort());
+  api = new ServiceClient(service.url);
   // Offices in Italy (no demo office there) whose staff the tests control exactly.
   await createOffice(
     'IT-ROM',

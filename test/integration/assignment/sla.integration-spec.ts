@@ -4,13 +4,12 @@ import {
   CaseStatus,
   CaseSubmittedV1,
   EventTypes,
-  Role,
 } from '@casebridge/contracts';
 import { decodeEvent } from '@casebridge/messaging';
 import { query, resetDatabase, resetTopics, waitFor, freePort, sleep } from '../../support/infra';
 import { disconnectTestProducer, produceEvent, readAll } from '../../support/kafka';
 import { ServiceProcess, startServiceProcess } from '../../support/service-process';
-import { tokenFor } from '../../support/tokens';
+import { ServiceClient } from '../../support/service-client';
 import { submittedCase as submitted } from '../../support/events';
 
 /**
@@ -27,17 +26,8 @@ const ACCEPTANCE_MS = 5000;
 const RESOLUTION_MS = 10_000;
 
 let service: ServiceProcess;
+let api: ServiceClient;
 let port: number;
-
-async function api<T = Record<string, unknown>>(
-  caller: { role: Role; consulateId?: string },
-  path: string,
-): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${service.url}${path}`, {
-    headers: { Authorization: `Bearer ${tokenFor(caller.role, caller.consulateId)}` },
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
 
 interface Clocks {
   caseworker_id: string | null;
@@ -139,6 +129,7 @@ beforeAll(async () => {
   await resetDatabase('assignment');
   port = await freePort();
   service = await startServiceProcess('assignment', SLA_ENV, port);
+  api = new ServiceClient(service.url);
 });
 
 afterAll(async () => {
@@ -174,7 +165,7 @@ describe('SLA timers and escalations', () => {
       breachedAt: acceptance.breached_at.toISOString(),
     });
 
-    const mine = await api<{ items: { caseId: string; stage: string }[] }>(
+    const mine = await api.get<{ items: { caseId: string; stage: string }[] }>(
       { role: 'consul', consulateId: 'RU-MOW' },
       '/v1/escalations',
     );
@@ -184,19 +175,23 @@ describe('SLA timers and escalations', () => {
         .map((i) => i.stage)
         .sort(),
     ).toEqual(['acceptance', 'resolution']);
-    const other = await api<{ items: { caseId: string }[] }>(
+    const other = await api.get<{ items: { caseId: string }[] }>(
       { role: 'consul', consulateId: 'RU-SPB' },
       '/v1/escalations',
     );
     expect(other.body.items.filter((i) => i.caseId === late.caseId)).toEqual([]);
     expect(
-      (await api({ role: 'consul', consulateId: 'RU-SPB' }, '/v1/escalations?consulateId=RU-MOW'))
-        .status,
+      (
+        await api.get(
+          { role: 'consul', consulateId: 'RU-SPB' },
+          '/v1/escalations?consulateId=RU-MOW',
+        )
+      ).status,
     ).toBe(403);
     expect(
-      (await api({ role: 'caseworker', consulateId: 'RU-MOW' }, '/v1/escalations')).status,
+      (await api.get({ role: 'caseworker', consulateId: 'RU-MOW' }, '/v1/escalations')).status,
     ).toBe(403);
-    const all = await api<{ items: { caseId: string }[] }>(
+    const all = await api.get<{ items: { caseId: string }[] }>(
       { role: 'admin' },
       '/v1/escalations?stage=acceptance',
     );
@@ -251,10 +246,13 @@ describe('SLA timers and escalations', () => {
     expect(await breaches([c.caseId])).toEqual([]);
 
     service = await startServiceProcess('assignment', SLA_ENV, port);
+
+    api = new ServiceClient(service.url);
     await waitForBreaches([c.caseId], 1, 10_000);
     // A crash right after the breach was recorded: the restart must not fire it again.
     await service.kill();
     service = await startServiceProcess('assignment', SLA_ENV, port);
+    api = new ServiceClient(service.url);
     await sleep(1000);
     const acceptance = (await breaches([c.caseId])).filter((b) => b.stage === 'acceptance');
     expect(acceptance).toHaveLength(1);
