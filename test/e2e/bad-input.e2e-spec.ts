@@ -74,7 +74,16 @@ describe('POST /v1/cases refuses bad input with problem+json naming the field', 
   });
 
   it('415 for a body that is not JSON, 413 for one over the limit', async () => {
-    expect((await post('fullName=x', 'application/x-www-form-urlencoded')).status).toBe(415);
+    const form = await post('fullName=x', 'application/x-www-form-urlencoded');
+    expect(form.status).toBe(415);
+    expect(form.type).toMatch(/^application\/problem\+json/);
+    expect(form.body).toMatchObject({
+      status: 415,
+      code: 'unsupported_media_type',
+      title: expect.any(String),
+      type: expect.any(String),
+    });
+    expect(JSON.stringify(form.body)).not.toContain('fullName=x');
     const huge = await post(JSON.stringify({ ...valid, description: 'x'.repeat(400_000) }));
     expect(huge.status).toBe(413);
     expect(huge.type).toMatch(/^application\/problem\+json/);

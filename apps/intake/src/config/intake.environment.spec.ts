@@ -1,5 +1,10 @@
 import { validateEnvironment } from '@casebridge/common';
-import { IntakeEnvironment, intakeSecretProblems } from './intake.environment';
+import {
+  DEV_BLIND_INDEX_KEY,
+  DEV_ENCRYPTION_KEY,
+  IntakeEnvironment,
+  intakeSecretProblems,
+} from './intake.environment';
 
 const PRODUCTION = {
   NODE_ENV: 'production',
@@ -44,6 +49,29 @@ describe('intake start-up configuration in production', () => {
     expect(message).toContain(`${variable}: a real password`);
     const value = Object.values(change)[0];
     if (value) expect(message).not.toContain(`${value})`);
+  });
+
+  it.each([
+    ['the development encryption key', 'INTAKE_ENCRYPTION_KEY', DEV_ENCRYPTION_KEY],
+    ['the development blind-index key', 'INTAKE_BLIND_INDEX_KEY', DEV_BLIND_INDEX_KEY],
+    ['no encryption key (the development default)', 'INTAKE_ENCRYPTION_KEY', undefined],
+    ['no blind-index key (the development default)', 'INTAKE_BLIND_INDEX_KEY', undefined],
+  ])('refuses %s in production, naming the variable and not the key', (_, variable, value) => {
+    const message = refusal({ ...PRODUCTION, [variable]: value });
+    expect(message).toMatch(/^Invalid environment variables/);
+    expect(message).toContain(`${variable}: a real key is required in production`);
+    expect(message).not.toContain(DEV_ENCRYPTION_KEY);
+    expect(message).not.toContain(DEV_BLIND_INDEX_KEY);
+  });
+
+  it('refuses both development keys at once, naming each', () => {
+    const message = refusal({
+      ...PRODUCTION,
+      INTAKE_ENCRYPTION_KEY: DEV_ENCRYPTION_KEY,
+      INTAKE_BLIND_INDEX_KEY: DEV_BLIND_INDEX_KEY,
+    });
+    expect(message).toContain('INTAKE_ENCRYPTION_KEY: a real key is required in production');
+    expect(message).toContain('INTAKE_BLIND_INDEX_KEY: a real key is required in production');
   });
 
   it.each(['AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE'])('refuses to start without %s', (name) => {
