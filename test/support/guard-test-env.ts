@@ -1,6 +1,7 @@
 /**
- * Runs before every integration and e2e test file: points the tests at the test databases and
- * the test broker, and refuses to run against a database whose name lacks "test".
+ * Runs before every file of the integration (test/integration/<service>) and e2e (test/e2e) jest
+ * projects: points the tests at the test databases and the test broker, and refuses to run
+ * against a database whose name lacks "test".
  */
 process.env.NODE_ENV = 'test';
 process.env.DATABASE_NAME_SUFFIX ??= '_test';
