@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { ASSIGNMENT_EVENTS_TOPIC, CASE_EVENTS_TOPIC, EventTypes } from '@casebridge/contracts';
+import { ASSIGNMENT_EVENTS_TOPIC, CASE_EVENTS_TOPIC } from '@casebridge/contracts';
 import { EventConsumerFactory } from '@casebridge/messaging';
+import { readModelHandlers } from './read-model-handlers';
 import { LIVE_TABLES, REPORTING_CONSUMER_GROUP } from './read-model-tables';
 import { ReadModelWriter } from './read-model.writer';
 
@@ -17,16 +18,7 @@ export class ReportingEventsConsumer implements OnApplicationBootstrap {
       .create({
         groupId: REPORTING_CONSUMER_GROUP,
         topics: [CASE_EVENTS_TOPIC, ASSIGNMENT_EVENTS_TOPIC],
-        handlers: {
-          [EventTypes.CaseSubmitted]: (event, manager) =>
-            this.writer.apply(event, manager, LIVE_TABLES),
-          [EventTypes.CaseStatusChanged]: (event, manager) =>
-            this.writer.apply(event, manager, LIVE_TABLES),
-          [EventTypes.CaseAssigned]: (event, manager) =>
-            this.writer.apply(event, manager, LIVE_TABLES),
-          [EventTypes.CaseSlaBreached]: (event, manager) =>
-            this.writer.apply(event, manager, LIVE_TABLES),
-        },
+        handlers: readModelHandlers(this.writer, LIVE_TABLES),
       })
       .start();
   }

@@ -1,34 +1,13 @@
 import { Logger } from '@nestjs/common';
 import type { Consumer, EachMessagePayload, IHeaders, Kafka } from 'kafkajs';
-import type { DataSource, EntityManager } from 'typeorm';
-import {
-  CasebridgeEvent,
-  DeadLetterHeaders,
-  deadLetterTopic,
-  EventType,
-} from '@casebridge/contracts';
-import {
-  deadLetters,
-  eventsConsumed,
-  isInfrastructureUnavailable,
-  isRetryableConflict,
-  runWithCorrelation,
-} from '@casebridge/common';
-import {
-  decodeEvent,
-  InvalidEventError,
-  UnknownEventTypeError,
-  UntrustedEventError,
-} from '../cloud-event.codec';
+import type { DataSource } from 'typeorm';
+import { CasebridgeEvent, DeadLetterHeaders, deadLetterTopic } from '@casebridge/contracts';
+import { deadLetters, eventsConsumed } from '@casebridge/common';
 import { eventsRefused } from '../messaging.metrics';
 import type { KafkaAdmin } from '../kafka/kafka-admin.service';
 import type { KafkaProducer } from '../kafka/kafka-producer.service';
 import { settleWithin } from '../shutdown';
-
-/** Applies one event inside the inbox transaction: use `manager` for every write. */
-export type EventHandlers = {
-  [T in EventType]?: (event: CasebridgeEvent<T>, manager: EntityManager) => Promise<void>;
-};
+import { EventHandlers, inCorrelationOf, MessageApplier } from './message-applier';
 
 export interface ConsumerDefinition {
   groupId: string;
@@ -46,7 +25,6 @@ export interface ConsumerDependencies {
   maxAttempts: number;
 }
 
-type Outcome = 'applied' | 'duplicate';
 const MAX_TRANSIENT_BACKOFF_MS = 5000;
 const LAG_REFRESH_MS = 10_000;
 
@@ -66,12 +44,20 @@ export class EventConsumer {
   private stopping = false;
   private lagTimer?: NodeJS.Timeout;
   private startup?: Promise<void>;
+  private readonly applier: MessageApplier;
 
   constructor(
     private readonly definition: ConsumerDefinition,
     private readonly deps: ConsumerDependencies,
   ) {
     this.logger = new Logger(`EventConsumer:${definition.groupId}`);
+    this.applier = new MessageApplier({
+      groupId: definition.groupId,
+      handlers: definition.handlers,
+      dataSource: deps.dataSource,
+      maxAttempts: deps.maxAttempts,
+      warn: (message) => this.logger.warn(message),
+    });
   }
 
   /** Starts in the background, retrying while the broker is unreachable. */
@@ -149,80 +135,31 @@ export class EventConsumer {
   }
 
   private async handle(payload: EachMessagePayload): Promise<void> {
-    const { topic, message } = payload;
-    let event: CasebridgeEvent;
-    try {
-      event = decodeEvent(message, topic);
-    } catch (error) {
-      if (error instanceof UnknownEventTypeError) {
-        eventsConsumed.inc({ topic, type: error.eventType, outcome: 'ignored' });
+    const { topic } = payload;
+    const result = await this.applier.apply(payload, {
+      assertRunning: () => {
+        if (this.stopping) throw new Error('consumer stopping; the message will be redelivered');
+      },
+      heartbeat: payload.heartbeat,
+    });
+    switch (result.outcome) {
+      case 'applied':
+      case 'duplicate':
+        eventsConsumed.inc({ topic, type: result.event.type, outcome: result.outcome });
         return;
-      }
-      if (error instanceof UntrustedEventError) {
-        eventsRefused.inc({ topic, reason: error.reason });
-        await this.deadLetter(payload, error, 1, error.reason);
+      case 'ignored':
+        eventsConsumed.inc({ topic, type: result.eventType, outcome: 'ignored' });
         return;
-      }
-      const kind = error instanceof InvalidEventError ? 'invalid_message' : 'decode_failed';
-      await this.deadLetter(payload, error, 1, kind);
-      return;
-    }
-    const handler = this.definition.handlers[event.type] as
-      ((e: CasebridgeEvent, m: EntityManager) => Promise<void>) | undefined;
-    if (!handler) {
-      eventsConsumed.inc({ topic, type: event.type, outcome: 'ignored' });
-      return;
-    }
-    await runWithCorrelation(
-      { correlationId: event.correlationId, causationId: event.id, traceparent: event.traceparent },
-      () => this.applyWithRetries(payload, event, handler),
-    );
-  }
-
-  private async applyWithRetries(
-    payload: EachMessagePayload,
-    event: CasebridgeEvent,
-    handler: (e: CasebridgeEvent, m: EntityManager) => Promise<void>,
-  ): Promise<void> {
-    const { topic, partition, message, heartbeat } = payload;
-    let attempts = 0;
-    let backoff = 100;
-    for (;;) {
-      if (this.stopping) throw new Error('consumer stopping; the message will be redelivered');
-      try {
-        const outcome = await this.deps.dataSource.transaction(
-          async (manager): Promise<Outcome> => {
-            const inserted = await manager.query<unknown[]>(
-              `INSERT INTO inbox_message (consumer_group, event_id, event_type, topic, partition, "offset")
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING event_id`,
-              [this.definition.groupId, event.id, event.type, topic, partition, message.offset],
-            );
-            if (inserted.length === 0) return 'duplicate';
-            await handler(event, manager);
-            return 'applied';
-          },
+      case 'refused':
+        if (result.kind === 'untrusted_source' || result.kind === 'wrong_topic')
+          eventsRefused.inc({ topic, reason: result.kind });
+        await this.deadLetter(payload, result.error, 1, result.kind);
+        return;
+      case 'failed':
+        await inCorrelationOf(result.event, () =>
+          this.deadLetter(payload, result.error, result.attempts, 'handler_failed', result.event),
         );
-        eventsConsumed.inc({ topic, type: event.type, outcome });
         return;
-      } catch (error) {
-        if (isInfrastructureUnavailable(error) || isRetryableConflict(error)) {
-          this.logger.warn(
-            `transient failure on ${event.type} ${event.id}, retrying in ${backoff} ms: ${(error as Error).message}`,
-          );
-        } else {
-          attempts += 1;
-          if (attempts >= this.deps.maxAttempts) {
-            await this.deadLetter(payload, error, attempts, 'handler_failed', event);
-            return;
-          }
-          this.logger.warn(
-            `attempt ${attempts} of ${event.type} ${event.id} failed: ${(error as Error).message}`,
-          );
-        }
-        await sleep(backoff);
-        backoff = Math.min(backoff * 2, MAX_TRANSIENT_BACKOFF_MS);
-        await heartbeat();
-      }
     }
   }
 

@@ -1,0 +1,225 @@
+import type { KafkaMessage } from 'kafkajs';
+import type { DataSource, EntityManager } from 'typeorm';
+import { CasebridgeEvent, EventType } from '@casebridge/contracts';
+import {
+  isInfrastructureUnavailable,
+  isRetryableConflict,
+  runWithCorrelation,
+} from '@casebridge/common';
+import {
+  decodeEvent,
+  InvalidEventError,
+  UnknownEventTypeError,
+  UntrustedEventError,
+  UntrustedReason,
+} from '../cloud-event.codec';
+
+/** Applies one event inside the inbox transaction: use `manager` for every write. */
+export type EventHandlers = {
+  [T in EventType]?: (event: CasebridgeEvent<T>, manager: EntityManager) => Promise<void>;
+};
+
+type Handler = (event: CasebridgeEvent, manager: EntityManager) => Promise<void>;
+
+/** A message as read from a partition (a kafkajs eachMessage payload is one). */
+export interface InboxMessage {
+  topic: string;
+  partition: number;
+  message: KafkaMessage;
+}
+
+/** Why a message can never be applied: the live consumer dead-letters it under this kind. */
+export type RefusalKind = 'invalid_message' | 'decode_failed' | UntrustedReason;
+
+export type ApplyResult =
+  | { outcome: 'applied' | 'duplicate'; event: CasebridgeEvent }
+  /** A type this consumer does not know (a newer contract) or has no handler for. */
+  | { outcome: 'ignored'; eventType: string }
+  | { outcome: 'refused'; kind: RefusalKind; error: Error }
+  /** The handler kept failing for maxAttempts attempts. */
+  | { outcome: 'failed'; event: CasebridgeEvent; error: unknown; attempts: number };
+
+export interface MessageApplierOptions {
+  /** The consumer group the inbox records an event under. */
+  groupId: string;
+  handlers: EventHandlers;
+  dataSource: DataSource;
+  /** Attempts of a failing handler before the event counts as failed. */
+  maxAttempts: number;
+  /** The inbox table: `inbox_message`, or a rebuild's shadow copy of it. */
+  inboxTable?: string;
+  warn: (message: string) => void;
+}
+
+export interface ApplyHooks {
+  /** Throws to give up, leaving the message unapplied (it is read again): before every attempt. */
+  assertRunning?: () => void;
+  /** Called after each wait between attempts (a consumer keeps its group membership). */
+  heartbeat?: () => Promise<void>;
+}
+
+const MAX_BACKOFF_MS = 5000;
+
+/** Runs `fn` in the event's correlation context: what a handler logs or emits carries it. */
+export function inCorrelationOf<T>(event: CasebridgeEvent, fn: () => T): T {
+  return runWithCorrelation(
+    { correlationId: event.correlationId, causationId: event.id, traceparent: event.traceparent },
+    fn,
+  );
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Decodes a Kafka message (CloudEvents headers, JSON Schema, the topic owner's `ce_source`) and
+ * applies it with exactly-once effect: its event id goes into the inbox in the same transaction
+ * as the handler's writes, so a redelivery changes nothing. While the database is unreachable
+ * or a conflict recurs, it retries without limit (it is not the message's fault); a handler that
+ * keeps failing is given up after maxAttempts. Shared by the live consumers and the reporting
+ * rebuild, which differ only in what they do with the results (dead letters, counts).
+ */
+export class MessageApplier {
+  private readonly inboxTable: string;
+
+  constructor(private readonly options: MessageApplierOptions) {
+    this.inboxTable = options.inboxTable ?? 'inbox_message';
+  }
+
+  /** One message in a transaction of its own. */
+  async apply(message: InboxMessage, hooks: ApplyHooks = {}): Promise<ApplyResult> {
+    const decoded = this.decode(message);
+    if ('outcome' in decoded) return decoded;
+    return inCorrelationOf(decoded.event, () =>
+      this.applyWithRetries(message, decoded.event, decoded.handler, hooks),
+    );
+  }
+
+  /**
+   * Messages of one partition, in order, in a single transaction; if that transaction fails
+   * for another reason than the database's availability, they are applied one by one.
+   */
+  async applyBatch(messages: InboxMessage[], hooks: ApplyHooks = {}): Promise<ApplyResult[]> {
+    const decoded = messages.map((m) => this.decode(m));
+    const pending = decoded.flatMap((d, i) => ('outcome' in d ? [] : [{ ...d, i }]));
+    const results: (ApplyResult | undefined)[] = decoded.map((d) =>
+      'outcome' in d ? d : undefined,
+    );
+    if (pending.length > 1) {
+      try {
+        const outcomes = await this.transaction(async (manager) => {
+          const done: ('applied' | 'duplicate')[] = [];
+          for (const p of pending)
+            done.push(await inCorrelationOf(p.event, () => this.record(manager, messages[p.i], p)));
+          return done;
+        }, hooks);
+        pending.forEach((p, j) => (results[p.i] = { outcome: outcomes[j], event: p.event }));
+        return results as ApplyResult[];
+      } catch {
+        hooks.assertRunning?.();
+      }
+    }
+    for (const p of pending)
+      results[p.i] = await inCorrelationOf(p.event, () =>
+        this.applyWithRetries(messages[p.i], p.event, p.handler, hooks),
+      );
+    return results as ApplyResult[];
+  }
+
+  private decode({
+    topic,
+    message,
+  }: InboxMessage): { event: CasebridgeEvent; handler: Handler } | ApplyResult {
+    let event: CasebridgeEvent;
+    try {
+      // With the topic: an event its owner cannot have sent is refused.
+      event = decodeEvent(message, topic);
+    } catch (error) {
+      if (error instanceof UnknownEventTypeError)
+        return { outcome: 'ignored', eventType: error.eventType };
+      if (error instanceof UntrustedEventError)
+        return { outcome: 'refused', kind: error.reason, error };
+      const kind = error instanceof InvalidEventError ? 'invalid_message' : 'decode_failed';
+      return {
+        outcome: 'refused',
+        kind,
+        error: error instanceof Error ? error : new Error(String(error)),
+      };
+    }
+    const handler = this.options.handlers[event.type] as Handler | undefined;
+    if (!handler) return { outcome: 'ignored', eventType: event.type };
+    return { event, handler };
+  }
+
+  private async applyWithRetries(
+    message: InboxMessage,
+    event: CasebridgeEvent,
+    handler: Handler,
+    hooks: ApplyHooks,
+  ): Promise<ApplyResult> {
+    let attempts = 0;
+    let backoff = 100;
+    for (;;) {
+      hooks.assertRunning?.();
+      try {
+        const outcome = await this.options.dataSource.transaction((manager) =>
+          this.record(manager, message, { event, handler }),
+        );
+        return { outcome, event };
+      } catch (error) {
+        if (isInfrastructureUnavailable(error) || isRetryableConflict(error)) {
+          this.options.warn(
+            `transient failure on ${event.type} ${event.id}, retrying in ${backoff} ms: ${(error as Error).message}`,
+          );
+        } else {
+          attempts += 1;
+          if (attempts >= this.options.maxAttempts)
+            return { outcome: 'failed', event, error, attempts };
+          this.options.warn(
+            `attempt ${attempts} of ${event.type} ${event.id} failed: ${(error as Error).message}`,
+          );
+        }
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+        await hooks.heartbeat?.();
+      }
+    }
+  }
+
+  /** The inbox row, then the handler's writes: a duplicate event id changes nothing. */
+  private async record(
+    manager: EntityManager,
+    { topic, partition, message }: InboxMessage,
+    { event, handler }: { event: CasebridgeEvent; handler: Handler },
+  ): Promise<'applied' | 'duplicate'> {
+    const inserted = await manager.query<unknown[]>(
+      `INSERT INTO ${this.inboxTable} (consumer_group, event_id, event_type, topic, partition, "offset")
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING event_id`,
+      [this.options.groupId, event.id, event.type, topic, partition, message.offset],
+    );
+    if (inserted.length === 0) return 'duplicate';
+    await handler(event, manager);
+    return 'applied';
+  }
+
+  /** A transaction retried for as long as the database is unreachable or a conflict recurs. */
+  private async transaction<T>(
+    work: (manager: EntityManager) => Promise<T>,
+    hooks: ApplyHooks,
+  ): Promise<T> {
+    let backoff = 100;
+    for (;;) {
+      hooks.assertRunning?.();
+      try {
+        return await this.options.dataSource.transaction(work);
+      } catch (error) {
+        if (!isInfrastructureUnavailable(error) && !isRetryableConflict(error)) throw error;
+        this.options.warn(
+          `database busy or unreachable, retrying in ${backoff} ms: ${(error as Error).message}`,
+        );
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+        await hooks.heartbeat?.();
+      }
+    }
+  }
+}
