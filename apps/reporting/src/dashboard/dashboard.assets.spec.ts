@@ -1,3 +1,4 @@
+// Longer than most: about half of it is the fake DOM and API the page script runs against.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
