@@ -31,8 +31,32 @@ export async function ensureTopics(admin: Admin, replicationFactor = 1): Promise
   const existing = new Set(await admin.listTopics());
   const missing = eventTopicConfigs(replicationFactor).filter((t) => !existing.has(t.topic));
   if (missing.length === 0) return [];
-  await admin.createTopics({ topics: missing, waitForLeaders: true });
-  return missing.map((t) => t.topic);
+  const names = missing.map((t) => t.topic);
+  await admin.createTopics({ topics: missing, waitForLeaders: false });
+  await waitForLeaders(admin, names);
+  return names;
+}
+
+/**
+ * Waits until every partition of `topics` has a leader. In a cluster a new topic reaches the
+ * brokers' metadata a moment after it is created, and meanwhile they answer "does not host this
+ * topic-partition", which kafkajs's own wait does not retry.
+ */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics });
+      const led = metadata.topics.every(
+        (t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0),
+      );
+      if (led) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topics without leaders: ${topics.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 @Injectable()

@@ -35,13 +35,30 @@ export class KafkaProducer implements OnModuleDestroy {
   }
 
   async sendBatch(topicMessages: { topic: string; messages: Message[] }[]): Promise<void> {
-    const producer = await this.connected();
-    await producer.sendBatch({ topicMessages, acks: -1 });
+    await this.withProducer((producer) => producer.sendBatch({ topicMessages, acks: -1 }));
   }
 
   async send(topic: string, messages: Message[]): Promise<void> {
+    await this.withProducer((producer) => producer.send({ topic, messages, acks: -1 }));
+  }
+
+  /**
+   * A send that failed (a leader lost mid-request, retries exhausted) leaves the idempotent
+   * producer's sequence numbers in doubt, and the caller retries with a batch composed anew (the
+   * relay re-reads its outbox). The broker would take such a batch, starting at a sequence number
+   * it already holds, for a duplicate and drop it whole, while the send succeeds: a lost event.
+   * So a failed producer is discarded, and the retry goes out with a new producer id; what the
+   * first attempt did write is then a duplicate the consumers' inbox skips.
+   */
+  private async withProducer(send: (producer: Producer) => Promise<unknown>): Promise<void> {
     const producer = await this.connected();
-    await producer.send({ topic, messages, acks: -1 });
+    try {
+      await send(producer);
+    } catch (error) {
+      if (this.producer === producer) this.producer = undefined;
+      await producer.disconnect().catch(() => undefined);
+      throw error;
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
