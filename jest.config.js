@@ -31,5 +31,12 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       setupFiles: ['<rootDir>/test/support/guard-test-env.ts'],
     },
+    {
+      // Broker loss in a three-broker cluster of the suite's own: `npm run test:cluster`.
+      ...base,
+      displayName: 'cluster',
+      testMatch: ['<rootDir>/test/cluster/**/*.cluster-spec.ts'],
+      setupFiles: ['<rootDir>/test/support/guard-test-env.ts'],
+    },
   ],
 };
