@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
 import { deadLetterTopic, EVENT_TOPIC_PARTITIONS, EVENT_TOPICS } from '@casebridge/contracts';
 import { BrokerProbe, consumerLag } from '@casebridge/common';
@@ -36,7 +36,7 @@ export async function ensureTopics(admin: Admin, replicationFactor = 1): Promise
 }
 
 @Injectable()
-export class KafkaAdmin implements BrokerProbe, OnModuleDestroy {
+export class KafkaAdmin implements BrokerProbe, OnApplicationShutdown {
   private readonly logger = new Logger(KafkaAdmin.name);
   private admin?: Admin;
 
@@ -91,7 +91,7 @@ export class KafkaAdmin implements BrokerProbe, OnModuleDestroy {
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async onApplicationShutdown(): Promise<void> {
     await this.reset();
   }
 }
