@@ -8,6 +8,7 @@ import { AssignmentEnvironment } from './config/assignment.environment';
 import { assignmentDataSourceOptions } from './database/data-source';
 import { DirectoryModule } from './directory/directory.module';
 import { SlaModule } from './sla/sla.module';
+import { ASSIGNMENT_CONSUMER_GROUP } from './assignments/case-events.consumer';
 
 @Module({})
 export class AppModule {
@@ -28,6 +29,7 @@ export class AppModule {
           outboxPollMs: env.OUTBOX_POLL_MS,
           maxAttempts: env.CONSUMER_MAX_ATTEMPTS,
           producesEvents: true,
+          consumerGroup: ASSIGNMENT_CONSUMER_GROUP,
         }),
         DirectoryModule,
         AssignmentsModule,

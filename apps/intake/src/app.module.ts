@@ -10,6 +10,7 @@ import { NotesModule } from './notes/notes.module';
 import { IntakeEnvironment } from './config/intake.environment';
 import { PersonalDataCipher } from './crypto/personal-data-cipher';
 import { intakeDataSourceOptions } from './database/data-source';
+import { INTAKE_CONSUMER_GROUP } from './cases/assignment-events.consumer';
 
 @Module({})
 class CryptoModule {
@@ -54,6 +55,7 @@ export class AppModule {
           outboxPollMs: env.OUTBOX_POLL_MS,
           maxAttempts: env.CONSUMER_MAX_ATTEMPTS,
           producesEvents: true,
+          consumerGroup: INTAKE_CONSUMER_GROUP,
         }),
         CryptoModule.register(),
         CasesModule,

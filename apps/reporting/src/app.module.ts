@@ -8,6 +8,7 @@ import { DashboardModule } from './dashboard/dashboard.module';
 import { reportingDataSourceOptions } from './database/data-source';
 import { ReadModelModule } from './read-model/read-model.module';
 import { ReportsModule } from './reports/reports.module';
+import { REPORTING_CONSUMER_GROUP } from './read-model/read-model-tables';
 
 @Module({})
 export class AppModule {
@@ -29,6 +30,7 @@ export class AppModule {
           maxAttempts: env.CONSUMER_MAX_ATTEMPTS,
           // Reporting only consumes: no outbox, no relay.
           producesEvents: false,
+          consumerGroup: REPORTING_CONSUMER_GROUP,
         }),
         ReadModelModule,
         ReportsModule,

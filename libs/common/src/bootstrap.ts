@@ -1,5 +1,6 @@
 import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { CustomTransportStrategy } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -16,6 +17,12 @@ import {
 import { httpMetrics } from './metrics/http-metrics.middleware';
 import { CommonEnvironment, EnvironmentError } from './config/environment';
 import { loadEnvironment } from './common.module';
+
+/**
+ * The service's event transport (libs/messaging's CasebridgeKafkaTransport), when it consumes
+ * events: provided under this token so that bootstrap needs no messaging import.
+ */
+export const EVENT_TRANSPORT = Symbol('EVENT_TRANSPORT');
 
 export interface ServiceDescription {
   title: string;
@@ -59,9 +66,16 @@ export async function createServiceApp(
 }
 
 /**
- * Migrates (under an advisory lock), then listens. Used by each service's main.ts. With
- * `migrationOptions` the migrations run on a connection of their own (the owner role), closed
- * before the service listens; otherwise on the service's own pool.
+ * Migrates (under an advisory lock), connects the event transport as the microservice of a
+ * hybrid app, starts it, then listens. Used by each service's main.ts. With `migrationOptions`
+ * the migrations run on a connection of their own (the owner role), closed before the service
+ * listens; otherwise on the service's own pool.
+ *
+ * The microservice is connected without `inheritAppConfig`, so the HTTP guards, pipes and
+ * filters stay off events; connected (not deferred) it shares the app's single init, so the
+ * outbox relay starts once, in `listen`. The transport starts its consumer in the background:
+ * `startAllMicroservices` returns at once while the broker is unreachable. On shutdown Nest
+ * closes the microservice (the consumer drains) before the producer and the data source go.
  */
 export async function startService(
   app: INestApplication,
@@ -71,8 +85,21 @@ export async function startService(
   const logger = app.get(Logger);
   const applied = await migrate(app.get(DataSource), migrationOptions);
   if (applied.length) logger.log(`applied migrations: ${applied.join(', ')}`, 'Migrations');
+  const strategy = eventTransportOf(app);
+  if (strategy) {
+    app.connectMicroservice({ strategy });
+    await app.startAllMicroservices();
+  }
   await app.listen(port, '0.0.0.0');
   logger.log(`listening on http://localhost:${port}`, 'Bootstrap');
+}
+
+function eventTransportOf(app: INestApplication): CustomTransportStrategy | undefined {
+  try {
+    return app.get<CustomTransportStrategy>(EVENT_TRANSPORT, { strict: false });
+  } catch {
+    return undefined;
+  }
 }
 
 async function migrate(pool: DataSource, options?: DataSourceOptions): Promise<string[]> {

@@ -13,3 +13,5 @@ export * from './outbox/outbox.relay';
 export * from './inbox/message-applier';
 export * from './inbox/event-consumer';
 export * from './inbox/event-consumer.factory';
+export * from './transport/on-event.decorator';
+export * from './transport/casebridge-kafka.transport';

@@ -12,6 +12,8 @@ export interface MessagingOptions {
   maxAttempts: number;
   /** Whether this service produces events (runs an outbox relay). */
   producesEvents: boolean;
+  /** The group this service's `@OnEvent` handlers consume in, exactly as the inbox records it. */
+  consumerGroup?: string;
 }
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');

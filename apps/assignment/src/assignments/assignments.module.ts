@@ -17,7 +17,7 @@ import { RoutingService } from './routing.service';
  */
 @Module({
   imports: [DirectoryModule, SlaModule],
-  controllers: [AssignmentsController],
+  controllers: [AssignmentsController, CaseEventsConsumer],
   providers: [
     AssignmentsRepository,
     AssignmentHistoryRepository,
@@ -25,7 +25,6 @@ import { RoutingService } from './routing.service';
     AssignmentsService,
     RoutingService,
     LifecycleService,
-    CaseEventsConsumer,
   ],
 })
 export class AssignmentsModule {}

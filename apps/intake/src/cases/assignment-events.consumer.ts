@@ -1,28 +1,21 @@
-import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { ASSIGNMENT_EVENTS_TOPIC, EventTypes } from '@casebridge/contracts';
-import { EventConsumerFactory } from '@casebridge/messaging';
+import { Controller } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import { CasebridgeEvent, EventTypes } from '@casebridge/contracts';
+import { CasebridgeEventContext, OnEvent } from '@casebridge/messaging';
 import { AssignmentProjectionService } from './assignment-projection.service';
 
 export const INTAKE_CONSUMER_GROUP = 'casebridge-intake';
 
 /** Intake learns from `case.assigned` which consulate holds a case (it scopes consular access). */
-@Injectable()
-export class AssignmentEventsConsumer implements OnApplicationBootstrap {
-  constructor(
-    private readonly consumers: EventConsumerFactory,
-    private readonly projection: AssignmentProjectionService,
-  ) {}
+@Controller()
+export class AssignmentEventsConsumer {
+  constructor(private readonly projection: AssignmentProjectionService) {}
 
-  onApplicationBootstrap(): void {
-    this.consumers
-      .create({
-        groupId: INTAKE_CONSUMER_GROUP,
-        topics: [ASSIGNMENT_EVENTS_TOPIC],
-        handlers: {
-          [EventTypes.CaseAssigned]: (event, manager) =>
-            this.projection.applyAssignment(event, manager),
-        },
-      })
-      .start();
+  @OnEvent(EventTypes.CaseAssigned)
+  onCaseAssigned(
+    @Payload() event: CasebridgeEvent<typeof EventTypes.CaseAssigned>,
+    @Ctx() context: CasebridgeEventContext,
+  ): Promise<void> {
+    return this.projection.applyAssignment(event, context.manager);
   }
 }

@@ -21,7 +21,7 @@ import { IdempotencyKeyRepository } from './repositories/idempotency-key.reposit
  */
 @Module({
   imports: [AuditModule],
-  controllers: [CasesController],
+  controllers: [CasesController, AssignmentEventsConsumer],
   providers: [
     CaseFileRepository,
     IdempotencyKeyRepository,
@@ -33,7 +33,6 @@ import { IdempotencyKeyRepository } from './repositories/idempotency-key.reposit
     CaseLifecycleService,
     CaseQueriesService,
     AssignmentProjectionService,
-    AssignmentEventsConsumer,
   ],
   exports: [
     CaseScope,

@@ -3,7 +3,8 @@ import { ReadModelWriter } from './read-model.writer';
 import { ReportingEventsConsumer } from './reporting-events.consumer';
 
 @Module({
-  providers: [ReadModelWriter, ReportingEventsConsumer],
+  controllers: [ReportingEventsConsumer],
+  providers: [ReadModelWriter],
   exports: [ReadModelWriter],
 })
 export class ReadModelModule {}

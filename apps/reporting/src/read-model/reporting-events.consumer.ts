@@ -1,25 +1,47 @@
-import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { ASSIGNMENT_EVENTS_TOPIC, CASE_EVENTS_TOPIC } from '@casebridge/contracts';
-import { EventConsumerFactory } from '@casebridge/messaging';
-import { readModelHandlers } from './read-model-handlers';
-import { LIVE_TABLES, REPORTING_CONSUMER_GROUP } from './read-model-tables';
+import { Controller } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import { CasebridgeEvent, EventTypes } from '@casebridge/contracts';
+import { CasebridgeEventContext, OnEvent } from '@casebridge/messaging';
+import { LIVE_TABLES } from './read-model-tables';
 import { ReadModelWriter } from './read-model.writer';
 
-/** Reporting reads both event topics into its read model (exactly-once effect via the inbox). */
-@Injectable()
-export class ReportingEventsConsumer implements OnApplicationBootstrap {
-  constructor(
-    private readonly consumers: EventConsumerFactory,
-    private readonly writer: ReadModelWriter,
-  ) {}
+/**
+ * Reporting reads case and assignment events into its read model (exactly-once effect via the
+ * inbox). The rebuild applies the same writer through readModelHandlers.
+ */
+@Controller()
+export class ReportingEventsConsumer {
+  constructor(private readonly writer: ReadModelWriter) {}
 
-  onApplicationBootstrap(): void {
-    this.consumers
-      .create({
-        groupId: REPORTING_CONSUMER_GROUP,
-        topics: [CASE_EVENTS_TOPIC, ASSIGNMENT_EVENTS_TOPIC],
-        handlers: readModelHandlers(this.writer, LIVE_TABLES),
-      })
-      .start();
+  @OnEvent(EventTypes.CaseSubmitted)
+  onCaseSubmitted(
+    @Payload() event: CasebridgeEvent<typeof EventTypes.CaseSubmitted>,
+    @Ctx() context: CasebridgeEventContext,
+  ): Promise<void> {
+    return this.writer.apply(event, context.manager, LIVE_TABLES);
+  }
+
+  @OnEvent(EventTypes.CaseStatusChanged)
+  onCaseStatusChanged(
+    @Payload() event: CasebridgeEvent<typeof EventTypes.CaseStatusChanged>,
+    @Ctx() context: CasebridgeEventContext,
+  ): Promise<void> {
+    return this.writer.apply(event, context.manager, LIVE_TABLES);
+  }
+
+  @OnEvent(EventTypes.CaseAssigned)
+  onCaseAssigned(
+    @Payload() event: CasebridgeEvent<typeof EventTypes.CaseAssigned>,
+    @Ctx() context: CasebridgeEventContext,
+  ): Promise<void> {
+    return this.writer.apply(event, context.manager, LIVE_TABLES);
+  }
+
+  @OnEvent(EventTypes.CaseSlaBreached)
+  onCaseSlaBreached(
+    @Payload() event: CasebridgeEvent<typeof EventTypes.CaseSlaBreached>,
+    @Ctx() context: CasebridgeEventContext,
+  ): Promise<void> {
+    return this.writer.apply(event, context.manager, LIVE_TABLES);
   }
 }

@@ -16,10 +16,21 @@ import {
 
 /** Applies one event inside the inbox transaction: use `manager` for every write. */
 export type EventHandlers = {
-  [T in EventType]?: (event: CasebridgeEvent<T>, manager: EntityManager) => Promise<void>;
+  [T in EventType]?: (
+    event: CasebridgeEvent<T>,
+    manager: EntityManager,
+    message: InboxMessage,
+  ) => Promise<void>;
 };
 
-type Handler = (event: CasebridgeEvent, manager: EntityManager) => Promise<void>;
+/** A handler of any event type (what the transport dispatches to). */
+export type EventHandler = (
+  event: CasebridgeEvent,
+  manager: EntityManager,
+  message: InboxMessage,
+) => Promise<void>;
+
+type Handler = EventHandler;
 
 /** A message as read from a partition (a kafkajs eachMessage payload is one). */
 export interface InboxMessage {
@@ -188,16 +199,17 @@ export class MessageApplier {
   /** The inbox row, then the handler's writes: a duplicate event id changes nothing. */
   private async record(
     manager: EntityManager,
-    { topic, partition, message }: InboxMessage,
+    inboxMessage: InboxMessage,
     { event, handler }: { event: CasebridgeEvent; handler: Handler },
   ): Promise<'applied' | 'duplicate'> {
+    const { topic, partition, message } = inboxMessage;
     const inserted = await manager.query<unknown[]>(
       `INSERT INTO ${this.inboxTable} (consumer_group, event_id, event_type, topic, partition, "offset")
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING event_id`,
       [this.options.groupId, event.id, event.type, topic, partition, message.offset],
     );
     if (inserted.length === 0) return 'duplicate';
-    await handler(event, manager);
+    await handler(event, manager, inboxMessage);
     return 'applied';
   }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
 import { deadLetterTopic, EVENT_TOPIC_PARTITIONS, EVENT_TOPICS } from '@casebridge/contracts';
 import { BrokerProbe, consumerLag } from '@casebridge/common';
@@ -60,7 +60,7 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 60_000
 }
 
 @Injectable()
-export class KafkaAdmin implements BrokerProbe, OnModuleDestroy {
+export class KafkaAdmin implements BrokerProbe, OnApplicationShutdown {
   private readonly logger = new Logger(KafkaAdmin.name);
   private admin?: Admin;
 
@@ -115,7 +115,7 @@ export class KafkaAdmin implements BrokerProbe, OnModuleDestroy {
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async onApplicationShutdown(): Promise<void> {
     await this.reset();
   }
 }

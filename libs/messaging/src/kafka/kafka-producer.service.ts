@@ -1,10 +1,10 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import { KAFKA } from '../messaging.options';
 
 /** The service's single idempotent producer (acks=all, one request in flight). */
 @Injectable()
-export class KafkaProducer implements OnModuleDestroy {
+export class KafkaProducer implements OnApplicationShutdown {
   private producer?: Producer;
   private connecting?: Promise<Producer>;
 
@@ -61,7 +61,7 @@ export class KafkaProducer implements OnModuleDestroy {
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async onApplicationShutdown(): Promise<void> {
     await this.producer?.disconnect().catch(() => undefined);
     this.producer = undefined;
   }
