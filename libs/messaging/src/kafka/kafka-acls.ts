@@ -25,9 +25,6 @@ export const CONSUMER_GROUPS = {
   integrationPrefix: 'integration-',
 } as const;
 
-/** The cluster resource's name in Kafka's ACLs. */
-const CLUSTER = 'kafka-cluster';
-
 interface Grant {
   resourceType: Resource;
   resourceName: string;
@@ -53,12 +50,6 @@ const joins = (group: string, pattern = Pattern.LITERAL, operations = [Op.READ, 
   pattern,
   operations,
 });
-/** The idempotent producer's InitProducerId. */
-const idempotentProducer: Grant = {
-  resourceType: Resource.CLUSTER,
-  resourceName: CLUSTER,
-  operations: [Op.IDEMPOTENT_WRITE],
-};
 
 /**
  * What each principal may do; anything else is denied (`allow.everyone.if.no.acl.found=false`).
@@ -68,20 +59,17 @@ const idempotentProducer: Grant = {
 export const PRINCIPAL_GRANTS: Record<Exclude<KafkaPrincipal, 'admin'>, Grant[]> = {
   intake: [
     writes(CASE_EVENTS_TOPIC),
-    idempotentProducer,
     reads(ASSIGNMENT_EVENTS_TOPIC),
     writes(deadLetterTopic(ASSIGNMENT_EVENTS_TOPIC)),
     joins(CONSUMER_GROUPS.intake),
   ],
   assignment: [
     writes(ASSIGNMENT_EVENTS_TOPIC),
-    idempotentProducer,
     reads(CASE_EVENTS_TOPIC),
     writes(deadLetterTopic(CASE_EVENTS_TOPIC)),
     joins(CONSUMER_GROUPS.assignment),
   ],
   reporting: [
-    idempotentProducer, // of dead letters only
     reads(CASE_EVENTS_TOPIC),
     reads(ASSIGNMENT_EVENTS_TOPIC),
     writes(deadLetterTopic(CASE_EVENTS_TOPIC)),

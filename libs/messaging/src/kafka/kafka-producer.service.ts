@@ -1,8 +1,41 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import {
+  Partitioners,
+  type Kafka,
+  type Message,
+  type Producer,
+  type ProducerConfig,
+} from 'kafkajs';
 import { KAFKA } from '../messaging.options';
 
-/** The service's single idempotent producer (acks=all, one request in flight). */
+/**
+ * How the producer is built, and why it makes a single attempt per send.
+ *
+ * kafkajs (2.2.4, `producer/sendMessages.js`) retries a send that spans several brokers by
+ * sending again only to the brokers that have not answered yet. When a partition leader dies
+ * mid-send, its partitions move to a broker that may already have answered for its own
+ * partitions: the retry then sends those messages nowhere, and the send resolves. Killing a
+ * leader in a three-broker cluster lost about one event in two runs that way
+ * (`test/cluster/broker-loss.cluster-spec.ts`; the mechanism is reproduced with kafkajs's own
+ * code in `kafka-producer.service.spec.ts`).
+ *
+ * So kafkajs makes one attempt, and every retry is the caller's, of the whole batch: the outbox
+ * relay re-reads its rows, the dead-letter path re-sends its message. A batch that was partly
+ * written is written again; consumers deduplicate by event id (the inbox), which is what makes
+ * the effect exactly-once. kafkajs refuses an idempotent producer without retries, and
+ * idempotence would add nothing here: a request is never retried inside kafkajs, and with one
+ * request in flight, retries keep each partition's order of first occurrences.
+ */
+export const PRODUCER_CONFIG: ProducerConfig = {
+  idempotent: false,
+  retry: { retries: 0 },
+  maxInFlightRequests: 1,
+  allowAutoTopicCreation: false,
+  // Murmur2 on the key, as the Java client: a case's events land on one partition everywhere.
+  createPartitioner: Partitioners.DefaultPartitioner,
+};
+
+/** The service's single producer (acks=all, one request in flight, no retry inside kafkajs). */
 @Injectable()
 export class KafkaProducer implements OnApplicationShutdown {
   private producer?: Producer;
@@ -13,13 +46,7 @@ export class KafkaProducer implements OnApplicationShutdown {
   private async connected(): Promise<Producer> {
     if (this.producer) return this.producer;
     this.connecting ??= (async () => {
-      const producer = this.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        // Murmur2 on the key, as the Java client: a case's events land on one partition everywhere.
-        createPartitioner: Partitioners.DefaultPartitioner,
-      });
+      const producer = this.kafka.producer(PRODUCER_CONFIG);
       producer.on(producer.events.DISCONNECT, () => {
         if (this.producer === producer) this.producer = undefined;
       });
@@ -34,6 +61,7 @@ export class KafkaProducer implements OnApplicationShutdown {
     return this.connecting;
   }
 
+  /** Every message is written with acks=all, or the promise rejects and the caller sends again. */
   async sendBatch(topicMessages: { topic: string; messages: Message[] }[]): Promise<void> {
     await this.withProducer((producer) => producer.sendBatch({ topicMessages, acks: -1 }));
   }
@@ -43,12 +71,8 @@ export class KafkaProducer implements OnApplicationShutdown {
   }
 
   /**
-   * A send that failed (a leader lost mid-request, retries exhausted) leaves the idempotent
-   * producer's sequence numbers in doubt, and the caller retries with a batch composed anew (the
-   * relay re-reads its outbox). The broker would take such a batch, starting at a sequence number
-   * it already holds, for a duplicate and drop it whole, while the send succeeds: a lost event.
-   * So a failed producer is discarded, and the retry goes out with a new producer id; what the
-   * first attempt did write is then a duplicate the consumers' inbox skips.
+   * A producer whose send failed is discarded: the retry starts from fresh connections and
+   * metadata rather than from a client that just lost a broker mid-request.
    */
   private async withProducer(send: (producer: Producer) => Promise<unknown>): Promise<void> {
     const producer = await this.connected();

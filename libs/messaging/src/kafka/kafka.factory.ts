@@ -60,9 +60,6 @@ export function createKafka(
       () =>
       ({ level, log }: LogEntry) => {
         const { message, error } = log;
-        // The outbox relay bounds producer retries on purpose: a failed batch is retried from
-        // the outbox and consumers deduplicate by event id, so kafkajs's EoS caveat does not apply.
-        if (message.startsWith('Limiting retries for the idempotent producer')) return;
         const text = `${message}${error ? `: ${String(error)}` : ''}`;
         if (level === logLevel.ERROR) logger.error(text);
         else if (level === logLevel.WARN) logger.warn(text);

@@ -31,7 +31,7 @@ interface OutboxRow {
 }
 
 /**
- * Publishes outbox rows in id order with the idempotent producer and marks them published in
+ * Publishes outbox rows in id order (acks=all; see KafkaProducer) and marks them published in
  * the same transaction that claimed them. It selects every unpublished row on each pass, so a
  * row that commits late (with a lower id) is published on the next pass, never skipped. A crash
  * between send and commit republishes the batch: consumers deduplicate by event id.
