@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: installs what is missing (npm packages, Chromium for the dashboard test), lints, type-checks, runs unit tests, then brings up the
 # test infrastructure and runs the integration and end-to-end tests against real Postgres and
-# Kafka; stops the test broker it started.
+# Kafka, then the broker-loss test in a three-broker cluster of its own; stops the brokers it started.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 started=$(date +%s)
@@ -29,4 +29,6 @@ bash scripts/test-infra-up.sh
 
 step "Integration and end-to-end tests (real PostgreSQL and Kafka)"
 npx jest --config jest.config.js --selectProjects integration e2e --runInBand "$@"
+step "Broker loss in a three-broker cluster (kill -9 of a partition leader)"
+npx jest --config jest.config.js --selectProjects cluster --runInBand
 step "All tests passed in $(( $(date +%s) - started )) s"

@@ -142,6 +142,12 @@ describe('Broker loss: kill -9 of a partition leader in a three-broker cluster',
       RU: 150,
     });
     await expectAssignedExactlyOnce(ids);
+    // How often a relay had to send a batch again (a send in flight to, or aimed at, the dead
+    // leader): the path this test exists for; printed, since a kill between sends may avoid it.
+    const resent = SERVICES.map(
+      (s) => `${s} ${services[s]!.output().split('outbox relay paused').length - 1}`,
+    );
+    console.info(`batches sent again after the kill: ${resent.join(', ')}`);
     for (const service of SERVICES) expect(services[service]!.process.exitCode).toBeNull();
   }, 600_000);
 });
