@@ -14,8 +14,15 @@ import {
   requestId,
   requireJsonBody,
 } from './http/http-pipeline';
+import { AdmissionController, AdmissionLimits, admissionControl } from './http/admission-control';
+import {
+  configureServerSockets,
+  LISTEN_BACKLOG,
+  ServerSocketSettings,
+} from './http/server-sockets';
 import { httpMetrics } from './metrics/http-metrics.middleware';
-import { CommonEnvironment, EnvironmentError } from './config/environment';
+import { httpRequestsInFlight, httpRequestsQueued, httpRequestsShed } from './metrics/metrics';
+import { admissionLimits, CommonEnvironment, EnvironmentError } from './config/environment';
 import { loadEnvironment } from './common.module';
 
 /**
@@ -29,9 +36,28 @@ export interface ServiceDescription {
   description: string;
   port: number;
   bodyLimit: string;
+  /** Admission control of the HTTP pipeline (admission-control.ts). */
+  admission: AdmissionLimits;
+  server?: ServerSocketSettings;
 }
 
-/** Builds a service's HTTP app: hardened body parsing, correlation ids, Swagger at /docs. */
+/** Admission control wired to the process's metrics. */
+export function meteredAdmission(limits: AdmissionLimits): AdmissionController {
+  return new AdmissionController(limits, {
+    changed: (inFlight, queued) => {
+      httpRequestsInFlight.set(inFlight);
+      httpRequestsQueued.set(queued);
+    },
+    shed: (reason) => httpRequestsShed.inc({ reason }),
+  });
+}
+
+/**
+ * Builds a service's HTTP app: admission control first (a request beyond the limits is answered
+ * 503 before anything reads its body or checks its token; only the request id and the latency
+ * timer, neither of which reads anything, come before it), hardened body parsing, correlation
+ * ids, Swagger at /docs.
+ */
 export async function createServiceApp(
   module: Type<unknown> | DynamicModule,
   service: ServiceDescription,
@@ -45,12 +71,14 @@ export async function createServiceApp(
   app.use(
     requestId,
     httpMetrics,
+    admissionControl(meteredAdmission(service.admission)),
     requireJsonBody,
     jsonBody(service.bodyLimit),
     bodyErrors,
     correlationContext,
   );
   answerClientErrors(app.getHttpServer());
+  configureServerSockets(app.getHttpServer(), service.server);
   app.enableShutdownHooks();
   const config = new DocumentBuilder()
     .setTitle(service.title)
@@ -90,7 +118,10 @@ export async function startService(
     app.connectMicroservice({ strategy });
     await app.startAllMicroservices();
   }
-  await app.listen(port, '0.0.0.0');
+  // Nest passes every argument on to http.Server#listen(port, host, backlog); its types know only
+  // (port, host, callback).
+  const listen = app.listen.bind(app) as (port: number, ...args: unknown[]) => Promise<unknown>;
+  await listen(port, '0.0.0.0', LISTEN_BACKLOG);
   logger.log(`listening on http://localhost:${port}`, 'Bootstrap');
 }
 
@@ -147,6 +178,8 @@ export function runService<T extends CommonEnvironment>(service: ServiceDefiniti
       description: service.description,
       port,
       bodyLimit: env.HTTP_BODY_LIMIT,
+      admission: admissionLimits(env),
+      server: { keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS },
     });
     await startService(app, port, service.migrationDataSource?.(env));
   };

@@ -22,3 +22,5 @@ export * from './http/json-limits';
 export * from './database/database-roles';
 export * from './validation/max-decimal-places.validator';
 export * from './errors/error-catalogue';
+export * from './http/admission-control';
+export * from './http/server-sockets';

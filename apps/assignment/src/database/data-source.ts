@@ -1,4 +1,4 @@
-import { postgresOptions, serviceDatabaseUrl } from '@casebridge/common';
+import { databasePool, postgresOptions, serviceDatabaseUrl } from '@casebridge/common';
 import type { DataSourceOptions } from 'typeorm';
 import { Assignment } from '../assignments/assignment.entity';
 import type { AssignmentEnvironment } from '../config/assignment.environment';
@@ -15,5 +15,6 @@ export function assignmentDataSourceOptions(env: AssignmentEnvironment): DataSou
     assignmentEntities,
     assignmentMigrations,
     'casebridge-assignment',
+    databasePool(env),
   );
 }

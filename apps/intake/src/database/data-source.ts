@@ -1,4 +1,4 @@
-import { postgresOptions, serviceDatabaseUrl } from '@casebridge/common';
+import { databasePool, postgresOptions, serviceDatabaseUrl } from '@casebridge/common';
 import type { DataSourceOptions } from 'typeorm';
 import { CaseFile } from '../cases/case-file.entity';
 import type { IntakeEnvironment } from '../config/intake.environment';
@@ -12,6 +12,7 @@ export function intakeDataSourceOptions(env: IntakeEnvironment): DataSourceOptio
     intakeEntities,
     intakeMigrations,
     'casebridge-intake',
+    databasePool(env),
   );
 }
 

@@ -1,4 +1,4 @@
-import { postgresOptions, serviceDatabaseUrl } from '@casebridge/common';
+import { databasePool, postgresOptions, serviceDatabaseUrl } from '@casebridge/common';
 import type { DataSourceOptions } from 'typeorm';
 import type { ReportingEnvironment } from '../config/reporting.environment';
 import { reportingMigrations } from './migrations';
@@ -12,5 +12,6 @@ export function reportingDataSourceOptions(env: ReportingEnvironment): DataSourc
     reportingEntities,
     reportingMigrations,
     'casebridge-reporting',
+    databasePool(env),
   );
 }

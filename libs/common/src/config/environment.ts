@@ -12,6 +12,8 @@ import {
   validateSync,
 } from 'class-validator';
 import { databasePassword, ServiceRoles, serviceRoles } from '../database/database-roles';
+import { DEFAULT_DATABASE_POOL, type DatabasePoolSettings } from '../database/typeorm-options';
+import type { AdmissionLimits } from '../http/admission-control';
 
 import {
   KAFKA_SASL_MECHANISMS,
@@ -28,6 +30,8 @@ export const DEV_JWT_SECRET = 'casebridge-development-secret-not-for-production'
 /** class-transformer @Transform: a string of digits becomes a number (validators judge the rest). */
 export const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
+
+const emptyOrInt = (params: { value: unknown }): unknown => toInt({ value: emptyAsUnset(params) });
 
 /** Settings every service reads. Validated at start-up; the service refuses to start otherwise. */
 export class CommonEnvironment {
@@ -167,7 +171,55 @@ export class CommonEnvironment {
   @Min(1)
   RATE_LIMIT_PER_MINUTE = 600;
 
-  /** How often the outbox relay looks for new events when idle. */
+  /** Connections in the service's PostgreSQL pool (shared by requests, the outbox relay, consumers). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  DATABASE_POOL_MAX = DEFAULT_DATABASE_POOL.max;
+
+  /**
+   * Longest wait for a pool connection (a free one, or a new one to connect) before the query
+   * fails, and a request answers 503 with Retry-After. Admission control keeps this wait short;
+   * this bounds it when the database itself is slow.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  DATABASE_POOL_ACQUIRE_TIMEOUT_MS = DEFAULT_DATABASE_POOL.acquireTimeoutMs;
+
+  /** Requests in progress per process before others queue. Default: 2 × DATABASE_POOL_MAX. */
+  @Transform(emptyOrInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  HTTP_MAX_IN_FLIGHT?: number;
+
+  /** Requests waiting for admission before others are shed (503). Default: 2 × HTTP_MAX_IN_FLIGHT. */
+  @Transform(emptyOrInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  HTTP_MAX_QUEUED?: number;
+
+  /** Longest wait in the admission queue; a request that waited longer is shed (503). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(60_000)
+  HTTP_MAX_QUEUE_WAIT_MS = 200;
+
+  /** How long an idle keep-alive connection stays open: above the idle timeouts of clients and load balancers. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+  /** How often the outbox relay polls while it cannot LISTEN for commits (PostgreSQL reconnecting). */
   @Transform(toInt)
   @IsInt()
   @Min(5)
@@ -233,6 +285,21 @@ export function serviceDatabaseUrl(
   );
   const db = `casebridge_${service}${env.DATABASE_NAME_SUFFIX}`;
   return `postgres://${role}:${password}@${env.DATABASE_HOST}:${env.DATABASE_PORT}/${db}`;
+}
+
+/** Admission limits of the HTTP pipeline, with the defaults derived from the pool size. */
+export function admissionLimits(env: CommonEnvironment): AdmissionLimits {
+  const maxInFlight = env.HTTP_MAX_IN_FLIGHT ?? 2 * env.DATABASE_POOL_MAX;
+  return {
+    maxInFlight,
+    maxQueued: env.HTTP_MAX_QUEUED ?? 2 * maxInFlight,
+    maxQueueWaitMs: env.HTTP_MAX_QUEUE_WAIT_MS,
+  };
+}
+
+/** The service's PostgreSQL pool settings (see postgresOptions). */
+export function databasePool(env: CommonEnvironment): DatabasePoolSettings {
+  return { max: env.DATABASE_POOL_MAX, acquireTimeoutMs: env.DATABASE_POOL_ACQUIRE_TIMEOUT_MS };
 }
 
 export function kafkaBrokers(env: CommonEnvironment): string[] {

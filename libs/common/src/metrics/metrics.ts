@@ -52,3 +52,22 @@ export const consumerLag = new Gauge({
   labelNames: ['group', 'topic', 'partition'] as const,
   registers: [metricsRegistry],
 });
+
+export const httpRequestsShed = new Counter({
+  name: 'casebridge_http_requests_shed_total',
+  help: 'HTTP requests answered 503 overloaded by admission control, by reason (queue_full, queue_timeout)',
+  labelNames: ['reason'] as const,
+  registers: [metricsRegistry],
+});
+
+export const httpRequestsInFlight = new Gauge({
+  name: 'casebridge_http_requests_in_flight',
+  help: 'HTTP requests admitted and in progress (health and metrics routes excepted)',
+  registers: [metricsRegistry],
+});
+
+export const httpRequestsQueued = new Gauge({
+  name: 'casebridge_http_requests_queued',
+  help: 'HTTP requests waiting for admission',
+  registers: [metricsRegistry],
+});
