@@ -9,6 +9,8 @@ export class TcpProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
   port = 0;
+  /** Bytes the clients have sent towards the target (queries, for a database). */
+  bytesToTarget = 0;
 
   constructor(
     private readonly targetPort: number,
@@ -23,6 +25,7 @@ export class TcpProxy {
         s.on('close', () => this.sockets.delete(s));
         s.on('error', () => s.destroy());
       }
+      client.on('data', (chunk: Buffer) => (this.bytesToTarget += chunk.length));
       client.pipe(upstream).pipe(client);
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());

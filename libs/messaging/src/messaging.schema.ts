@@ -19,6 +19,32 @@ export async function createOutboxTable(runner: QueryRunner): Promise<void> {
   );
 }
 
+/** The channel a commit that adds outbox rows notifies: the relay listens on it. */
+export const OUTBOX_CHANNEL = 'casebridge_outbox';
+
+/**
+ * A statement that inserts outbox rows notifies OUTBOX_CHANNEL; PostgreSQL delivers the
+ * notification when the transaction commits (never for a rollback) and folds a transaction's
+ * identical notifications into one, so the relay wakes once per commit and needs no polling.
+ */
+export async function createOutboxNotifyTrigger(runner: QueryRunner): Promise<void> {
+  await runner.query(`
+    CREATE OR REPLACE FUNCTION outbox_event_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      PERFORM pg_notify('${OUTBOX_CHANNEL}', '');
+      RETURN NULL;
+    END $$`);
+  await runner.query('DROP TRIGGER IF EXISTS outbox_event_notify ON outbox_event');
+  await runner.query(`
+    CREATE TRIGGER outbox_event_notify AFTER INSERT ON outbox_event
+    FOR EACH STATEMENT EXECUTE FUNCTION outbox_event_notify()`);
+}
+
+export async function dropOutboxNotifyTrigger(runner: QueryRunner): Promise<void> {
+  await runner.query('DROP TRIGGER IF EXISTS outbox_event_notify ON outbox_event');
+  await runner.query('DROP FUNCTION IF EXISTS outbox_event_notify()');
+}
+
 /** DDL of the inbox (consuming services): one row per applied event, kept forever. */
 export async function createInboxTable(runner: QueryRunner): Promise<void> {
   await runner.query(`

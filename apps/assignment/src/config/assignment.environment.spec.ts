@@ -6,7 +6,7 @@ describe('assignment environment', () => {
   it('defaults to port 3002 and the SLA durations of SPEC.md', () => {
     const env = validateEnvironment(AssignmentEnvironment, {});
     expect(env.ASSIGNMENT_PORT).toBe(3002);
-    expect(env.SLA_SCAN_INTERVAL_MS).toBe(1000);
+    expect(env.SLA_SCAN_INTERVAL_MS).toBe(10_000);
     expect(env.seedsDemoDirectory()).toBe(true);
     expect(slaPolicyFrom(env)).toEqual({
       acceptanceSeconds: { urgent: 4 * 3600, high: 24 * 3600, normal: 72 * 3600 },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EachMessagePayload, Kafka, Message } from 'kafkajs';
+import type { EachBatchPayload, EachMessagePayload, Kafka, Message } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import {
   ASSIGNMENT_EVENTS_TOPIC,
@@ -13,6 +13,7 @@ import { buildHeaders } from '../cloud-event.codec';
 import type { KafkaAdmin } from '../kafka/kafka-admin.service';
 import type { KafkaProducer } from '../kafka/kafka-producer.service';
 import { eventsRefused } from '../messaging.metrics';
+import { batchOf } from '../../../../test/support/kafka-batch';
 import { EventConsumer } from './event-consumer';
 
 type CrashListener = (event: { payload: { error: Error; restart: boolean } }) => void;
@@ -119,18 +120,18 @@ describe('EventConsumer start-up', () => {
   });
 });
 
-/** A kafkajs consumer that hands the consumer's `eachMessage` to the test. */
+/** A kafkajs consumer that hands the test a way to deliver one message through `eachBatch`. */
 function capturingKafka(): {
   kafka: Kafka;
   eachMessage: () => (p: EachMessagePayload) => Promise<void>;
 } {
-  let handler: ((p: EachMessagePayload) => Promise<void>) | undefined;
+  let handler: ((p: EachBatchPayload) => Promise<void>) | undefined;
   const consumer = {
     ...crashEvents(),
     connect: () => Promise.resolve(),
     subscribe: () => Promise.resolve(),
-    run: ({ eachMessage }: { eachMessage: (p: EachMessagePayload) => Promise<void> }) => {
-      handler = eachMessage;
+    run: ({ eachBatch }: { eachBatch: (p: EachBatchPayload) => Promise<void> }) => {
+      handler = eachBatch;
       return Promise.resolve();
     },
     disconnect: () => Promise.resolve(),
@@ -139,7 +140,8 @@ function capturingKafka(): {
     kafka: { consumer: () => consumer } as unknown as Kafka,
     eachMessage: () => {
       if (!handler) throw new Error('the consumer is not running');
-      return handler;
+      const eachBatch = handler;
+      return (p: EachMessagePayload) => eachBatch(batchOf([p]));
     },
   };
 }
@@ -253,5 +255,101 @@ describe('EventConsumer trust', () => {
     expect(handler).toHaveBeenCalledTimes(1);
     expect(send).not.toHaveBeenCalled();
     await consumer.stop();
+  });
+});
+
+describe('EventConsumer batches', () => {
+  /** A consumer whose handler fails for the listed case ids; counts transactions. */
+  async function batchConsumer(poison: Set<string>) {
+    let eachBatch: ((p: EachBatchPayload) => Promise<void>) | undefined;
+    const consumer = {
+      ...crashEvents(),
+      connect: () => Promise.resolve(),
+      subscribe: () => Promise.resolve(),
+      run: (options: { eachBatch: (p: EachBatchPayload) => Promise<void> }) => {
+        eachBatch = options.eachBatch;
+        return Promise.resolve();
+      },
+      disconnect: () => Promise.resolve(),
+    };
+    const applied: string[] = [];
+    let transactions = 0;
+    const handler = jest.fn((event: { subject: string }) => {
+      if (poison.has(event.subject)) return Promise.reject(new Error('handler bug'));
+      applied.push(event.subject);
+      return Promise.resolve();
+    });
+    const send = jest.fn().mockResolvedValue(undefined);
+    const eventConsumer = new EventConsumer(
+      {
+        groupId: 'casebridge-intake',
+        topics: [ASSIGNMENT_EVENTS_TOPIC],
+        handlers: { [EventTypes.CaseAssigned]: handler },
+      },
+      {
+        kafka: { consumer: () => consumer } as unknown as Kafka,
+        dataSource: {
+          transaction: async (work: (m: unknown) => Promise<unknown>) => {
+            transactions += 1;
+            const before = applied.length;
+            try {
+              return await work({ query: () => Promise.resolve([{ event_id: 'x' }]) });
+            } catch (error) {
+              applied.length = before; // rolled back
+              throw error;
+            }
+          },
+        } as unknown as DataSource,
+        producer: { send } as unknown as KafkaProducer,
+        admin: { refreshLag: jest.fn().mockResolvedValue(undefined) } as unknown as KafkaAdmin,
+        maxAttempts: 2,
+      },
+    );
+    eventConsumer.start();
+    await eventConsumer.ready();
+    return {
+      deliver: (p: EachBatchPayload) => eachBatch!(p),
+      applied,
+      transactions: () => transactions,
+      send,
+      stop: () => eventConsumer.stop(),
+    };
+  }
+
+  const batchOfCases = (ids: string[]) =>
+    ids.map((id, i) => ({
+      topic: ASSIGNMENT_EVENTS_TOPIC,
+      partition: 0,
+      message: { ...assignedMessage(id, EventSources.assignment), offset: String(10 + i) },
+      heartbeat: jest.fn(),
+      pause: jest.fn(),
+    }));
+
+  it('applies what a fetch returned for a partition in one transaction, in order, and resolves its last offset', async () => {
+    const c = await batchConsumer(new Set());
+    const ids = Array.from({ length: 5 }, () => randomUUID());
+    const resolved: string[] = [];
+    await c.deliver(batchOf(batchOfCases(ids), resolved));
+    expect(c.applied).toEqual(ids);
+    expect(c.transactions()).toBe(1);
+    expect(resolved).toEqual(['14']);
+    expect(c.send).not.toHaveBeenCalled();
+    await c.stop();
+  });
+
+  it('isolates a poison message: the others are applied in order, it alone is dead-lettered', async () => {
+    const ids = Array.from({ length: 4 }, () => randomUUID());
+    const c = await batchConsumer(new Set([ids[1]]));
+    const resolved: string[] = [];
+    await c.deliver(batchOf(batchOfCases(ids), resolved));
+    expect(c.applied).toEqual([ids[0], ids[2], ids[3]]);
+    expect(c.send).toHaveBeenCalledTimes(1);
+    const [topic, [letter]] = c.send.mock.calls[0] as [string, Message[]];
+    expect(topic).toBe(deadLetterTopic(ASSIGNMENT_EVENTS_TOPIC));
+    expect(letter.key?.toString()).toBe(ids[1]);
+    expect(letter.headers?.[DeadLetterHeaders.originalOffset]).toBe('11');
+    expect(letter.headers?.[DeadLetterHeaders.attempts]).toBe('2');
+    expect(resolved).toEqual(['13']);
+    await c.stop();
   });
 });

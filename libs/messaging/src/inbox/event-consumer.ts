@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Consumer, EachMessagePayload, IHeaders, Kafka } from 'kafkajs';
+import type { Consumer, EachBatchPayload, IHeaders, Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { CasebridgeEvent, DeadLetterHeaders, deadLetterTopic } from '@casebridge/contracts';
 import { deadLetters, eventsConsumed } from '@casebridge/common';
@@ -7,7 +7,13 @@ import { eventsRefused } from '../messaging.metrics';
 import type { KafkaAdmin } from '../kafka/kafka-admin.service';
 import type { KafkaProducer } from '../kafka/kafka-producer.service';
 import { settleWithin } from '../shutdown';
-import { EventHandlers, inCorrelationOf, MessageApplier } from './message-applier';
+import {
+  ApplyResult,
+  EventHandlers,
+  inCorrelationOf,
+  InboxMessage,
+  MessageApplier,
+} from './message-applier';
 
 export interface ConsumerDefinition {
   groupId: string;
@@ -26,6 +32,8 @@ export interface ConsumerDependencies {
 }
 
 const MAX_TRANSIENT_BACKOFF_MS = 5000;
+/** Messages of one partition applied in one transaction, at most. */
+export const MAX_CHUNK = 200;
 const LAG_REFRESH_MS = 10_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -37,6 +45,12 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * `<topic>.dlq` with the error in its headers and the partition moves on; so does an event its
  * topic's owner cannot have sent (another `ce_source`), which is refused unapplied. While the database
  * is unreachable the message is retried without limit (it is not the message's fault).
+ *
+ * It consumes in batches: what a fetch returned for a partition is applied in order, up to
+ * MAX_CHUNK messages in one transaction (their inbox rows and the handlers' writes), and the
+ * offset is committed after each chunk. A chunk whose transaction fails is applied again one
+ * message at a time (MessageApplier.applyBatch), so a poison message is retried and
+ * dead-lettered alone while the others are applied.
  */
 export class EventConsumer {
   private readonly logger: Logger;
@@ -130,18 +144,37 @@ export class EventConsumer {
     await consumer.subscribe({ topics, fromBeginning: true });
     await consumer.run({
       partitionsConsumedConcurrently: concurrency ?? 3,
-      eachMessage: (payload) => this.handle(payload),
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.handleBatch(payload),
     });
   }
 
-  private async handle(payload: EachMessagePayload): Promise<void> {
-    const { topic } = payload;
-    const result = await this.applier.apply(payload, {
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } =
+      payload;
+    const { topic, partition } = batch;
+    const hooks = {
       assertRunning: () => {
         if (this.stopping) throw new Error('consumer stopping; the message will be redelivered');
       },
-      heartbeat: payload.heartbeat,
-    });
+      heartbeat,
+    };
+    for (let start = 0; start < batch.messages.length; start += MAX_CHUNK) {
+      if (!isRunning() || isStale()) return;
+      const chunk: InboxMessage[] = batch.messages
+        .slice(start, start + MAX_CHUNK)
+        .map((message) => ({ topic, partition, message }));
+      const results = await this.applier.applyBatch(chunk, hooks);
+      for (let i = 0; i < chunk.length; i++) await this.settle(chunk[i], results[i]);
+      resolveOffset(chunk[chunk.length - 1].message.offset);
+      await commitOffsetsIfNecessary();
+      await heartbeat();
+    }
+  }
+
+  /** Counts an applied message, or dead-letters one that can never be applied. */
+  private async settle(message: InboxMessage, result: ApplyResult): Promise<void> {
+    const { topic } = message;
     switch (result.outcome) {
       case 'applied':
       case 'duplicate':
@@ -153,18 +186,18 @@ export class EventConsumer {
       case 'refused':
         if (result.kind === 'untrusted_source' || result.kind === 'wrong_topic')
           eventsRefused.inc({ topic, reason: result.kind });
-        await this.deadLetter(payload, result.error, 1, result.kind);
+        await this.deadLetter(message, result.error, 1, result.kind);
         return;
       case 'failed':
         await inCorrelationOf(result.event, () =>
-          this.deadLetter(payload, result.error, result.attempts, 'handler_failed', result.event),
+          this.deadLetter(message, result.error, result.attempts, 'handler_failed', result.event),
         );
         return;
     }
   }
 
   private async deadLetter(
-    payload: EachMessagePayload,
+    payload: InboxMessage,
     error: unknown,
     attempts: number,
     kind: string,

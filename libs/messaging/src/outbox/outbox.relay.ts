@@ -11,6 +11,7 @@ import { eventsPublished, outboxBacklog } from '@casebridge/common';
 import { KafkaProducer } from '../kafka/kafka-producer.service';
 import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.options';
 import { settleWithin } from '../shutdown';
+import { listenerClientConfig, OutboxListener } from './outbox-listener';
 
 /** Only one relay per database publishes at a time; the others wait their turn. */
 const RELAY_LOCK = 7_262_022_002;
@@ -18,6 +19,11 @@ const BATCH_SIZE = 500;
 const MAX_BACKOFF_MS = 5000;
 const CLEANUP_EVERY_MS = 60_000;
 const KEEP_PUBLISHED = '7 days';
+/**
+ * While notifications arrive, the relay still looks this often: a safety net, not the path
+ * events take (a notification lost with its connection is made up for on reconnect).
+ */
+const NOTIFIED_FALLBACK_POLL_MS = 30_000;
 /** While a send hangs (broker unreachable), the backlog gauge is refreshed this often. */
 const MEASURE_BACKLOG_EVERY_MS = 5000;
 
@@ -35,6 +41,9 @@ interface OutboxRow {
  * the same transaction that claimed them. It selects every unpublished row on each pass, so a
  * row that commits late (with a lower id) is published on the next pass, never skipped. A crash
  * between send and commit republishes the batch: consumers deduplicate by event id.
+ *
+ * It is woken by the commits that add outbox rows (LISTEN/NOTIFY, see OutboxListener): idle, it
+ * sends no query at all; it polls every `outboxPollMs` only while it cannot listen.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -46,6 +55,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private backlogTimer?: NodeJS.Timeout;
   private measuring = false;
   private sendInFlight = false;
+  private listener?: OutboxListener;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -56,6 +66,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   onApplicationBootstrap(): void {
     if (!this.options.producesEvents) return;
     this.running = true;
+    this.listener = new OutboxListener(
+      () => listenerClientConfig(this.dataSource),
+      (message) => this.logger.warn(message),
+    );
+    this.listener.start();
     this.loop = this.run();
     outboxBacklog.reset();
     // A pass blocked in a send (kafkajs retrying for many seconds) measures nothing itself;
@@ -70,16 +85,19 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.running = false;
     clearInterval(this.backlogTimer);
     this.wake?.();
+    this.listener?.signal();
     await settleWithin(this.loop);
+    await settleWithin(this.listener?.close());
   }
 
   private async run(): Promise<void> {
     let backoff = 200;
     while (this.running) {
       try {
+        this.listener?.take();
         const published = await this.publishBatch();
         backoff = 200;
-        if (published < BATCH_SIZE) await this.sleep(this.options.outboxPollMs);
+        if (published < BATCH_SIZE) await this.idle();
         await this.cleanup();
       } catch (error) {
         this.logger.warn(`outbox relay paused ${backoff} ms: ${(error as Error).message}`);
@@ -169,6 +187,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     await this.dataSource.query(
       `DELETE FROM outbox_event WHERE published_at < now() - interval '${KEEP_PUBLISHED}'`,
     );
+  }
+
+  /** Until a commit adds outbox rows (or, while not listening, one poll interval). */
+  private async idle(): Promise<void> {
+    const listener = this.listener;
+    if (listener?.listening) await listener.wait(NOTIFIED_FALLBACK_POLL_MS);
+    else await this.sleep(this.options.outboxPollMs);
   }
 
   private sleep(ms: number): Promise<void> {

@@ -11,7 +11,7 @@ import {
 import { APP_GUARD } from '@nestjs/core';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
-import type { EachMessagePayload, Kafka, Message } from 'kafkajs';
+import type { EachBatchPayload, EachMessagePayload, Kafka, Message } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   ASSIGNMENT_EVENTS_TOPIC,
@@ -30,13 +30,14 @@ import { MessagingModule } from '../messaging.module';
 import { KAFKA } from '../messaging.options';
 import { CasebridgeKafkaTransport } from './casebridge-kafka.transport';
 import { CasebridgeEventContext, OnEvent } from './on-event.decorator';
+import { batchOf } from '../../../../test/support/kafka-batch';
 
 const GROUP = 'casebridge-intake';
 
-/** A kafkajs stand-in: refuses `failures` connections, then hands eachMessage to the test. */
+/** A kafkajs stand-in: refuses `failures` connections, then lets the test deliver messages. */
 function fakeKafka(failures = 0) {
   let attempts = 0;
-  let eachMessage: ((p: EachMessagePayload) => Promise<void>) | undefined;
+  let eachBatch: ((p: EachBatchPayload) => Promise<void>) | undefined;
   const groupIds: string[] = [];
   const subscribed: string[][] = [];
   const consumer = {
@@ -52,8 +53,8 @@ function fakeKafka(failures = 0) {
       subscribed.push(topics);
       return Promise.resolve();
     },
-    run: (options: { eachMessage: (p: EachMessagePayload) => Promise<void> }) => {
-      eachMessage = options.eachMessage;
+    run: (options: { eachBatch: (p: EachBatchPayload) => Promise<void> }) => {
+      eachBatch = options.eachBatch;
       return Promise.resolve();
     },
     disconnect: () => Promise.resolve(),
@@ -69,8 +70,8 @@ function fakeKafka(failures = 0) {
     subscribed,
     attempts: () => attempts,
     deliver: (p: EachMessagePayload) => {
-      if (!eachMessage) throw new Error('the consumer is not running');
-      return eachMessage(p);
+      if (!eachBatch) throw new Error('the consumer is not running');
+      return eachBatch(batchOf([p]));
     },
   };
 }

@@ -1,4 +1,8 @@
 import { InitialAssignmentSchema1764374400000 } from './1764374400000-InitialAssignmentSchema';
+import { OutboxNotify1767225600000 } from './1767225600000-OutboxNotify';
 
 /** Listed explicitly (no glob): the build is the single source of the migration set. */
-export const assignmentMigrations = [InitialAssignmentSchema1764374400000];
+export const assignmentMigrations = [
+  InitialAssignmentSchema1764374400000,
+  OutboxNotify1767225600000,
+];

@@ -1,8 +1,10 @@
 import { InitialIntakeSchema1764201600000 } from './1764201600000-InitialIntakeSchema';
 import { AuditEntryInsertOnly1765152000000 } from './1765152000000-AuditEntryInsertOnly';
+import { OutboxNotify1767225600000 } from './1767225600000-OutboxNotify';
 
 /** Listed explicitly (no glob): the build is the single source of the migration set. */
 export const intakeMigrations = [
   InitialIntakeSchema1764201600000,
   AuditEntryInsertOnly1765152000000,
+  OutboxNotify1767225600000,
 ];
