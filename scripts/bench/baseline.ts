@@ -13,7 +13,7 @@ import { DEV_JWT_SECRET } from '@casebridge/common';
 import { config, say } from './config';
 import { adminUrl, withClient } from './db';
 import { Percentiles, percentiles } from './stats';
-import { startNode } from './processes';
+import { startNode, track } from './processes';
 
 /** A fresh baseline database with the measured tree's intake migrations applied. */
 export async function createBaselineDatabase(): Promise<void> {
@@ -141,6 +141,7 @@ export async function runPgbench(seconds: number, clients: number): Promise<Pgbe
     ];
     const out = await new Promise<string>((resolve, reject) => {
       const child = spawn(pgbench, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      track(child);
       let text = '';
       child.stdout.on('data', (c: Buffer) => (text += c.toString('utf8')));
       child.stderr.on('data', (c: Buffer) => {

@@ -10,6 +10,12 @@ import { config, databaseName, kafkaBrokers, REPO_ROOT, say, Service, sleep } fr
 
 const running = new Set<ChildProcess>();
 
+/** Counts `child` among what stopEverything stops (until it exits). */
+export function track(child: ChildProcess): void {
+  running.add(child);
+  child.on('exit', () => running.delete(child));
+}
+
 /** Environment of the services and of the project's scripts run for the bench. */
 export function benchEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
