@@ -10,8 +10,8 @@ const load = (raw: Record<string, string>) => validateEnvironment(CommonEnvironm
 describe('admission and pool settings', () => {
   it('derive the admission limits from the pool size by default', () => {
     const env = load({});
-    expect(databasePool(env)).toEqual({ max: 10, acquireTimeoutMs: 1000 });
-    expect(admissionLimits(env)).toEqual({ maxInFlight: 20, maxQueued: 40, maxQueueWaitMs: 200 });
+    expect(databasePool(env)).toEqual({ max: 10, acquireTimeoutMs: 2000 });
+    expect(admissionLimits(env)).toEqual({ maxInFlight: 20, maxQueued: 40, maxQueueWaitMs: 1000 });
     expect(env.HTTP_KEEP_ALIVE_TIMEOUT_MS).toBe(65_000);
     expect(admissionLimits(load({ DATABASE_POOL_MAX: '4' }))).toMatchObject({
       maxInFlight: 8,

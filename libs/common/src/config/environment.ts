@@ -210,7 +210,7 @@ export class CommonEnvironment {
   @IsInt()
   @Min(1)
   @Max(60_000)
-  HTTP_MAX_QUEUE_WAIT_MS = 200;
+  HTTP_MAX_QUEUE_WAIT_MS = 1000;
 
   /** How long an idle keep-alive connection stays open: above the idle timeouts of clients and load balancers. */
   @Transform(toInt)

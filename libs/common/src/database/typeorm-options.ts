@@ -15,7 +15,7 @@ export interface DatabasePoolSettings {
 }
 
 /** DATABASE_POOL_MAX and DATABASE_POOL_ACQUIRE_TIMEOUT_MS's defaults. */
-export const DEFAULT_DATABASE_POOL: DatabasePoolSettings = { max: 10, acquireTimeoutMs: 1000 };
+export const DEFAULT_DATABASE_POOL: DatabasePoolSettings = { max: 10, acquireTimeoutMs: 2000 };
 
 /** TypeORM options every service uses: migrations only, never synchronize. */
 export function postgresOptions(
