@@ -63,7 +63,7 @@ describe('a pool that cannot hand out a connection in time', () => {
     expect(options.extra).toMatchObject({ max: 7, connectionTimeoutMillis: 300 });
     expect(postgresOptions('postgres://x@h/db', [], [], 'app').extra).toMatchObject({
       max: 10,
-      connectionTimeoutMillis: 1000,
+      connectionTimeoutMillis: 2000,
     });
   });
 
