@@ -37,8 +37,16 @@ export async function resetDatabases(): Promise<void> {
         "SELECT tablename FROM pg_tables WHERE schemaname = 'public'",
       );
       const tables = rows.map((r) => r.tablename).filter((t) => !KEEP.includes(t));
-      if (tables.length)
-        await c.query(`TRUNCATE ${tables.map((t) => `"${t}"`).join(', ')} RESTART IDENTITY`);
+      // A service's transaction may hold one of the tables meanwhile: on a deadlock, again.
+      for (let attempt = 1; tables.length; attempt++) {
+        try {
+          await c.query(`TRUNCATE ${tables.map((t) => `"${t}"`).join(', ')} RESTART IDENTITY`);
+          break;
+        } catch (error) {
+          if ((error as { code?: string }).code !== '40P01' || attempt >= 10) throw error;
+          await new Promise((r) => setTimeout(r, 300 * attempt));
+        }
+      }
       if (service === 'assignment') await c.query('UPDATE caseworker SET open_cases = 0');
     });
   }

@@ -12,6 +12,7 @@ import { execSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { format, resolveConfig } from 'prettier';
 import { DEV_JWT_SECRET } from '@casebridge/common';
 import { createBaselineDatabase, runPgbench, startBaselineServer } from './baseline';
 import { CaseFactory } from './cases';
@@ -29,7 +30,7 @@ import {
 import { resetDatabases, transactionCounts, withClient } from './db';
 import { KafkaProbe } from './kafka';
 import { closedLoop, openLoop } from './load';
-import { measureSystem } from './phases';
+import { measureSystem, settle } from './phases';
 import {
   infraDown,
   infraUp,
@@ -188,6 +189,7 @@ async function main(): Promise<void> {
     closedLoop('whole system', serviceUrl('intake'), factory, config.connections, config.seconds),
   );
   underLoad = false;
+  await settle(kafka, all);
   if (!config.external) await resetDatabases();
 
   for (const rate of config.rates) {
@@ -199,6 +201,7 @@ async function main(): Promise<void> {
     );
     underLoad = false;
     result.rates.push(run);
+    await settle(kafka, all);
     if (!config.external) await resetDatabases();
   }
   const bounded = result.rates.filter(
@@ -227,19 +230,19 @@ async function main(): Promise<void> {
   if (!config.external) {
     say('Stopping the services');
     for (const p of services.values()) await p.stop();
-    if (config.profile) summariseProfiles();
+    if (config.profile) await summariseProfiles();
     await infraDown();
   }
   result.targets = targets(result);
-  write(result);
+  await write(result);
 }
 
-function summariseProfiles(): void {
+async function summariseProfiles(): Promise<void> {
   for (const service of SERVICES) {
     try {
       const summary = summarise(loadProfiles(join(config.profileDir, service)), config.servicesDir);
       const file = join(outputDir, `profile-${service}.md`);
-      writeFileSync(
+      await writePretty(
         file,
         profileMarkdown(`CPU profile of ${service} during npm run bench`, summary),
       );
@@ -250,13 +253,19 @@ function summariseProfiles(): void {
   }
 }
 
-function write(result: BenchResult): void {
+/** Writes a file as the repository's Prettier settings would have it (npm test checks docs/ too). */
+async function writePretty(file: string, text: string): Promise<void> {
+  const options = (await resolveConfig(file)) ?? {};
+  writeFileSync(file, await format(text, { ...options, filepath: file }));
+}
+
+async function write(result: BenchResult): Promise<void> {
   mkdirSync(outputDir, { recursive: true });
   const table = markdown(result);
   process.stdout.write(`\n${table}\n\n`);
   const json = JSON.stringify(result);
-  writeFileSync(join(outputDir, 'latest.json'), `${json}\n`);
-  writeFileSync(join(outputDir, 'latest.md'), `${table}\n`);
+  await writePretty(join(outputDir, 'latest.json'), json);
+  await writePretty(join(outputDir, 'latest.md'), `${table}\n`);
   const runs = result.rates.map((r) => ({
     label: `${r.load.offered} cases/s`,
     http: r.load.series,
@@ -274,7 +283,7 @@ function write(result: BenchResult): void {
     const i = text.indexOf(begin);
     const j = text.indexOf(end);
     if (i >= 0 && j > i) {
-      writeFileSync(doc, `${text.slice(0, i + begin.length)}\n\n${table}\n\n${text.slice(j)}`);
+      await writePretty(doc, `${text.slice(0, i + begin.length)}\n\n${table}\n\n${text.slice(j)}`);
       say(`Table written to ${doc}`);
     } else {
       say(`${doc} has no ${begin} … ${end} markers: table not written there`);

@@ -58,7 +58,13 @@ export async function measureSystem(
     }
     if (Date.now() - lastSay > 2000) {
       say(
-        `  ${label} +${elapsed.toFixed(0)} s: lag ${lag ?? 'unknown'}, ${left.open} of ${left.total} cases not yet assigned`,
+        `  ${label} +${elapsed.toFixed(0)} s: lag ${
+          sample
+            ? Object.entries(sample)
+                .map(([g, n]) => `${g} ${n}`)
+                .join(', ')
+            : 'unknown'
+        }; ${left.open} of ${left.total} cases not yet assigned`,
       );
       lastSay = Date.now();
     }
@@ -81,4 +87,19 @@ export async function measureSystem(
     countedSeconds,
     leftUnassigned: left.open,
   };
+}
+
+/** Waits (unmeasured, up to 5 min) until no consumer lags, so that a run's backlog does not spill into the next. */
+export async function settle(kafka: KafkaProbe, groups: Service[]): Promise<void> {
+  const start = Date.now();
+  let lastSay = 0;
+  while (Date.now() - start < 300_000) {
+    const sample = await kafka.tryLag(groups);
+    if (sample && totalLag(sample) === 0) return;
+    if (Date.now() - lastSay > 5000) {
+      say(`  settling before the next run: lag ${sample ? totalLag(sample) : 'unknown'}`);
+      lastSay = Date.now();
+    }
+    await sleep(500);
+  }
 }

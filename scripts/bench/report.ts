@@ -187,7 +187,7 @@ export function markdown(r: BenchResult): string {
     '| --- | ---: | ---: | --- |',
     ...r.targets.map(
       (t) =>
-        `| ${t.what} | ${t.measured} | ${t.target} | ${t.met === null ? 'not measured' : t.met ? 'met' : `not met (${t.short === Infinity ? 'did not drain' : `${t.short!.toFixed(1)}× short`})`} |`,
+        `| ${t.what} | ${t.measured} | ${t.target} | ${t.met === null ? 'not measured' : t.met ? 'met' : `not met (${t.short === Infinity ? 'did not drain' : `${t.short!.toFixed(t.short! < 1.1 ? 2 : 1)}× short`})`} |`,
     ),
   ];
   const failures = [r.intakeAlone, r.system?.load, ...r.rates.map((x) => x.load)]
