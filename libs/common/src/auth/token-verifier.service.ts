@@ -1,3 +1,4 @@
+import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import {
@@ -15,11 +16,14 @@ const CONSULAR_ROLES: readonly Role[] = ['caseworker', 'consul'];
 /** No control characters (NUL included): a subject is stored, logged and published as an actor id. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** Key objects kept (a JWKS rotates a handful of keys; more means something is wrong). */
+const MAX_CACHED_KEYS = 64;
 
 /** Verifies bearer tokens: HS256 with a shared secret, or RS256 with a public key or a JWKS. */
 @Injectable()
 export class TokenVerifier {
   private readonly jwks?: JwksKeys;
+  private readonly keys = new Map<string, KeyObject>();
 
   constructor(
     private readonly jwt: JwtService,
@@ -55,16 +59,43 @@ export class TokenVerifier {
       });
       const kid = decoded?.header?.kid;
       const publicKey = await this.jwks.publicKey(typeof kid === 'string' ? kid : undefined);
-      return { ...common, publicKey, algorithms: ['RS256' as const] };
+      return {
+        ...common,
+        publicKey: this.key(publicKey, 'public'),
+        algorithms: ['RS256' as const],
+      };
     }
     if (this.env.AUTH_JWT_PUBLIC_KEY) {
-      return { ...common, publicKey: this.env.AUTH_JWT_PUBLIC_KEY, algorithms: ['RS256' as const] };
+      return {
+        ...common,
+        publicKey: this.key(this.env.AUTH_JWT_PUBLIC_KEY, 'public'),
+        algorithms: ['RS256' as const],
+      };
     }
     return {
       ...common,
-      secret: this.env.AUTH_JWT_SECRET ?? DEV_JWT_SECRET,
+      secret: this.key(this.env.AUTH_JWT_SECRET ?? DEV_JWT_SECRET, 'secret'),
       algorithms: ['HS256' as const],
     };
+  }
+
+  /**
+   * The key as a KeyObject, made once. Given a string, jsonwebtoken parses it on every call, and
+   * a shared secret first as a public key, which throws: a tenth of intake's CPU under load.
+   * (@nestjs/jwt types the option as string | Buffer; jsonwebtoken takes a KeyObject as it is.)
+   */
+  private key(material: string, kind: 'secret' | 'public'): Buffer {
+    const id = `${kind}:${material}`;
+    let key = this.keys.get(id);
+    if (!key) {
+      key =
+        kind === 'secret'
+          ? createSecretKey(Buffer.from(material, 'utf8'))
+          : createPublicKey(material);
+      if (this.keys.size >= MAX_CACHED_KEYS) this.keys.clear();
+      this.keys.set(id, key);
+    }
+    return key as unknown as Buffer;
   }
 
   /** A stolen token is worth only as long as it lives: bound exp − iat, refuse iat in the future. */
