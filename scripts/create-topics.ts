@@ -34,7 +34,11 @@ async function main(): Promise<void> {
     const created = await ensureTopics(admin, Number(process.env.KAFKA_REPLICATION_FACTOR ?? 1));
     console.log(created.length ? `created topics: ${created.join(', ')}` : 'topics ready');
     const acls = await ensureAcls(admin);
-    console.log(acls ? `created ${acls} ACLs` : 'ACLs ready');
+    console.log(
+      acls.created || acls.removed
+        ? `ACLs: ${acls.created} created, ${acls.removed} no longer granted removed`
+        : 'ACLs ready',
+    );
   } finally {
     await admin.disconnect();
   }

@@ -118,22 +118,34 @@ const aclKey = (a: AclEntry) =>
   ].join('|');
 
 /**
- * Creates the ACLs of casebridgeAcls() that the cluster lacks (needs a super user's admin
- * client). Others are left alone. Returns how many were created.
+ * Makes the cluster's ACLs of the Casebridge principals exactly casebridgeAcls() (needs a super
+ * user's admin client): creates what is missing, and deletes ALLOW entries of those principals
+ * that the table no longer grants, so an upgrade that narrows a grant narrows it on the broker
+ * too (e.g. IdempotentWrite, dropped with the idempotent producer). DENY entries and other
+ * principals' ACLs are left alone.
  */
-export async function ensureAcls(admin: Admin): Promise<number> {
+export async function ensureAcls(admin: Admin): Promise<{ created: number; removed: number }> {
   const { resources } = await admin.describeAcls({
     resourceType: Resource.ANY,
     resourcePatternType: Pattern.ANY,
     operation: Op.ANY,
     permissionType: AclPermissionTypes.ANY,
   });
-  const existing = new Set(
-    resources.flatMap(({ acls, ...resource }) =>
-      acls.map((acl) => aclKey({ ...resource, ...acl })),
-    ),
+  const existing: AclEntry[] = resources.flatMap(({ acls, ...resource }) =>
+    acls.map((acl) => ({ ...resource, ...acl })),
   );
-  const missing = casebridgeAcls().filter((acl) => !existing.has(aclKey(acl)));
+  const wanted = casebridgeAcls();
+  const wantedKeys = new Set(wanted.map(aclKey));
+  const existingKeys = new Set(existing.map(aclKey));
+  const principals = new Set(Object.keys(PRINCIPAL_GRANTS).map((p) => `User:${p}`));
+  const missing = wanted.filter((acl) => !existingKeys.has(aclKey(acl)));
+  const stale = existing.filter(
+    (acl) =>
+      principals.has(acl.principal) &&
+      acl.permissionType === AclPermissionTypes.ALLOW &&
+      !wantedKeys.has(aclKey(acl)),
+  );
   if (missing.length > 0) await admin.createAcls({ acl: missing });
-  return missing.length;
+  if (stale.length > 0) await admin.deleteAcls({ filters: stale });
+  return { created: missing.length, removed: stale.length };
 }
