@@ -85,6 +85,21 @@ export class AssignmentsRepository {
     await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [caseId]);
   }
 
+  /**
+   * lockCase, and whether the case is routed already, in one round trip. The check reads the
+   * snapshot taken before the lock was granted, so a routing that committed meanwhile goes
+   * unseen here; insertRouted's primary key then refuses the second one, as in any race.
+   */
+  async lockCaseAndIsRouted(manager: EntityManager, caseId: string): Promise<boolean> {
+    // Two columns, not an AND: both are always evaluated, so the lock is always taken.
+    const [{ routed }] = await manager.query<{ routed: boolean }[]>(
+      `SELECT pg_advisory_xact_lock(hashtextextended($1, 0)) AS locked,
+              EXISTS (SELECT 1 FROM assignment WHERE case_id = $1::uuid) AS routed`,
+      [caseId],
+    );
+    return routed;
+  }
+
   lockAssignment(manager: EntityManager, caseId: string): Promise<Assignment | null> {
     return manager.findOne(Assignment, { where: { caseId }, lock: { mode: 'pessimistic_write' } });
   }

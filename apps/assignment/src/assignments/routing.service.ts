@@ -37,8 +37,7 @@ export class RoutingService {
     manager: EntityManager,
   ): Promise<void> {
     const s = event.data;
-    await this.assignments.lockCase(manager, s.caseId);
-    if (await this.assignments.exists(manager, s.caseId)) return;
+    if (await this.assignments.lockCaseAndIsRouted(manager, s.caseId)) return;
 
     const offices = await this.consulates.routingCandidates(manager, s.hostCountry);
     const office = chooseOffice(offices, s.hostCountry, s.hostCity);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { entitiesFrom } from '../database/rows';
 import { Caseworker } from './caseworker.entity';
 
 export type NewCaseworker = Omit<Caseworker, 'openCases' | 'createdAt' | 'updatedAt'>;
@@ -32,20 +33,17 @@ export class CaseworkersRepository {
    * on capacity only while it holds these locks, so concurrent decisions serialise per office
    * and never give a caseworker more than maxOpenCases.
    */
-  lockStaff(
+  async lockStaff(
     manager: EntityManager,
     consulateId: string | null,
     alsoIds: readonly string[] = [],
   ): Promise<Caseworker[]> {
-    return manager
-      .createQueryBuilder(Caseworker, 'c')
-      .where('c.consulateId = :consulateId OR c.id = ANY(:alsoIds)', {
-        consulateId,
-        alsoIds: [...alsoIds],
-      })
-      .orderBy('c.id', 'ASC')
-      .setLock('pessimistic_write')
-      .getMany();
+    const rows = await manager.query<Record<string, unknown>[]>(
+      `SELECT * FROM caseworker WHERE consulate_id = $1 OR id = ANY($2::text[])
+       ORDER BY id FOR UPDATE`,
+      [consulateId, [...alsoIds]],
+    );
+    return entitiesFrom(manager, Caseworker, rows);
   }
 
   /** Changes a caseworker's count of open cases (never below 0); no caseworker, no change. */

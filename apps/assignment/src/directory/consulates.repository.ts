@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { entitiesFrom } from '../database/rows';
 import { Consulate } from './consulate.entity';
 import { HQ_CONSULATE_ID } from './headquarters';
 
@@ -27,8 +28,12 @@ export class ConsulatesRepository {
   }
 
   /** The offices routing chooses from for a host country: the country's own, and HQ. */
-  routingCandidates(manager: EntityManager, hostCountry: string): Promise<Consulate[]> {
-    return manager.find(Consulate, { where: [{ hostCountry }, { id: HQ_CONSULATE_ID }] });
+  async routingCandidates(manager: EntityManager, hostCountry: string): Promise<Consulate[]> {
+    const rows = await manager.query<Record<string, unknown>[]>(
+      'SELECT * FROM consulate WHERE host_country = $1 OR id = $2',
+      [hostCountry, HQ_CONSULATE_ID],
+    );
+    return entitiesFrom(manager, Consulate, rows);
   }
 
   async insert(manager: EntityManager, values: NewConsulate, now: Date): Promise<Consulate> {
