@@ -273,6 +273,7 @@ describe('EventConsumer batches', () => {
       disconnect: () => Promise.resolve(),
     };
     const applied: string[] = [];
+    const inbox = new Set<string>();
     let transactions = 0;
     const handler = jest.fn((event: { subject: string }) => {
       if (poison.has(event.subject)) return Promise.reject(new Error('handler bug'));
@@ -292,8 +293,18 @@ describe('EventConsumer batches', () => {
           transaction: async (work: (m: unknown) => Promise<unknown>) => {
             transactions += 1;
             const before = applied.length;
+            const inserted: string[] = [];
+            // The inbox: one statement for a batch (unnest), one row at a time otherwise.
+            const query = (sql: string, params: unknown[]) => {
+              const ids = sql.includes('unnest') ? (params[1] as string[]) : [params[1] as string];
+              const fresh = ids.filter((id) => !inbox.has(id) && !inserted.includes(id));
+              inserted.push(...fresh);
+              return Promise.resolve([...new Set(fresh)].map((event_id) => ({ event_id })));
+            };
             try {
-              return await work({ query: () => Promise.resolve([{ event_id: 'x' }]) });
+              const result = await work({ query });
+              for (const id of inserted) inbox.add(id);
+              return result;
             } catch (error) {
               applied.length = before; // rolled back
               throw error;
@@ -308,6 +319,7 @@ describe('EventConsumer batches', () => {
     eventConsumer.start();
     await eventConsumer.ready();
     return {
+      inbox,
       deliver: (p: EachBatchPayload) => eachBatch!(p),
       applied,
       transactions: () => transactions,
@@ -334,6 +346,19 @@ describe('EventConsumer batches', () => {
     expect(c.transactions()).toBe(1);
     expect(resolved).toEqual(['14']);
     expect(c.send).not.toHaveBeenCalled();
+    await c.stop();
+  });
+
+  it('applies an event once when the batch holds it twice or the inbox already has it', async () => {
+    const c = await batchConsumer(new Set());
+    const ids = Array.from({ length: 3 }, () => randomUUID());
+    const messages = batchOfCases(ids);
+    // The second message repeats the first event (a relay's re-sent batch); the third was applied before.
+    messages[1].message = { ...messages[0].message, offset: messages[1].message.offset };
+    c.inbox.add(String(messages[2].message.headers?.ce_id));
+    await c.deliver(batchOf(messages));
+    expect(c.applied).toEqual([ids[0]]);
+    expect(c.transactions()).toBe(1);
     await c.stop();
   });
 

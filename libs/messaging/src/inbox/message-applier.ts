@@ -118,9 +118,21 @@ export class MessageApplier {
     if (pending.length > 1) {
       try {
         const outcomes = await this.transaction(async (manager) => {
+          const fresh = await this.recordMany(
+            manager,
+            pending.map((p) => ({ message: messages[p.i], event: p.event })),
+          );
           const done: ('applied' | 'duplicate')[] = [];
-          for (const p of pending)
-            done.push(await inCorrelationOf(p.event, () => this.record(manager, messages[p.i], p)));
+          for (const p of pending) {
+            // A fresh id is applied once, at its first occurrence in the batch (PostgreSQL
+            // returns uuids in lower case, whatever case the event spelled its id in).
+            if (!fresh.delete(p.event.id.toLowerCase())) {
+              done.push('duplicate');
+              continue;
+            }
+            await inCorrelationOf(p.event, () => p.handler(p.event, manager, messages[p.i]));
+            done.push('applied');
+          }
           return done;
         }, hooks);
         pending.forEach((p, j) => (results[p.i] = { outcome: outcomes[j], event: p.event }));
@@ -211,6 +223,35 @@ export class MessageApplier {
     if (inserted.length === 0) return 'duplicate';
     await handler(event, manager, inboxMessage);
     return 'applied';
+  }
+
+  /**
+   * The inbox rows of a batch in one statement; returns the event ids that were not there yet
+   * (an id twice in the batch comes back once). Rows go in in the batch's order, so two
+   * instances inserting one partition's batch during a rebalance take their locks in the same
+   * order: the second waits for the first, then finds every id taken.
+   */
+  private async recordMany(
+    manager: EntityManager,
+    batch: { message: InboxMessage; event: CasebridgeEvent }[],
+  ): Promise<Set<string>> {
+    const rows = await manager.query<{ event_id: string }[]>(
+      `INSERT INTO ${this.inboxTable} (consumer_group, event_id, event_type, topic, partition, "offset")
+       SELECT $1, e.id, e.type, e.topic, e.partition, e.off
+       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::bigint[])
+         WITH ORDINALITY AS e(id, type, topic, partition, off, n)
+       ORDER BY e.n
+       ON CONFLICT DO NOTHING RETURNING event_id`,
+      [
+        this.options.groupId,
+        batch.map((b) => b.event.id),
+        batch.map((b) => b.event.type),
+        batch.map((b) => b.message.topic),
+        batch.map((b) => b.message.partition),
+        batch.map((b) => b.message.message.offset),
+      ],
+    );
+    return new Set(rows.map((r) => r.event_id.toLowerCase()));
   }
 
   /** A transaction retried for as long as the database is unreachable or a conflict recurs. */
