@@ -12,7 +12,7 @@ import { CasePresenter } from './case.presenter';
 import { CaseScope } from './case-scope.service';
 import { CaseErrorCode, caseErrors } from './cases.errors';
 import { CaseResponse } from './dto/case.response';
-import { TransitionDto } from './dto/transition.dto';
+import { eventOutcome, TransitionDto } from './dto/transition.dto';
 import { allowedActions, nextStatus, REASON_REQUIRED } from './lifecycle';
 import { CaseFileRepository } from './repositories/case-file.repository';
 import { CaseStatusChangeRepository } from './repositories/case-status-change.repository';
@@ -75,18 +75,7 @@ export class CaseLifecycleService {
       }
       await this.caseFiles.save(manager, c);
       const role = actingRole(user);
-      const outcome =
-        dto.action === 'resolve' && dto.outcome
-          ? {
-              type: dto.outcome.type,
-              amountRecovered: dto.outcome.amountRecovered
-                ? {
-                    amount: dto.outcome.amountRecovered.amount,
-                    currency: dto.outcome.amountRecovered.currency,
-                  }
-                : null,
-            }
-          : null;
+      const outcome = dto.action === 'resolve' ? eventOutcome(dto.outcome) : null;
       await this.statusChanges.insertByUser(manager, {
         caseId: c.id,
         from,

@@ -5,7 +5,7 @@ import { createValidationPipe, ValidationProblem } from '@casebridge/common';
 import { eventSchemaErrors } from '@casebridge/messaging/event-validator';
 import { triagePriority } from '../triage';
 import { CreateCaseDto } from './create-case.dto';
-import { TransitionDto } from './transition.dto';
+import { eventOutcome, TransitionDto } from './transition.dto';
 
 /**
  * The outbox writer refuses an event that fails its schema (a 500). These properties show that
@@ -138,17 +138,7 @@ describe('any request body that passes validation yields events that pass their 
       fc.asyncProperty(body, async (raw) => {
         const dto = await validated(TransitionDto, JSON.parse(JSON.stringify(raw)));
         if (!dto) return;
-        const outcome = dto.outcome
-          ? {
-              type: dto.outcome.type,
-              amountRecovered: dto.outcome.amountRecovered
-                ? {
-                    amount: dto.outcome.amountRecovered.amount,
-                    currency: dto.outcome.amountRecovered.currency,
-                  }
-                : null,
-            }
-          : null;
+        const outcome = eventOutcome(dto.outcome);
         const errors = eventSchemaErrors(EventTypes.CaseStatusChanged, {
           caseId: '3f1c1a52-2f55-4c9e-9c1e-0a3e5f1b2c3d',
           hostCountry: 'RU',

@@ -25,6 +25,18 @@ export class OutcomeDto {
   amountRecovered?: MoneyDto;
 }
 
+/** The outcome as case.status-changed publishes it (what the event schema checks). */
+export function eventOutcome(outcome: OutcomeDto | undefined) {
+  if (!outcome) return null;
+  const { type, amountRecovered } = outcome;
+  return {
+    type,
+    amountRecovered: amountRecovered
+      ? { amount: amountRecovered.amount, currency: amountRecovered.currency }
+      : null,
+  };
+}
+
 export class TransitionDto {
   @ApiProperty({ example: 'resolve', enum: CASE_ACTIONS })
   @IsIn(CASE_ACTIONS)
