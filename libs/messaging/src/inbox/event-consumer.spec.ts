@@ -123,6 +123,7 @@ describe('EventConsumer start-up', () => {
 /** A kafkajs consumer that hands the test a way to deliver one message through `eachBatch`. */
 function capturingKafka(): {
   kafka: Kafka;
+  eachBatch: () => (p: EachBatchPayload) => Promise<void>;
   eachMessage: () => (p: EachMessagePayload) => Promise<void>;
 } {
   let handler: ((p: EachBatchPayload) => Promise<void>) | undefined;
@@ -136,12 +137,16 @@ function capturingKafka(): {
     },
     disconnect: () => Promise.resolve(),
   };
+  const eachBatch = () => {
+    if (!handler) throw new Error('the consumer is not running');
+    return handler;
+  };
   return {
     kafka: { consumer: () => consumer } as unknown as Kafka,
+    eachBatch,
     eachMessage: () => {
-      if (!handler) throw new Error('the consumer is not running');
-      const eachBatch = handler;
-      return (p: EachMessagePayload) => eachBatch(batchOf([p]));
+      const deliver = eachBatch();
+      return (p: EachMessagePayload) => deliver(batchOf([p]));
     },
   };
 }
@@ -261,17 +266,7 @@ describe('EventConsumer trust', () => {
 describe('EventConsumer batches', () => {
   /** A consumer whose handler fails for the listed case ids; counts transactions. */
   async function batchConsumer(poison: Set<string>) {
-    let eachBatch: ((p: EachBatchPayload) => Promise<void>) | undefined;
-    const consumer = {
-      ...crashEvents(),
-      connect: () => Promise.resolve(),
-      subscribe: () => Promise.resolve(),
-      run: (options: { eachBatch: (p: EachBatchPayload) => Promise<void> }) => {
-        eachBatch = options.eachBatch;
-        return Promise.resolve();
-      },
-      disconnect: () => Promise.resolve(),
-    };
+    const { kafka, eachBatch } = capturingKafka();
     const applied: string[] = [];
     const inbox = new Set<string>();
     let transactions = 0;
@@ -288,7 +283,7 @@ describe('EventConsumer batches', () => {
         handlers: { [EventTypes.CaseAssigned]: handler },
       },
       {
-        kafka: { consumer: () => consumer } as unknown as Kafka,
+        kafka,
         dataSource: {
           transaction: async (work: (m: unknown) => Promise<unknown>) => {
             transactions += 1;
@@ -320,7 +315,7 @@ describe('EventConsumer batches', () => {
     await eventConsumer.ready();
     return {
       inbox,
-      deliver: (p: EachBatchPayload) => eachBatch!(p),
+      deliver: eachBatch(),
       applied,
       transactions: () => transactions,
       send,
