@@ -289,9 +289,9 @@ describe('EventConsumer batches', () => {
             transactions += 1;
             const before = applied.length;
             const inserted: string[] = [];
-            // The inbox: one statement for a batch (unnest), one row at a time otherwise.
-            const query = (sql: string, params: unknown[]) => {
-              const ids = sql.includes('unnest') ? (params[1] as string[]) : [params[1] as string];
+            // The inbox insert: the event ids come as an array (one statement for any number).
+            const query = (_sql: string, params: unknown[]) => {
+              const ids = params[1] as string[];
               const fresh = ids.filter((id) => !inbox.has(id) && !inserted.includes(id));
               inserted.push(...fresh);
               return Promise.resolve([...new Set(fresh)].map((event_id) => ({ event_id })));

@@ -214,13 +214,8 @@ export class MessageApplier {
     inboxMessage: InboxMessage,
     { event, handler }: { event: CasebridgeEvent; handler: Handler },
   ): Promise<'applied' | 'duplicate'> {
-    const { topic, partition, message } = inboxMessage;
-    const inserted = await manager.query<unknown[]>(
-      `INSERT INTO ${this.inboxTable} (consumer_group, event_id, event_type, topic, partition, "offset")
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING event_id`,
-      [this.options.groupId, event.id, event.type, topic, partition, message.offset],
-    );
-    if (inserted.length === 0) return 'duplicate';
+    const fresh = await this.recordMany(manager, [{ message: inboxMessage, event }]);
+    if (fresh.size === 0) return 'duplicate';
     await handler(event, manager, inboxMessage);
     return 'applied';
   }

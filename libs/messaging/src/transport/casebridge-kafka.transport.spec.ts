@@ -94,11 +94,15 @@ function fakeDataSource() {
       entry.manager = {
         query: (sql: string, params: unknown[]) => {
           if (!sql.includes('INSERT INTO inbox_message')) return Promise.resolve([]);
-          const key = `${String(params[0])}/${String(params[1])}`;
-          if (inbox.has(key) || staged.has(key)) return Promise.resolve([]);
-          staged.add(key);
-          entry.insertedInbox = true;
-          return Promise.resolve([{ event_id: params[1] }]);
+          // One statement for any number of rows: the event ids come as an array.
+          const fresh = (params[1] as string[]).filter((id) => {
+            const key = `${String(params[0])}/${id}`;
+            if (inbox.has(key) || staged.has(key)) return false;
+            staged.add(key);
+            return true;
+          });
+          if (fresh.length) entry.insertedInbox = true;
+          return Promise.resolve(fresh.map((event_id) => ({ event_id })));
         },
       } as unknown as EntityManager;
       managers.push(entry);
