@@ -425,6 +425,18 @@ describe('The case file (intake API)', () => {
       );
       expect(results.map((r) => r.status)).toEqual(Array(8).fill(201));
       expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
+      // The losers wrote nothing: one case row, one case.submitted, one creation audit entry.
+      const [counts] = await query<{ cases: string; events: string; created: string }>(
+        'intake',
+        `SELECT
+           (SELECT count(*) FROM case_file WHERE reference = $2) AS cases,
+           (SELECT count(*) FROM outbox_event
+              WHERE event_type = 'casebridge.case.submitted.v1' AND message_key = $1::text) AS events,
+           (SELECT count(*) FROM audit_entry
+              WHERE action = 'case.created' AND case_id = $1::uuid) AS created`,
+        [results[0].body.id, (results[0].body as { reference?: string }).reference],
+      );
+      expect(counts).toEqual({ cases: '1', events: '1', created: '1' });
     });
 
     it('requires an Idempotency-Key from integrations', async () => {

@@ -24,3 +24,4 @@ export * from './validation/max-decimal-places.validator';
 export * from './errors/error-catalogue';
 export * from './http/admission-control';
 export * from './http/server-sockets';
+export * from './database/row-inserts';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { AuthUser } from '@casebridge/common';
+import { AuthUser, insertRows, RowInsert } from '@casebridge/common';
 
 /** An entry of the audit trail as a case's history shows it. */
 export interface AuditEntryRow {
@@ -15,6 +15,15 @@ export interface AuditEntryRow {
 /** The audit_entry table: append-only (its trigger refuses UPDATE and DELETE). */
 @Injectable()
 export class AuditEntryRepository {
+  /** An entry's row, for insertRows (alone, or in one statement with the change it records). */
+  row(user: AuthUser, action: string, caseId: string | null, requestId: string | null): RowInsert {
+    return {
+      table: 'audit_entry',
+      columns: ['case_id', 'actor_id', 'actor_role', 'consulate_id', 'action', 'request_id'],
+      values: [caseId, user.sub, user.roles.join(','), user.consulateId, action, requestId],
+    };
+  }
+
   async insert(
     manager: EntityManager,
     user: AuthUser,
@@ -22,11 +31,7 @@ export class AuditEntryRepository {
     caseId: string | null,
     requestId: string | null,
   ): Promise<void> {
-    await manager.query(
-      `INSERT INTO audit_entry (case_id, actor_id, actor_role, consulate_id, action, request_id)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [caseId, user.sub, user.roles.join(','), user.consulateId, action, requestId],
-    );
+    await insertRows(manager, [this.row(user, action, caseId, requestId)]);
   }
 
   findByCase(manager: EntityManager, caseId: string): Promise<AuditEntryRow[]> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AuthUser, currentCorrelation } from '@casebridge/common';
+import { AuthUser, currentCorrelation, RowInsert } from '@casebridge/common';
 import { AuditEntryRepository } from './audit-entry.repository';
 
 export type AuditAction =
@@ -27,5 +27,15 @@ export class AuditService {
     requestId = currentCorrelation()?.correlationId ?? null,
   ): Promise<void> {
     await this.entries.insert(manager, user, action, caseId, requestId);
+  }
+
+  /** The entry as a row, to be written in one statement with the change it records. */
+  row(
+    user: AuthUser,
+    action: AuditAction,
+    caseId: string | null,
+    requestId = currentCorrelation()?.correlationId ?? null,
+  ): RowInsert {
+    return this.entries.row(user, action, caseId, requestId);
   }
 }

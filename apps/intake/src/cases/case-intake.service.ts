@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventTypes } from '@casebridge/contracts';
-import type { AuthUser } from '@casebridge/common';
+import { AuthUser, insertRows } from '@casebridge/common';
 import { OutboxWriter } from '@casebridge/messaging';
 import { AuditService } from '../audit/audit.service';
 import { PersonalDataCipher } from '../crypto/personal-data-cipher';
@@ -39,34 +39,42 @@ export class CaseIntakeService {
     private readonly presenter: CasePresenter,
   ) {}
 
+  /**
+   * Registers a complaint in two round trips: one statement reads the next reference number and
+   * the earlier case it may duplicate, one statement writes the case, its `case.submitted` outbox
+   * row, its audit entry and its Idempotency-Key together (atomic as a single statement). A key
+   * already stored answers with the case it created; two requests racing with one key collide on
+   * its primary key, and the loser, having written nothing, answers as a replay.
+   */
   async create(
     user: AuthUser,
     dto: CreateCaseDto,
     idempotencyKey?: string,
   ): Promise<CreateCaseResult> {
-    const hash = idempotencyKey ? requestHash(dto) : null;
+    const key = idempotencyKey ? { key: idempotencyKey, hash: requestHash(dto) } : null;
+    if (key) {
+      const replay = await this.replayIfStored(user, key.key, key.hash);
+      if (replay) return { case: replay, replayed: true };
+    }
     try {
-      return await this.dataSource.transaction(async (manager) => {
-        if (idempotencyKey && hash) {
-          const replay = await this.replay(manager, user, idempotencyKey, hash);
-          if (replay) return { case: replay, replayed: true };
-        }
-        const created = await this.insertCase(manager, user, dto);
-        if (idempotencyKey && hash) {
-          await this.idempotencyKeys.insert(manager, user.sub, idempotencyKey, hash, created.id);
-        }
-        return { case: created, replayed: false };
-      });
+      return { case: await this.insertCase(user, dto, key), replayed: false };
     } catch (error) {
-      // Two requests with one key raced: the loser reads what the winner stored.
-      if (idempotencyKey && hash && this.idempotencyKeys.isKeyTaken(error)) {
-        const replay = await this.dataSource.transaction((m) =>
-          this.replay(m, user, idempotencyKey, hash),
-        );
+      if (key && this.idempotencyKeys.isKeyTaken(error)) {
+        const replay = await this.replayIfStored(user, key.key, key.hash);
         if (replay) return { case: replay, replayed: true };
       }
       throw error;
     }
+  }
+
+  private async replayIfStored(
+    user: AuthUser,
+    key: string,
+    hash: string,
+  ): Promise<CaseResponse | null> {
+    const stored = await this.idempotencyKeys.find(this.dataSource.manager, user.sub, key);
+    if (!stored) return null;
+    return this.dataSource.transaction((manager) => this.replay(manager, user, key, hash));
   }
 
   private async replay(
@@ -92,13 +100,13 @@ export class CaseIntakeService {
   }
 
   private async insertCase(
-    manager: EntityManager,
     user: AuthUser,
     dto: CreateCaseDto,
+    key: { key: string; hash: string } | null,
   ): Promise<CaseResponse> {
+    const manager = this.dataSource.manager;
     const id = randomUUID();
     const now = new Date();
-    const seq = await this.caseFiles.nextReferenceNumber(manager);
     const riskIndicators = dto.riskIndicators ?? [];
     const complainant: Complainant = {
       fullName: dto.complainant.fullName,
@@ -117,17 +125,16 @@ export class CaseIntakeService {
     const passportIndex = complainant.passportNumber
       ? this.cipher.passportIndex(complainant.passportNumber)
       : null;
-    const possibleDuplicateOf = passportIndex
-      ? await this.caseFiles.findEarliestMatch(
-          manager,
-          passportIndex,
-          dto.hostCountry,
-          dto.category,
-          DUPLICATE_WINDOW_DAYS,
-        )
-      : null;
+    const { seq, duplicate } = await this.caseFiles.referenceAndDuplicate(
+      manager,
+      passportIndex,
+      dto.hostCountry,
+      dto.category,
+      DUPLICATE_WINDOW_DAYS,
+    );
+    const possibleDuplicateOf = duplicate?.id ?? null;
 
-    const entity = await this.caseFiles.insert(manager, {
+    const { entity, row } = this.caseFiles.newRow(manager, {
       id,
       reference: `CB-${now.getUTCFullYear()}-${seq.padStart(6, '0')}`,
       status: 'submitted',
@@ -158,7 +165,7 @@ export class CaseIntakeService {
       updatedAt: now,
       version: 1,
     });
-    await this.outbox.add(manager, EventTypes.CaseSubmitted, {
+    const submitted = this.outbox.row(EventTypes.CaseSubmitted, {
       caseId: id,
       reference: entity.reference,
       hostCountry: entity.hostCountry,
@@ -174,7 +181,12 @@ export class CaseIntakeService {
         : null,
       possibleDuplicateOf,
     });
-    await this.audit.record(manager, user, 'case.created', id);
-    return this.presenter.fileWith(manager, user, entity, complainant, employer, dto.description);
+    await insertRows(manager, [
+      row,
+      submitted.row,
+      this.audit.row(user, 'case.created', id),
+      ...(key ? [this.idempotencyKeys.row(user.sub, key.key, key.hash, id)] : []),
+    ]);
+    return this.presenter.created(user, entity, complainant, employer, dto.description, duplicate);
   }
 }

@@ -10,7 +10,7 @@ import {
   toCaseSummary,
 } from './dto/case.response';
 import { earlierCaseIds, visibleDuplicates } from './duplicate-visibility';
-import { CaseFileRepository } from './repositories/case-file.repository';
+import { CaseFileRepository, EarlierCase } from './repositories/case-file.repository';
 
 /** Case files as a caller may see them: decrypted, with `possibleDuplicateOf` only where allowed. */
 @Injectable()
@@ -42,6 +42,23 @@ export class CasePresenter {
     description: string,
   ): Promise<CaseResponse> {
     const shown = await this.duplicatesShown(manager, user, [c]);
+    return toCaseResponse(c, complainant, employer, description, shown.get(c.id));
+  }
+
+  /**
+   * A case file just created, from what its creation read: the earlier case it may duplicate and
+   * the consulate holding that case (no query of its own).
+   */
+  created(
+    user: AuthUser,
+    c: CaseFile,
+    complainant: Complainant,
+    employer: Employer | null,
+    description: string,
+    earlier: EarlierCase | null,
+  ): CaseResponse {
+    const holders = new Map(earlier ? [[earlier.id, earlier.consulateId]] : []);
+    const shown = visibleDuplicates(user, [c], holders);
     return toCaseResponse(c, complainant, employer, description, shown.get(c.id));
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { EVENT_TOPIC_OF, EventDataMap, EventType } from '@casebridge/contracts';
-import { currentCorrelation } from '@casebridge/common';
+import { currentCorrelation, insertRows, RowInsert } from '@casebridge/common';
 import { buildHeaders, newEventId } from '../cloud-event.codec';
 import { eventSchemaErrors } from '../event-validator';
 import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.options';
@@ -21,6 +21,20 @@ export class OutboxWriter {
     data: EventDataMap[T],
     time?: Date,
   ): Promise<string> {
+    const { id, row } = this.row(type, data, time);
+    await insertRows(manager, [row]);
+    return id;
+  }
+
+  /**
+   * The event's outbox row, validated, to be written in one statement with the state change it
+   * announces (see insertRows): one round trip, and the two commit together or not at all.
+   */
+  row<T extends EventType>(
+    type: T,
+    data: EventDataMap[T],
+    time?: Date,
+  ): { id: string; row: RowInsert } {
     const errors = eventSchemaErrors(type, data);
     if (errors.length)
       throw new Error(`refusing to publish an invalid ${type}: ${errors.join('; ')}`);
@@ -33,11 +47,20 @@ export class OutboxWriter {
       traceparent: ctx?.traceparent,
       time,
     });
-    await manager.query(
-      `INSERT INTO outbox_event (event_id, topic, message_key, event_type, headers, payload)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [id, EVENT_TOPIC_OF[type], subject, type, JSON.stringify(headers), JSON.stringify(data)],
-    );
-    return id;
+    return {
+      id,
+      row: {
+        table: 'outbox_event',
+        columns: ['event_id', 'topic', 'message_key', 'event_type', 'headers', 'payload'],
+        values: [
+          id,
+          EVENT_TOPIC_OF[type],
+          subject,
+          type,
+          JSON.stringify(headers),
+          JSON.stringify(data),
+        ],
+      },
+    };
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { RowInsert } from '@casebridge/common';
 import { CaseFile } from '../case-file.entity';
 
 /** The filters of a case list, already narrowed to the caller's scope by the service. */
@@ -18,6 +19,12 @@ export interface CaseListFilter {
   before: { submittedAt: string; id: string } | null;
 }
 
+/** An earlier case and the consulate holding it (null: not yet assigned). */
+export interface EarlierCase {
+  id: string;
+  consulateId: string | null;
+}
+
 /** Which consulate holds a case (null: not yet assigned). */
 interface CaseHolderRow {
   id: string;
@@ -27,7 +34,7 @@ interface CaseHolderRow {
 /** The case_file table. Every method runs on the caller's transaction. */
 @Injectable()
 export class CaseFileRepository {
-  private insertSql?: { sql: string; values: (c: CaseFile) => unknown[] };
+  private columns?: { table: string; names: string[]; values: (c: CaseFile) => unknown[] };
 
   findById(manager: EntityManager, id: string): Promise<CaseFile | null> {
     return manager.findOneBy(CaseFile, { id });
@@ -42,54 +49,71 @@ export class CaseFileRepository {
     return manager.findOne(CaseFile, { where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  /** The next number of the human-readable reference (`CB-2026-000123`). */
-  async nextReferenceNumber(manager: EntityManager): Promise<string> {
-    const [{ seq }] = await manager.query<{ seq: string }[]>(
-      "SELECT nextval('case_reference_seq') AS seq",
+  /**
+   * What a new complaint needs before its row is written, in one round trip: the next number of
+   * its human-readable reference (`CB-2026-000123`) and, when it names a passport, the earliest
+   * case with that passport, host country and category submitted in the window (with the
+   * consulate holding it, which decides who may be shown the flag).
+   */
+  async referenceAndDuplicate(
+    manager: EntityManager,
+    passportIndex: string | null,
+    hostCountry: string,
+    category: string,
+    windowDays: number,
+  ): Promise<{ seq: string; duplicate: EarlierCase | null }> {
+    if (passportIndex === null) {
+      const [{ seq }] = await manager.query<{ seq: string }[]>(
+        "SELECT nextval('case_reference_seq') AS seq",
+      );
+      return { seq, duplicate: null };
+    }
+    const [row] = await manager.query<
+      { seq: string; id: string | null; consulate_id: string | null }[]
+    >(
+      `SELECT nextval('case_reference_seq') AS seq, d.id, d.consulate_id
+       FROM (SELECT 1) AS one LEFT JOIN LATERAL (
+         SELECT id, consulate_id FROM case_file
+         WHERE passport_index = $1 AND host_country = $2 AND category = $3
+           AND submitted_at >= now() - make_interval(days => $4)
+         ORDER BY submitted_at ASC, id ASC LIMIT 1
+       ) AS d ON true`,
+      [passportIndex, hostCountry, category, windowDays],
     );
-    return seq;
+    return {
+      seq: row.seq,
+      duplicate: row.id === null ? null : { id: row.id, consulateId: row.consulate_id },
+    };
   }
 
   /**
-   * One INSERT with every column, its SQL made once from the entity's metadata: TypeORM's insert
-   * builder re-derived it for every complaint (the largest ORM cost in intake's profile).
+   * A new case's row, for insertRows: every column, their list made once from the entity's
+   * metadata (TypeORM's insert builder re-derived it for every complaint, the largest ORM cost in
+   * intake's profile).
    */
-  async insert(manager: EntityManager, fields: CaseFile): Promise<CaseFile> {
+  newRow(manager: EntityManager, fields: CaseFile): { entity: CaseFile; row: RowInsert } {
     const entity = manager.create(CaseFile, fields);
-    this.insertSql ??= (() => {
+    this.columns ??= (() => {
       const { tablePath, columns } = manager.connection.getMetadata(CaseFile);
-      const names = columns.map((c) => `"${c.databaseName}"`).join(', ');
-      const params = columns.map((_, i) => `$${i + 1}`).join(', ');
       return {
-        sql: `INSERT INTO ${tablePath} (${names}) VALUES (${params})`,
+        table: tablePath,
+        names: columns.map((c) => c.databaseName),
         values: (c: CaseFile): unknown[] =>
           columns.map((column): unknown => (column.getEntityValue(c) as unknown) ?? null),
       };
     })();
-    await manager.query(this.insertSql.sql, this.insertSql.values(entity));
-    return entity;
+    return {
+      entity,
+      row: {
+        table: this.columns.table,
+        columns: this.columns.names,
+        values: this.columns.values(entity),
+      },
+    };
   }
 
   async save(manager: EntityManager, c: CaseFile): Promise<void> {
     await manager.save(c);
-  }
-
-  /** The earliest case with this passport, host country and category submitted in the window. */
-  async findEarliestMatch(
-    manager: EntityManager,
-    passportIndex: string,
-    hostCountry: string,
-    category: string,
-    windowDays: number,
-  ): Promise<string | null> {
-    const [row] = await manager.query<{ id: string }[]>(
-      `SELECT id FROM case_file
-       WHERE passport_index = $1 AND host_country = $2 AND category = $3
-         AND submitted_at >= now() - make_interval(days => $4)
-       ORDER BY submitted_at ASC, id ASC LIMIT 1`,
-      [passportIndex, hostCountry, category, windowDays],
-    );
-    return row?.id ?? null;
   }
 
   /** Case id → the consulate holding it, for the cases that exist among `ids`. */

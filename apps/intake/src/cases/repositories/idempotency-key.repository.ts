@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { RowInsert } from '@casebridge/common';
 
 /** What a caller's Idempotency-Key was first used for. */
 export interface IdempotencyKeyRow {
@@ -22,17 +23,13 @@ export class IdempotencyKeyRepository {
     return stored ?? null;
   }
 
-  async insert(
-    manager: EntityManager,
-    caller: string,
-    key: string,
-    requestHash: string,
-    caseId: string,
-  ): Promise<void> {
-    await manager.query(
-      'INSERT INTO idempotency_key (caller, key, request_hash, case_id) VALUES ($1, $2, $3, $4)',
-      [caller, key, requestHash, caseId],
-    );
+  /** The key's row, written in one statement with the case it created (see insertRows). */
+  row(caller: string, key: string, requestHash: string, caseId: string): RowInsert {
+    return {
+      table: 'idempotency_key',
+      columns: ['caller', 'key', 'request_hash', 'case_id'],
+      values: [caller, key, requestHash, caseId],
+    };
   }
 
   /** Whether `error` is another transaction having stored the same (caller, key) first. */
