@@ -7,11 +7,13 @@
  * worker (SIGKILL after a grace period) and exits when all are gone.
  *
  * Env: SUPERVISOR_BACKOFF_MS (first restart delay, 1000; doubles up to 30 s), SUPERVISOR_MAX_START_FAILURES (5),
- *      SUPERVISOR_LOG_DIR (.local/logs), SUPERVISOR_GRACE_MS (10000).
+ *      SUPERVISOR_LOG_DIR (.local/logs), SUPERVISOR_GRACE_MS (10000); SERVICE_MAX_HEAP_MB (each
+ *      worker's old-space limit, 128; 0 for Node's default).
  */
 import cluster, { Worker } from 'node:cluster';
 import { createWriteStream, mkdirSync, WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { serviceHeapArgs } from '@casebridge/common/config/heap-limit';
 
 type Service = 'intake' | 'assignment' | 'reporting';
 const SERVICES: Service[] = ['intake', 'assignment', 'reporting'];
@@ -34,7 +36,17 @@ const MAX_START_FAILURES = setting('SUPERVISOR_MAX_START_FAILURES', 5);
 const GRACE_MS = setting('SUPERVISOR_GRACE_MS', 10_000);
 /** A worker that served this long before dying starts its back-off from the beginning again. */
 const STABLE_MS = 60_000;
+const HEAP_ARGS = heapArgs();
 const LOG_DIR = process.env.SUPERVISOR_LOG_DIR ?? join(ROOT, '.local', 'logs');
+
+function heapArgs(): string[] {
+  try {
+    return serviceHeapArgs();
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
+  }
+}
 
 function say(message: string): void {
   process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -64,6 +76,7 @@ function label(slot: Slot): string {
 function start(slot: Slot): void {
   cluster.setupPrimary({
     exec: join(ROOT, 'dist', 'apps', slot.service, 'src', 'main.js'),
+    execArgv: [...process.execArgv, ...HEAP_ARGS],
     silent: true,
   });
   const worker = cluster.fork({ CASEBRIDGE_INSTANCE: String(slot.index) });

@@ -6,6 +6,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { serviceHeapArgs } from '@casebridge/common/config/heap-limit';
 import { config, databaseName, kafkaBrokers, REPO_ROOT, say, Service, sleep } from './config';
 
 const running = new Set<ChildProcess>();
@@ -142,7 +143,8 @@ export async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 export async function startService(service: Service): Promise<ServiceProcess> {
-  const nodeArgs: string[] = [];
+  // The heap limit npm start gives each service (SERVICE_MAX_HEAP_MB).
+  const nodeArgs: string[] = serviceHeapArgs(benchEnv());
   if (config.profile) {
     const dir = join(config.profileDir, service);
     rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { serviceHeapArgs } from '@casebridge/common/config/heap-limit';
 import { freePort, ServiceName, waitFor } from './infra';
 
 export interface ServiceProcess {
@@ -45,7 +46,9 @@ export async function startServiceProcess(
     OUTBOX_POLL_MS: '20',
     ...extraEnv,
   };
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', service, 'src', 'main.js')], {
+  // With the heap limit it runs under npm start, so a test load that outgrows it fails here.
+  const main = join(ROOT, 'dist', 'apps', service, 'src', 'main.js');
+  const child = spawn(process.execPath, [...serviceHeapArgs(env), main], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

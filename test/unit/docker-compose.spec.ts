@@ -3,7 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getMetadataStorage } from 'class-validator';
 import { load } from 'js-yaml';
-import { DEV_JWT_SECRET, validateEnvironment } from '@casebridge/common';
+import {
+  DEFAULT_SERVICE_MAX_HEAP_MB,
+  DEV_JWT_SECRET,
+  validateEnvironment,
+} from '@casebridge/common';
 import { AssignmentEnvironment } from '../../apps/assignment/src/config/assignment.environment';
 import {
   DEV_BLIND_INDEX_KEY,
@@ -190,7 +194,11 @@ describe('docker-compose.yml', () => {
     ({ name, port, cls, needs }) => {
       const service = compose.services[name];
       expect(service.build).toBe('.');
-      expect(service.command).toEqual(['node', `dist/apps/${name}/src/main.js`]);
+      expect(service.command).toEqual([
+        'node',
+        `--max-old-space-size=${DEFAULT_SERVICE_MAX_HEAP_MB}`,
+        `dist/apps/${name}/src/main.js`,
+      ]);
       expect(service.ports).toEqual([`127.0.0.1:${port}:${port}`]);
       const env = Object.fromEntries(
         Object.entries(service.environment ?? {}).map(([k, v]) => [k, resolve(v)]),

@@ -25,3 +25,4 @@ export * from './errors/error-catalogue';
 export * from './http/admission-control';
 export * from './http/server-sockets';
 export * from './database/row-inserts';
+export * from './config/heap-limit';
