@@ -113,6 +113,125 @@ export class ReadModelWriter {
     );
   }
 
+  /**
+   * Applies fresh events (one partition's, in order) in a handful of statements whatever their
+   * number: the facts of their cases are created if new and locked in case-id order, every
+   * event is merged in memory in the given order, then the facts are written back in one
+   * statement and the buckets changed once by the net difference between each case's fact
+   * before and after (bucket values add up, so that equals the sum of the per-event
+   * differences). The result is what `apply` gives event by event.
+   */
+  async applyMany(
+    events: readonly AnyCasebridgeEvent[],
+    manager: EntityManager,
+    tables: ReadModelTables,
+  ): Promise<void> {
+    if (events.length === 0) return;
+    if (events.length === 1) return this.apply(events[0], manager, tables);
+    // uuids compare as PostgreSQL returns them: lower case (the lock order is the sorted order).
+    const idOf = (e: AnyCasebridgeEvent) => e.data.caseId.toLowerCase();
+    const ids = [...new Set(events.map(idOf))].sort();
+    await manager.query(
+      `INSERT INTO ${tables.fact} (case_id)
+       SELECT id FROM unnest($1::uuid[]) AS u(id) ORDER BY id ON CONFLICT DO NOTHING`,
+      [ids],
+    );
+    const rows = await manager.query<CaseFactRow[]>(
+      `SELECT * FROM ${tables.fact} WHERE case_id = ANY($1::uuid[]) ORDER BY case_id FOR UPDATE`,
+      [ids],
+    );
+    const before = new Map(rows.map((row) => [row.case_id.toLowerCase(), toFact(row)]));
+    const after = new Map(before);
+    let newest = -Infinity;
+    for (const event of events) {
+      const id = idOf(event);
+      after.set(id, mergeEvent(after.get(id) ?? emptyFact(id), event));
+      newest = Math.max(newest, Date.parse(event.time));
+    }
+    await this.saveFacts(manager, tables.fact, [...after.values()]);
+    const delta = ids.flatMap((id) =>
+      contributionDelta(before.get(id) ?? emptyFact(id), after.get(id) ?? emptyFact(id)),
+    );
+    await this.addToBuckets(
+      manager,
+      tables.caseBucket,
+      delta.filter((e) => e.table === 'case'),
+    );
+    await this.addToBuckets(
+      manager,
+      tables.resolutionBucket,
+      delta.filter((e) => e.table === 'resolution'),
+    );
+    await manager.query(
+      `INSERT INTO ${tables.state} AS s (id, last_event_at, events_applied, updated_at)
+       VALUES (1, $1, $2, clock_timestamp())
+       ON CONFLICT (id) DO UPDATE SET
+         last_event_at = GREATEST(s.last_event_at, EXCLUDED.last_event_at),
+         events_applied = s.events_applied + EXCLUDED.events_applied,
+         updated_at = EXCLUDED.updated_at`,
+      [new Date(newest), events.length],
+    );
+  }
+
+  /** Several facts written back in one statement (their rows are locked by the caller). */
+  private async saveFacts(manager: EntityManager, table: string, facts: CaseFact[]): Promise<void> {
+    const rows = facts.map((f) => ({
+      case_id: f.caseId,
+      host_country: f.hostCountry,
+      host_city: f.hostCity,
+      category: f.category,
+      priority: f.priority,
+      risk_indicators: f.riskIndicators,
+      channel: f.channel,
+      submitted_at: f.submittedAt,
+      amount_claimed: f.amountClaimed?.amount ?? null,
+      amount_claimed_currency: f.amountClaimed?.currency ?? null,
+      status: f.status,
+      status_version: f.statusVersion,
+      status_changed_at: f.statusChangedAt,
+      first_assigned_at: f.firstAssignedAt,
+      first_action_at: f.firstActionAt,
+      resolved_at: f.resolvedAt,
+      resolution_version: f.resolutionVersion,
+      outcome_type: f.outcomeType,
+      amount_recovered: f.amountRecovered?.amount ?? null,
+      amount_recovered_currency: f.amountRecovered?.currency ?? null,
+      consulate_id: f.consulateId,
+      caseworker_id: f.caseworkerId,
+      assignment_sequence: f.assignmentSequence,
+      sla_acceptance_breaches: f.slaAcceptanceBreaches,
+      sla_resolution_breaches: f.slaResolutionBreaches,
+      last_event_at: f.lastEventAt,
+    }));
+    await manager.query(
+      `UPDATE ${table} AS f SET
+         host_country = d.host_country, host_city = d.host_city, category = d.category,
+         priority = d.priority, risk_indicators = d.risk_indicators, channel = d.channel,
+         submitted_at = d.submitted_at, amount_claimed = d.amount_claimed,
+         amount_claimed_currency = d.amount_claimed_currency, status = d.status,
+         status_version = d.status_version, status_changed_at = d.status_changed_at,
+         first_assigned_at = d.first_assigned_at, first_action_at = d.first_action_at,
+         resolved_at = d.resolved_at, resolution_version = d.resolution_version,
+         outcome_type = d.outcome_type, amount_recovered = d.amount_recovered,
+         amount_recovered_currency = d.amount_recovered_currency, consulate_id = d.consulate_id,
+         caseworker_id = d.caseworker_id, assignment_sequence = d.assignment_sequence,
+         sla_acceptance_breaches = d.sla_acceptance_breaches,
+         sla_resolution_breaches = d.sla_resolution_breaches, last_event_at = d.last_event_at
+       FROM jsonb_to_recordset($1::jsonb) AS d(
+         case_id uuid, host_country text, host_city text, category text, priority text,
+         risk_indicators text[], channel text, submitted_at timestamptz, amount_claimed numeric,
+         amount_claimed_currency text, status text, status_version integer,
+         status_changed_at timestamptz, first_assigned_at timestamptz,
+         first_action_at timestamptz, resolved_at timestamptz, resolution_version integer,
+         outcome_type text, amount_recovered numeric, amount_recovered_currency text,
+         consulate_id text, caseworker_id text, assignment_sequence integer,
+         sla_acceptance_breaches integer, sla_resolution_breaches integer,
+         last_event_at timestamptz)
+       WHERE f.case_id = d.case_id`,
+      [JSON.stringify(rows)],
+    );
+  }
+
   private async saveFact(manager: EntityManager, table: string, f: CaseFact): Promise<void> {
     await manager.query(
       `UPDATE ${table} SET

@@ -24,11 +24,40 @@ export type EventHandlers = {
 };
 
 /** A handler of any event type (what the transport dispatches to). */
-export type EventHandler = (
+export type EventHandler = ((
   event: CasebridgeEvent,
   manager: EntityManager,
   message: InboxMessage,
+) => Promise<void>) & {
+  /**
+   * Applies a run of fresh events at once, inside the inbox transaction: consecutive events of
+   * one partition, in its order, each id once. Handlers sharing one batch function have their
+   * events' runs passed together; the handler itself is what one message alone goes through.
+   */
+  batch?: EventBatchHandler;
+};
+
+/** Fresh events of one partition, in order, applied together (see EventHandler.batch). */
+export type EventBatchHandler = (
+  items: { event: CasebridgeEvent; message: InboxMessage }[],
+  manager: EntityManager,
 ) => Promise<void>;
+
+/**
+ * Handlers of `types` that apply runs of events through `batch` (one message alone as a run of
+ * one), for consumers whose writes are cheaper per batch than per event.
+ */
+export function batchedHandlers(
+  types: readonly EventType[],
+  batch: EventBatchHandler,
+): EventHandlers {
+  const handler: EventHandler = Object.assign(
+    (event: CasebridgeEvent, manager: EntityManager, message: InboxMessage) =>
+      batch([{ event, message }], manager),
+    { batch },
+  );
+  return Object.fromEntries(types.map((type) => [type, handler]));
+}
 
 type Handler = EventHandler;
 
@@ -123,6 +152,15 @@ export class MessageApplier {
             pending.map((p) => ({ message: messages[p.i], event: p.event })),
           );
           const done: ('applied' | 'duplicate')[] = [];
+          // Consecutive fresh events whose handlers share a batch function go in one call.
+          const run: { batch?: EventBatchHandler; items: Parameters<EventBatchHandler>[0] } = {
+            items: [],
+          };
+          const flush = async () => {
+            if (run.batch) await run.batch(run.items, manager);
+            run.batch = undefined;
+            run.items = [];
+          };
           for (const p of pending) {
             // A fresh id is applied once, at its first occurrence in the batch (PostgreSQL
             // returns uuids in lower case, whatever case the event spelled its id in).
@@ -130,9 +168,18 @@ export class MessageApplier {
               done.push('duplicate');
               continue;
             }
-            await inCorrelationOf(p.event, () => p.handler(p.event, manager, messages[p.i]));
+            const batch = p.handler.batch;
+            if (batch) {
+              if (run.batch !== batch) await flush();
+              run.batch = batch;
+              run.items.push({ event: p.event, message: messages[p.i] });
+            } else {
+              await flush();
+              await inCorrelationOf(p.event, () => p.handler(p.event, manager, messages[p.i]));
+            }
             done.push('applied');
           }
+          await flush();
           return done;
         }, hooks);
         pending.forEach((p, j) => (results[p.i] = { outcome: outcomes[j], event: p.event }));

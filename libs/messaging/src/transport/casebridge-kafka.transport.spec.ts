@@ -29,7 +29,12 @@ import { KafkaProducer } from '../kafka/kafka-producer.service';
 import { MessagingModule } from '../messaging.module';
 import { KAFKA } from '../messaging.options';
 import { CasebridgeKafkaTransport } from './casebridge-kafka.transport';
-import { CasebridgeEventContext, OnEvent } from './on-event.decorator';
+import {
+  CasebridgeEventBatchContext,
+  CasebridgeEventContext,
+  OnEvent,
+  OnEvents,
+} from './on-event.decorator';
 import { batchOf } from '../../../../test/support/kafka-batch';
 
 const GROUP = 'casebridge-intake';
@@ -72,6 +77,10 @@ function fakeKafka(failures = 0) {
     deliver: (p: EachMessagePayload) => {
       if (!eachBatch) throw new Error('the consumer is not running');
       return eachBatch(batchOf([p]));
+    },
+    deliverBatch: (ps: EachMessagePayload[]) => {
+      if (!eachBatch) throw new Error('the consumer is not running');
+      return eachBatch(batchOf(ps));
     },
   };
 }
@@ -193,6 +202,24 @@ class CaseEventsTestConsumer {
     @Ctx() context: CasebridgeEventContext,
   ): Promise<void> {
     calls.push({ type: 'breached', event, context });
+    return Promise.resolve();
+  }
+}
+
+const runs: { events: CasebridgeEvent[]; context: CasebridgeEventBatchContext }[] = [];
+/** A batch handler throws for a run holding this case id (a poison message). */
+let poisonCase: string | undefined;
+
+@Controller()
+class BatchTestConsumer {
+  @OnEvents(EventTypes.CaseAssigned, EventTypes.CaseSlaBreached)
+  onEvents(
+    @Payload() events: CasebridgeEvent[],
+    @Ctx() context: CasebridgeEventBatchContext,
+  ): Promise<void> {
+    if (events.some((e) => (e.data as { caseId: string }).caseId === poisonCase))
+      return Promise.reject(new Error('poison'));
+    runs.push({ events, context });
     return Promise.resolve();
   }
 }
@@ -349,6 +376,70 @@ describe('CasebridgeKafkaTransport in a hybrid app', () => {
     expect(running.kafka.attempts()).toBe(2);
     await running.kafka.deliver(payload(assigned()));
     expect(calls).toHaveLength(1);
+  });
+});
+
+describe('CasebridgeKafkaTransport with an @OnEvents batch handler', () => {
+  let running: HybridApp | undefined;
+
+  beforeEach(() => {
+    runs.length = 0;
+    poisonCase = undefined;
+  });
+  afterEach(async () => {
+    await running?.app.close();
+    running = undefined;
+  });
+
+  function offsets(messages: (Message & { offset: string })[]) {
+    return messages.map((m, i) => payload({ ...m, offset: String(i) }));
+  }
+
+  it('hands it the fresh events of a fetch as one run, in order, each once, in the inbox transaction', async () => {
+    running = await hybridApp([BatchTestConsumer]);
+    await running.transport.ready();
+    expect(running.kafka.subscribed).toEqual([[ASSIGNMENT_EVENTS_TOPIC]]);
+    const a = assigned();
+    const b = slaBreached();
+    const c = assigned();
+    await running.kafka.deliverBatch(offsets([a, b, a, c]));
+
+    expect(runs).toHaveLength(1);
+    expect(runs[0].events.map((e) => e.id)).toEqual(
+      [a, b, c].map((m) => (m.headers as Record<string, string>).ce_id),
+    );
+    expect(runs[0].context.messages.map((m) => m.message.offset)).toEqual(['0', '1', '3']);
+    const inserting = running.db.managers.filter((m) => m.insertedInbox);
+    expect(inserting).toHaveLength(1);
+    expect(runs[0].context.manager).toBe(inserting[0].manager);
+  });
+
+  it('hands it a single message as a run of one, and a redelivered fetch not at all', async () => {
+    running = await hybridApp([BatchTestConsumer]);
+    await running.transport.ready();
+    const a = assigned();
+    await running.kafka.deliver(payload(a));
+    await running.kafka.deliverBatch(offsets([a, a]));
+    expect(runs.map((r) => r.events.length)).toEqual([1]);
+  });
+
+  it('isolates a poison message of a run: the others are applied one by one, it alone is dead-lettered', async () => {
+    running = await hybridApp([BatchTestConsumer], { maxAttempts: 2 });
+    await running.transport.ready();
+    const poison = assigned();
+    poisonCase = poison.key?.toString();
+    const good = [assigned(), slaBreached(), assigned()];
+    await running.kafka.deliverBatch(offsets([good[0], poison, good[1], good[2]]));
+
+    // The run failed as a whole; each message then went alone, the poison one to the DLQ.
+    expect(runs.map((r) => r.events.length)).toEqual([1, 1, 1]);
+    expect(runs.map((r) => (r.events[0].data as { caseId: string }).caseId)).toEqual(
+      good.map((m) => m.key?.toString()),
+    );
+    expect(running.send).toHaveBeenCalledTimes(1);
+    const [topic, letters] = running.send.mock.calls[0] as [string, Message[]];
+    expect(topic).toBe(deadLetterTopic(ASSIGNMENT_EVENTS_TOPIC));
+    expect(letters.map((l) => l.key?.toString())).toEqual([poisonCase]);
   });
 });
 

@@ -3,8 +3,13 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import { EVENT_TOPIC_OF, EventType, EventTypes } from '@casebridge/contracts';
 import type { EventConsumer } from '../inbox/event-consumer';
 import type { EventConsumerFactory } from '../inbox/event-consumer.factory';
-import type { EventHandler, EventHandlers } from '../inbox/message-applier';
-import { CasebridgeEventContext, ON_EVENT } from './on-event.decorator';
+import type { EventBatchHandler, EventHandler, EventHandlers } from '../inbox/message-applier';
+import {
+  CasebridgeEventBatchContext,
+  CasebridgeEventContext,
+  ON_EVENT,
+  ON_EVENT_BATCH,
+} from './on-event.decorator';
 
 export interface CasebridgeKafkaTransportOptions {
   /** The consumer group, exactly as the inbox records it (no suffix). */
@@ -19,7 +24,7 @@ export class EventHandlerDeclarationError extends Error {}
 const KNOWN_TYPES = new Set<string>(Object.values(EventTypes));
 
 /**
- * Serves a service's `@OnEvent` controller methods from Kafka through the messaging engine
+ * Serves a service's `@OnEvent` (and `@OnEvents`, batch) controller methods from Kafka through the messaging engine
  * (EventConsumer + MessageApplier): inbox row in the handler's transaction, bounded retries
  * then `<topic>.dlq`, unlimited retries while the database is down, correlation ids, lag
  * metrics, refusal of untrusted sources. It dispatches by CloudEvents type, subscribes to the
@@ -92,6 +97,8 @@ export class CasebridgeKafkaTransport extends Server implements CustomTransportS
   private eventHandlers(): EventHandlers {
     const problems = [...this.declarationErrors];
     const handlers: Record<string, EventHandler> = {};
+    // One batch function per @OnEvents declaration, shared by its types: their runs go together.
+    const batches = new Map<unknown, EventBatchHandler>();
     for (const [pattern, handler] of this.messageHandlers) {
       if (!handler.isEventHandler)
         problems.push(`"${pattern}" is a request handler; events are declared with @OnEvent(type)`);
@@ -99,7 +106,19 @@ export class CasebridgeKafkaTransport extends Server implements CustomTransportS
         problems.push(`"${pattern}" is declared with @EventPattern; use @OnEvent(EventTypes.…)`);
       else if (!KNOWN_TYPES.has(pattern))
         problems.push(`@OnEvent("${pattern}"): no such event type in the contracts`);
-      else handlers[pattern] = this.dispatcher(handler);
+      else if (handler.extras?.[ON_EVENT_BATCH]) {
+        const id: unknown = handler.extras[ON_EVENT_BATCH];
+        const batch = batches.get(id) ?? this.batchDispatcher(handler);
+        batches.set(id, batch);
+        handlers[pattern] = Object.assign(
+          (
+            event: Parameters<EventHandler>[0],
+            manager: Parameters<EventHandler>[1],
+            message: Parameters<EventHandler>[2],
+          ) => batch([{ event, message }], manager),
+          { batch },
+        );
+      } else handlers[pattern] = this.dispatcher(handler);
     }
     if (problems.length)
       throw new EventHandlerDeclarationError(
@@ -113,6 +132,17 @@ export class CasebridgeKafkaTransport extends Server implements CustomTransportS
    * failure rejects the message and the engine retries or dead-letters it. (Server.handleEvent
    * does not wait for an observable.)
    */
+  private batchDispatcher(handler: MessageHandler): EventBatchHandler {
+    return async (items, manager) => {
+      const context = new CasebridgeEventBatchContext([manager, items.map((i) => i.message)]);
+      const result: unknown = await handler(
+        items.map((i) => i.event),
+        context,
+      );
+      if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+    };
+  }
+
   private dispatcher(handler: MessageHandler): EventHandler {
     return async (event, manager, message) => {
       const context = new CasebridgeEventContext([message, manager, event]);

@@ -37,6 +37,33 @@ export function OnEvent(type: EventType): MethodDecorator {
   );
 }
 
+/** Marks a handler declared with `@OnEvents`: its value tells one declaration from another. */
+export const ON_EVENT_BATCH = 'casebridge:on-event-batch';
+
+/**
+ * Declares a method as the handler of several CloudEvents types that applies them in runs: its
+ * `@Payload()` is an array of events (consecutive fresh events of one partition, in order, each
+ * once; a single message comes as an array of one) and its `@Ctx()` a CasebridgeEventBatchContext.
+ * It runs inside the inbox transaction: write only through the context's `manager`.
+ */
+export function OnEvents(...types: EventType[]): MethodDecorator {
+  return applyDecorators(
+    EventPattern(types, { [ON_EVENT]: true, [ON_EVENT_BATCH]: Symbol(types.join(',')) }),
+    UseFilters(new RethrowToTransport()),
+  );
+}
+
+/** What `@Ctx()` gives an `@OnEvents` handler: the inbox transaction and the Kafka messages. */
+export class CasebridgeEventBatchContext extends BaseRpcContext<[EntityManager, InboxMessage[]]> {
+  get manager(): EntityManager {
+    return this.args[0];
+  }
+
+  get messages(): InboxMessage[] {
+    return this.args[1];
+  }
+}
+
 /** What `@Ctx()` gives an `@OnEvent` handler: the inbox transaction and the Kafka message. */
 export class CasebridgeEventContext extends BaseRpcContext<
   [InboxMessage, EntityManager, CasebridgeEvent]

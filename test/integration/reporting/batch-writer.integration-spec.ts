@@ -1,0 +1,151 @@
+import { DataSource } from 'typeorm';
+import { EventSources, EventTypes } from '@casebridge/contracts';
+import { validateEnvironment } from '@casebridge/common';
+import { resetDatabase } from '../../support/infra';
+import { eventsOf, random, ScriptedEvent, scriptedHistory } from '../../support/scripted-history';
+import { ReportingEnvironment } from '../../../apps/reporting/src/config/reporting.environment';
+import { reportingDataSourceOptions } from '../../../apps/reporting/src/database/data-source';
+import type { AnyCasebridgeEvent } from '../../../apps/reporting/src/read-model/case-fact';
+import {
+  LIVE_TABLES,
+  ReadModelTables,
+  shadowTables,
+} from '../../../apps/reporting/src/read-model/read-model-tables';
+import { ReadModelWriter } from '../../../apps/reporting/src/read-model/read-model.writer';
+import {
+  createShadowTables,
+  dropShadowTables,
+} from '../../../apps/reporting/src/rebuild/shadow-tables';
+
+function asEvent(e: ScriptedEvent, i: number): AnyCasebridgeEvent {
+  const source =
+    e.type === EventTypes.CaseAssigned || e.type === EventTypes.CaseSlaBreached
+      ? EventSources.assignment
+      : EventSources.intake;
+  return {
+    id: e.id,
+    type: e.type,
+    source,
+    subject: e.data.caseId,
+    // Event times step through the history, so the newest event time is a real check.
+    time: new Date(e.at.getTime() + i).toISOString(),
+    correlationId: e.id,
+    data: e.data,
+  } as AnyCasebridgeEvent;
+}
+
+/**
+ * ReadModelWriter.applyMany (a run of events in a few statements, what the live consumer and the
+ * rebuild use) must leave the read model exactly as `apply`, event by event, does.
+ */
+describe('the read model written in runs equals the read model written event by event', () => {
+  let dataSource: DataSource;
+  const writer = new ReadModelWriter();
+  const shadow = shadowTables();
+
+  beforeAll(async () => {
+    await resetDatabase('reporting');
+    dataSource = await new DataSource(
+      reportingDataSourceOptions(validateEnvironment(ReportingEnvironment, process.env)),
+    ).initialize();
+    const runner = dataSource.createQueryRunner();
+    try {
+      await createShadowTables(runner);
+    } finally {
+      await runner.release();
+    }
+  });
+
+  afterAll(async () => {
+    if (dataSource) {
+      const runner = dataSource.createQueryRunner();
+      await dropShadowTables(runner).finally(() => runner.release());
+      await dataSource.destroy();
+    }
+  });
+
+  const rows = (tables: ReadModelTables) => ({
+    facts: dataSource.query(`SELECT * FROM ${tables.fact} ORDER BY case_id`),
+    caseBuckets: dataSource.query(
+      `SELECT * FROM ${tables.caseBucket} ORDER BY host_country, day, category, consulate_id, host_city, metric`,
+    ),
+    resolutionBuckets: dataSource.query(
+      `SELECT * FROM ${tables.resolutionBucket} ORDER BY host_country, day, category, consulate_id, host_city, metric`,
+    ),
+    state: dataSource.query(`SELECT last_event_at, events_applied FROM ${tables.state}`),
+  });
+  const snapshot = async (tables: ReadModelTables) => {
+    const r = rows(tables);
+    return {
+      facts: (await r.facts) as unknown[],
+      caseBuckets: (await r.caseBuckets) as unknown[],
+      resolutionBuckets: (await r.resolutionBuckets) as unknown[],
+      state: (await r.state) as unknown[],
+    };
+  };
+
+  it('for 1,500 scripted cases whose events arrive shuffled, in runs of 1 to 400 events', async () => {
+    const next = random(7);
+    const history = scriptedHistory(7, 1500, new Date('2025-06-01T00:00:00Z'), 400);
+    const scripted = history.flatMap((c) => eventsOf(c, next));
+    // Any order: each case's events interleaved with other cases' and out of their own order.
+    const shuffled = scripted
+      .map((e, i) => ({ e: asEvent(e, i), k: next() }))
+      .sort((a, b) => a.k - b.k)
+      .map((x) => x.e);
+    expect(shuffled.length).toBeGreaterThan(6000);
+
+    let t = Date.now();
+    for (const event of shuffled)
+      await dataSource.transaction((m) => writer.apply(event, m, LIVE_TABLES));
+    const oneByOneMs = Date.now() - t;
+
+    t = Date.now();
+    const runs: number[] = [];
+    for (let i = 0; i < shuffled.length;) {
+      const size = 1 + Math.floor(next() * 400);
+      const run = shuffled.slice(i, i + size);
+      await dataSource.transaction((m) => writer.applyMany(run, m, shadow));
+      runs.push(run.length);
+      i += size;
+    }
+    const inRunsMs = Date.now() - t;
+    process.stdout.write(
+      `  ${shuffled.length} events: one by one ${Math.round((shuffled.length / oneByOneMs) * 1000)}/s, ` +
+        `in ${runs.length} runs ${Math.round((shuffled.length / inRunsMs) * 1000)}/s\n`,
+    );
+    expect(Math.max(...runs)).toBeGreaterThan(300);
+
+    const live = await snapshot(LIVE_TABLES);
+    const batched = await snapshot(shadow);
+    expect(live.facts).toHaveLength(1500);
+    expect(live.caseBuckets.length).toBeGreaterThan(1000);
+    expect(live.resolutionBuckets.length).toBeGreaterThan(0);
+    expect(batched.facts).toEqual(live.facts);
+    expect(batched.caseBuckets).toEqual(live.caseBuckets);
+    expect(batched.resolutionBuckets).toEqual(live.resolutionBuckets);
+    expect(batched.state).toEqual(live.state);
+    expect(live.state).toEqual([
+      {
+        events_applied: String(shuffled.length),
+        last_event_at: new Date(Math.max(...shuffled.map((e) => Date.parse(e.time)))),
+      },
+    ]);
+  });
+
+  it('applies the whole history of a case in one run as its events one by one', async () => {
+    const next = random(11);
+    const [script] = scriptedHistory(11, 1, new Date('2025-09-01T00:00:00Z'), 30);
+    const events = eventsOf(script, next).map(asEvent);
+    expect(events.length).toBeGreaterThan(2);
+    // Every event of the case in one run: merged in memory, one fact update, one bucket delta.
+    await dataSource.transaction((m) => writer.applyMany(events, m, shadow));
+    const one = (tables: ReadModelTables) =>
+      dataSource.query<unknown[]>(`SELECT * FROM ${tables.fact} WHERE case_id = $1`, [
+        script.caseId,
+      ]);
+    for (const event of events)
+      await dataSource.transaction((m) => writer.apply(event, m, LIVE_TABLES));
+    expect(await one(shadow)).toEqual(await one(LIVE_TABLES));
+  });
+});
