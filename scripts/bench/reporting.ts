@@ -1,0 +1,388 @@
+/**
+ * The reporting benchmark (entry: reporting-main.ts). Writes `--cases N` synthetic but valid case
+ * histories (every lifecycle path to every end state, six host countries, every category, claims
+ * and recoveries in several currencies, submissions spread over five years) onto the event
+ * topics with the project's own producer, then measures:
+ * - live ingest: reporting started on that backlog, events/s until its read model counts them all;
+ * - every report route (JSON and CSV, each filter alone and all together, every country's
+ *   detail, the dashboard's calls), `--repeat` timed calls each after two warm-ups;
+ * - `npm run reporting:rebuild` on the same topics, events/s;
+ * - reporting's RSS throughout.
+ * Prints one table and one `BENCH_REPORTING_RESULT {…}` line; writes docs/bench/reporting-latest.{json,md}
+ * and the table between the bench-reporting markers of docs/performance.md (BENCH_UPDATE_DOC=0: not).
+ */
+import { execSync, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Message } from 'kafkajs';
+import { format, resolveConfig } from 'prettier';
+import { DEV_JWT_SECRET, kafkaAdminConnection } from '@casebridge/common';
+import { EVENT_TOPIC_OF, EventSources, EventTypes } from '@casebridge/contracts';
+import { buildHeaders, createKafka, KafkaProducer } from '@casebridge/messaging';
+import { eventsOf, random, scriptedHistory } from '../../test/support/scripted-history';
+import { signToken } from './cases';
+import { config, databaseName, kafkaBrokers, REPO_ROOT, say, serviceUrl, sleep } from './config';
+import { resetDatabases, withClient } from './db';
+import {
+  benchEnv,
+  infraDown,
+  infraUp,
+  rssMb,
+  ServiceProcess,
+  startService,
+  stopEverything,
+  track,
+} from './processes';
+import { Percentiles, percentiles } from './stats';
+
+const { values: args } = parseArgs({
+  options: {
+    cases: { type: 'string', default: '100000' },
+    repeat: { type: 'string', default: '20' },
+  },
+});
+const CASES = Number(args.cases);
+const REPEAT = Number(args.repeat);
+if (!Number.isInteger(CASES) || CASES < 1) throw new Error('--cases must be a whole number ≥ 1');
+if (!Number.isInteger(REPEAT) || REPEAT < 1) throw new Error('--repeat must be a whole number ≥ 1');
+
+/** Cases generated (and their events produced) per step: bounded memory at any --cases. */
+const CHUNK_CASES = 5000;
+const HISTORY_START = new Date('2022-01-01T00:00:00Z');
+const HISTORY_DAYS = 5 * 365;
+const PRODUCE_BATCH = 4000;
+const outputDir = process.env.BENCH_OUTPUT_DIR ?? join(config.docsDir, 'bench');
+
+interface RouteTiming {
+  route: string;
+  status: number;
+  bytes: number;
+  ms: Percentiles;
+}
+
+interface ReportingBenchResult {
+  date: string;
+  commit: string;
+  machine: { cpus: number; memoryGiB: number };
+  cases: number;
+  events: number;
+  produce: { seconds: number; eventsPerSecond: number };
+  ingest: { seconds: number; eventsPerSecond: number };
+  routes: RouteTiming[];
+  rebuild: { seconds: number; eventsPerSecond: number } | null;
+  rssMaxMb: number | null;
+  read: { bucketRows: number; factRows: number };
+}
+
+function gitCommit(): string {
+  try {
+    const sha = execSync('git rev-parse --short HEAD', { cwd: REPO_ROOT }).toString().trim();
+    const dirty = execSync('git status --porcelain --untracked-files=no', { cwd: REPO_ROOT })
+      .toString()
+      .trim();
+    return dirty ? `${sha} + uncommitted changes` : sha;
+  } catch {
+    return 'unknown';
+  }
+}
+
+const rate = (n: number, seconds: number) => Math.round(n / Math.max(seconds, 0.001));
+const eta = (done: number, total: number, startedAt: number) => {
+  if (done === 0) return '–';
+  const left = ((Date.now() - startedAt) / done) * (total - done);
+  return `${Math.round(left / 1000)} s`;
+};
+
+/** Writes the histories onto the topics; returns how many events. */
+async function produceHistories(): Promise<{ events: number; seconds: number }> {
+  const kafka = createKafka(
+    'casebridge-bench-reporting',
+    kafkaAdminConnection({ ...process.env, KAFKA_BROKERS: kafkaBrokers() }),
+  );
+  const producer = new KafkaProducer(kafka);
+  const started = Date.now();
+  let events = 0;
+  let lastSay = 0;
+  const chunks = Math.ceil(CASES / CHUNK_CASES);
+  for (let chunk = 0; chunk < chunks; chunk++) {
+    const count = Math.min(CHUNK_CASES, CASES - chunk * CHUNK_CASES);
+    const next = random(10_000 + chunk);
+    const scripted = scriptedHistory(10_000 + chunk, count, HISTORY_START, HISTORY_DAYS)
+      .flatMap((c) => eventsOf(c, next))
+      .sort((a, b) => a.at.getTime() - b.at.getTime());
+    const byTopic = new Map<string, Message[]>();
+    for (const e of scripted) {
+      const source =
+        e.type === EventTypes.CaseAssigned || e.type === EventTypes.CaseSlaBreached
+          ? EventSources.assignment
+          : EventSources.intake;
+      const topic = EVENT_TOPIC_OF[e.type];
+      const messages = byTopic.get(topic) ?? [];
+      messages.push({
+        key: e.data.caseId,
+        value: JSON.stringify(e.data),
+        headers: buildHeaders(e.id, e.type, source, e.data.caseId, {
+          correlationId: e.id,
+          time: e.at,
+        }),
+      });
+      byTopic.set(topic, messages);
+    }
+    for (const [topic, messages] of byTopic) {
+      for (let i = 0; i < messages.length; i += PRODUCE_BATCH) {
+        await producer.sendBatch([{ topic, messages: messages.slice(i, i + PRODUCE_BATCH) }]);
+      }
+    }
+    events += scripted.length;
+    const done = chunk * CHUNK_CASES + count;
+    if (Date.now() - lastSay > 2000 || done === CASES) {
+      lastSay = Date.now();
+      const seconds = (Date.now() - started) / 1000;
+      say(
+        `  produced ${done} of ${CASES} cases (${events} events, ${rate(events, seconds)} events/s), about ${eta(done, CASES, started)} left`,
+      );
+    }
+  }
+  await producer.onApplicationShutdown();
+  return { events, seconds: (Date.now() - started) / 1000 };
+}
+
+async function eventsApplied(): Promise<number> {
+  return withClient(databaseName('reporting'), async (c) =>
+    Number(
+      (await c.query<{ n: string }>('SELECT events_applied AS n FROM reporting_state')).rows[0]
+        ?.n ?? 0,
+    ),
+  );
+}
+
+async function readModelSize(): Promise<{ bucketRows: number; factRows: number }> {
+  return withClient(databaseName('reporting'), async (c) => {
+    const { rows } = await c.query<{ buckets: string; facts: string }>(
+      `SELECT (SELECT count(*) FROM daily_case_bucket) + (SELECT count(*) FROM daily_resolution_bucket) AS buckets,
+              (SELECT count(*) FROM case_fact) AS facts`,
+    );
+    return { bucketRows: Number(rows[0].buckets), factRows: Number(rows[0].facts) };
+  });
+}
+
+async function waitForIngest(total: number): Promise<number> {
+  const started = Date.now();
+  let lastSay = 0;
+  for (;;) {
+    const applied = await eventsApplied();
+    if (applied >= total) return (Date.now() - started) / 1000;
+    if (Date.now() - lastSay > 2000) {
+      lastSay = Date.now();
+      const seconds = (Date.now() - started) / 1000;
+      say(
+        `  reporting applied ${applied} of ${total} events (${rate(applied, seconds)} events/s), about ${eta(applied, total, started)} left`,
+      );
+    }
+    await sleep(250);
+  }
+}
+
+/** Every route and filter combination the API allows, as the dashboard and a CSV user call them. */
+function routes(): { route: string; accept: string }[] {
+  const filters = [
+    '',
+    '?from=2024-01-01&to=2024-12-31',
+    '?category=unpaid_wages',
+    '?consulateId=RU-MOW',
+    '?from=2024-01-01&to=2024-12-31&category=unpaid_wages&consulateId=RU-MOW',
+  ];
+  const list = '/v1/reports/host-countries';
+  const out: { route: string; accept: string }[] = [];
+  for (const f of filters) {
+    out.push({ route: `${list}${f}`, accept: 'application/json' });
+    out.push({ route: `${list}${f}`, accept: 'text/csv' });
+  }
+  for (const code of ['RU', 'KZ', 'KR', 'TR', 'DE', 'PL'])
+    out.push({ route: `${list}/${code}`, accept: 'application/json' });
+  for (const f of filters.slice(1))
+    out.push({ route: `${list}/RU${f}`, accept: 'application/json' });
+  return out;
+}
+
+async function timeRoutes(): Promise<RouteTiming[]> {
+  const token = signToken(process.env.AUTH_JWT_SECRET ?? DEV_JWT_SECRET, 'bench-manager', [
+    'manager',
+  ]);
+  const base = serviceUrl('reporting');
+  const out: RouteTiming[] = [];
+  for (const { route, accept } of routes()) {
+    const samples: number[] = [];
+    let status = 0;
+    let bytes = 0;
+    for (let i = 0; i < REPEAT + 2; i++) {
+      const t = performance.now();
+      const res = await fetch(`${base}${route}`, {
+        headers: { authorization: `Bearer ${token}`, accept },
+      });
+      const body = await res.arrayBuffer();
+      if (i >= 2) samples.push(performance.now() - t);
+      status = res.status;
+      bytes = body.byteLength;
+    }
+    const timing = {
+      route: `${route}${accept === 'text/csv' ? ' (CSV)' : ''}`,
+      status,
+      bytes,
+      ms: percentiles(samples),
+    };
+    out.push(timing);
+    say(`  ${timing.route}: ${status}, p50 ${timing.ms.p50} ms, p95 ${timing.ms.p95} ms`);
+  }
+  return out;
+}
+
+async function rebuild(total: number): Promise<{ seconds: number; eventsPerSecond: number }> {
+  const started = Date.now();
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [join(config.servicesDir, 'dist', 'apps', 'reporting', 'src', 'rebuild', 'main.js')],
+      { cwd: config.servicesDir, env: benchEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    track(child);
+    const relay = (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean))
+        process.stdout.write(`    ${line}\n`);
+    };
+    child.stdout.on('data', relay);
+    child.stderr.on('data', relay);
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`reporting:rebuild exited with ${code}`)),
+    );
+  });
+  const seconds = (Date.now() - started) / 1000;
+  return { seconds, eventsPerSecond: rate(total, seconds) };
+}
+
+function markdown(r: ReportingBenchResult): string {
+  const worst = Math.max(...r.routes.map((t) => t.ms.p95 ?? 0));
+  const lines = [
+    `Run of ${r.date}, commit \`${r.commit}\`, ${r.machine.cpus} cores, ${r.machine.memoryGiB} GiB: ${r.cases.toLocaleString('en')} cases, ${r.events.toLocaleString('en')} events; read model ${r.read.factRows.toLocaleString('en')} facts, ${r.read.bucketRows.toLocaleString('en')} bucket rows.`,
+    '',
+    '| figure (issue 13, point 4) | measured | target |',
+    '| --- | ---: | ---: |',
+    `| live ingest (reporting started on the backlog) | ${r.ingest.eventsPerSecond.toLocaleString('en')} events/s (${Math.round(r.ingest.seconds)} s) | ≥ 20,000 events/s |`,
+    `| rebuild (\`npm run reporting:rebuild\`) | ${r.rebuild ? `${r.rebuild.eventsPerSecond.toLocaleString('en')} events/s (${Math.round(r.rebuild.seconds)} s)` : '–'} | ≥ 20,000 events/s |`,
+    `| slowest report route, p95 | ${worst} ms | ≤ 20 ms |`,
+    `| reporting RSS, max | ${r.rssMaxMb ?? '–'} MB | ≤ 300 MB |`,
+    `| producing the histories (the bench's own producer) | ${r.produce.eventsPerSecond.toLocaleString('en')} events/s | – |`,
+    '',
+    `| route (${REPEAT} calls each) | status | bytes | p50 | p95 | max |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...r.routes.map(
+      (t) =>
+        `| \`${t.route}\` | ${t.status} | ${t.bytes} | ${t.ms.p50} ms | ${t.ms.p95} ms | ${t.ms.max} ms |`,
+    ),
+  ];
+  return lines.join('\n');
+}
+
+async function writePretty(file: string, text: string): Promise<void> {
+  const options = (await resolveConfig(file)) ?? {};
+  writeFileSync(file, await format(text, { ...options, filepath: file }));
+}
+
+async function write(result: ReportingBenchResult): Promise<void> {
+  mkdirSync(outputDir, { recursive: true });
+  const table = markdown(result);
+  process.stdout.write(`\n${table}\n\n`);
+  await writePretty(join(outputDir, 'reporting-latest.json'), JSON.stringify(result));
+  await writePretty(join(outputDir, 'reporting-latest.md'), `${table}\n`);
+  if (process.env.BENCH_UPDATE_DOC !== '0') {
+    const doc = join(config.docsDir, 'performance.md');
+    const text = readFileSync(doc, 'utf8');
+    const begin = '<!-- bench-reporting:begin -->';
+    const end = '<!-- bench-reporting:end -->';
+    const i = text.indexOf(begin);
+    const j = text.indexOf(end);
+    if (i >= 0 && j > i) {
+      await writePretty(doc, `${text.slice(0, i + begin.length)}\n\n${table}\n\n${text.slice(j)}`);
+      say(`Table written to ${doc}`);
+    } else say(`${doc} has no ${begin} … ${end} markers: table not written there`);
+  }
+  process.stdout.write(`BENCH_REPORTING_RESULT ${JSON.stringify(result)}\n`);
+}
+
+async function main(): Promise<void> {
+  say(
+    `Reporting bench: ${CASES} cases, broker on port ${config.kafkaPort}, databases *${config.databaseSuffix}`,
+  );
+  await infraUp();
+  await resetDatabases();
+
+  say('Phase 1: writing the histories onto the topics');
+  const produced = await produceHistories();
+
+  say('Phase 2: live ingest (reporting started on the backlog)');
+  let rssMax: number | null = null;
+  const service: ServiceProcess = await startService('reporting');
+  const rssTimer = setInterval(() => {
+    const mb = rssMb(service.child.pid);
+    if (mb !== null) rssMax = Math.max(rssMax ?? 0, mb);
+  }, 500);
+  const ingestSeconds = await waitForIngest(produced.events);
+  const size = await readModelSize();
+  say(
+    `  ingest: ${produced.events} events in ${ingestSeconds.toFixed(1)} s (${rate(produced.events, ingestSeconds)} events/s)`,
+  );
+
+  say(`Phase 3: report routes, ${REPEAT} calls each`);
+  const timings = await timeRoutes();
+
+  say('Phase 4: npm run reporting:rebuild');
+  let rebuilt: ReportingBenchResult['rebuild'] = null;
+  try {
+    rebuilt = await rebuild(produced.events);
+    say(`  rebuild: ${rebuilt.seconds.toFixed(1)} s (${rebuilt.eventsPerSecond} events/s)`);
+  } catch (error) {
+    say(`  rebuild failed: ${(error as Error).message}`);
+  }
+  clearInterval(rssTimer);
+
+  await service.stop();
+  await infraDown();
+  await write({
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    commit: gitCommit(),
+    machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30) },
+    cases: CASES,
+    events: produced.events,
+    produce: {
+      seconds: Math.round(produced.seconds * 10) / 10,
+      eventsPerSecond: rate(produced.events, produced.seconds),
+    },
+    ingest: {
+      seconds: Math.round(ingestSeconds * 10) / 10,
+      eventsPerSecond: rate(produced.events, ingestSeconds),
+    },
+    routes: timings,
+    rebuild: rebuilt,
+    rssMaxMb: rssMax,
+    read: size,
+  });
+}
+
+let stopping = false;
+async function abort(reason: string, code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  say(`${reason}: stopping everything the bench started`);
+  await stopEverything();
+  await infraDown();
+  process.exit(code);
+}
+process.on('SIGINT', () => void abort('SIGINT', 130));
+process.on('SIGTERM', () => void abort('SIGTERM', 143));
+
+main().then(
+  () => process.exit(0),
+  (error: Error) => void abort(`bench failed: ${error.stack ?? error.message}`, 1),
+);
