@@ -6,3 +6,4 @@ export * from './schemas';
 export * from './iso';
 export * from './asyncapi';
 export * from './text';
+export * from './host-cities';

@@ -1,4 +1,10 @@
-import { caseAssignedV1Schema, COUNTRY_CODES, LANGUAGES } from '@casebridge/contracts';
+import {
+  caseAssignedV1Schema,
+  COUNTRY_CODES,
+  LANGUAGES,
+  OTHER_CITY,
+  reportedCity,
+} from '@casebridge/contracts';
 import { chooseOffice, HQ_CONSULATE_ID, normaliseCity } from '../assignments/routing';
 import { DEMO_DIRECTORY } from './demo-directory';
 import { seedDemoDirectory, SqlRunner } from './seed-directory';
@@ -50,6 +56,15 @@ describe('demo directory', () => {
       for (const l of [...c.languages, ...c.caseworkers.flatMap((w) => w.languages)])
         expect(LANGUAGES).toContain(l);
     }
+  });
+
+  it('covers only cities reports know by name (HOST_CITIES), so none of them is reported as other', () => {
+    const unknown = DEMO_DIRECTORY.flatMap((c) =>
+      c.cities
+        .filter((city) => reportedCity(c.hostCountry, city) === OTHER_CITY)
+        .map((city) => `${c.hostCountry}:${city}`),
+    );
+    expect(unknown).toEqual([]);
   });
 
   it('never lets two offices of one country cover the same city', () => {

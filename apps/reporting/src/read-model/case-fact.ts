@@ -9,7 +9,7 @@ import type {
   Priority,
   RiskIndicator,
 } from '@casebridge/contracts';
-import { EventTypes } from '@casebridge/contracts';
+import { EventTypes, reportedCity } from '@casebridge/contracts';
 
 /** A money amount as a decimal string with two decimals (no float arithmetic on money). */
 export interface Money {
@@ -25,6 +25,7 @@ export interface Money {
 export interface CaseFact {
   caseId: string;
   hostCountry: string | null;
+  /** The known city it names (HOST_CITIES), 'other' for any other text, null when none. */
   hostCity: string | null;
   category: CaseCategory | null;
   priority: Priority | null;
@@ -113,7 +114,8 @@ export function mergeEvent(fact: CaseFact, event: AnyCasebridgeEvent): CaseFact 
       const d = event.data;
       // The submitted event is authoritative for what it carries.
       next.hostCountry = d.hostCountry;
-      next.hostCity = d.hostCity ?? null;
+      // Only a known city of the country, or 'other': free text never enters the read model.
+      next.hostCity = reportedCity(d.hostCountry, d.hostCity ?? null);
       next.category = d.category;
       next.priority = d.priority;
       next.riskIndicators = [...d.riskIndicators].sort();

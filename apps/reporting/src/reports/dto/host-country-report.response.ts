@@ -82,7 +82,14 @@ export class HostCountryRow extends ReportFigures {
 }
 
 export class CityRow extends ReportFigures {
-  @ApiProperty({ example: 'Moscow', type: String, nullable: true }) hostCity!: string | null;
+  @ApiProperty({
+    example: 'Moscow',
+    type: String,
+    nullable: true,
+    description:
+      "A known city of the country (the contracts' HOST_CITIES list), 'other' for a host city not on it, null for cases that name none",
+  })
+  hostCity!: string | null;
 }
 
 export class ConsulateRow extends ReportFigures {
