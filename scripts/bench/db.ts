@@ -29,7 +29,10 @@ export async function withClient<T>(database: string, fn: (c: Client) => Promise
 /** Tables a reset keeps: the migration history, assignment's directory, reporting's state row. */
 const KEEP = ['typeorm_migrations', 'consulate', 'caseworker', 'reporting_state'];
 
-/** Empties every service database but what KEEP names; caseworkers start with no open cases. */
+/**
+ * Empties every service database but what KEEP names; caseworkers start with no open cases, the
+ * read model's state row with no event applied.
+ */
 export async function resetDatabases(): Promise<void> {
   for (const service of SERVICES) {
     await withClient(databaseName(service), async (c) => {
@@ -48,6 +51,10 @@ export async function resetDatabases(): Promise<void> {
         }
       }
       if (service === 'assignment') await c.query('UPDATE caseworker SET open_cases = 0');
+      if (service === 'reporting')
+        await c.query(
+          'UPDATE reporting_state SET last_event_at = NULL, events_applied = 0, updated_at = NULL',
+        );
     });
   }
 }

@@ -8,11 +8,9 @@
  * docs/bench/profile-<service>.md. Stops everything it started, also on Ctrl-C.
  * BENCH_EXTERNAL=1 (+ INTAKE_URL, REPORTING_URL, KAFKA_BROKERS) measures a running system instead.
  */
-import { execSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { format, resolveConfig } from 'prettier';
 import { DEV_JWT_SECRET } from '@casebridge/common';
 import { createBaselineDatabase, runPgbench, startBaselineServer } from './baseline';
 import { CaseFactory } from './cases';
@@ -30,6 +28,7 @@ import {
 import { resetDatabases, transactionCounts, withClient } from './db';
 import { KafkaProbe } from './kafka';
 import { closedLoop, openLoop } from './load';
+import { gitCommit, writeIntoPerformanceDoc, writePretty } from './output';
 import { measureSystem, settle } from './phases';
 import {
   infraDown,
@@ -38,7 +37,7 @@ import {
   ServiceProcess,
   startService,
   stopChild,
-  stopEverything,
+  runBench,
 } from './processes';
 import { loadProfiles, profileMarkdown, summarise } from './profile-summary';
 import { BenchResult, markdown, targets } from './report';
@@ -50,18 +49,6 @@ const rss = {
   idle: {} as Record<Service, number | null>,
 };
 let underLoad = false;
-
-function gitCommit(dir: string): string {
-  try {
-    const sha = execSync('git rev-parse --short HEAD', { cwd: dir }).toString().trim();
-    const dirty = execSync('git status --porcelain --untracked-files=no', { cwd: dir })
-      .toString()
-      .trim();
-    return dirty ? `${sha} + uncommitted changes` : sha;
-  } catch {
-    return 'unknown';
-  }
-}
 
 function sampleRss(): void {
   for (const [service, p] of services) {
@@ -253,12 +240,6 @@ async function summariseProfiles(): Promise<void> {
   }
 }
 
-/** Writes a file as the repository's Prettier settings would have it (npm test checks docs/ too). */
-async function writePretty(file: string, text: string): Promise<void> {
-  const options = (await resolveConfig(file)) ?? {};
-  writeFileSync(file, await format(text, { ...options, filepath: file }));
-}
-
 async function write(result: BenchResult): Promise<void> {
   mkdirSync(outputDir, { recursive: true });
   const table = markdown(result);
@@ -275,36 +256,8 @@ async function write(result: BenchResult): Promise<void> {
     join(outputDir, 'latency.svg'),
     latencyChart(runs, `Open-loop runs, ${result.date}, commit ${result.commit}`),
   );
-  if (process.env.BENCH_UPDATE_DOC !== '0') {
-    const doc = join(config.docsDir, 'performance.md');
-    const text = readFileSync(doc, 'utf8');
-    const begin = '<!-- bench:begin -->';
-    const end = '<!-- bench:end -->';
-    const i = text.indexOf(begin);
-    const j = text.indexOf(end);
-    if (i >= 0 && j > i) {
-      await writePretty(doc, `${text.slice(0, i + begin.length)}\n\n${table}\n\n${text.slice(j)}`);
-      say(`Table written to ${doc}`);
-    } else {
-      say(`${doc} has no ${begin} … ${end} markers: table not written there`);
-    }
-  }
+  await writeIntoPerformanceDoc('bench', table);
   process.stdout.write(`BENCH_RESULT ${json}\n`);
 }
 
-let stopping = false;
-async function abort(reason: string, code: number): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  say(`${reason}: stopping everything the bench started`);
-  await stopEverything();
-  if (!config.external) await infraDown();
-  process.exit(code);
-}
-process.on('SIGINT', () => void abort('SIGINT', 130));
-process.on('SIGTERM', () => void abort('SIGTERM', 143));
-
-main().then(
-  () => process.exit(0),
-  (error: Error) => void abort(`bench failed: ${error.stack ?? error.message}`, 1),
-);
+runBench(main, !config.external);

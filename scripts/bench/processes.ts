@@ -181,3 +181,25 @@ export function rssMb(pid: number | undefined): number | null {
 export async function stopEverything(): Promise<void> {
   await Promise.all([...running].map((child) => stopChild(child)));
 }
+
+/**
+ * Runs a bench's `main`: exit 0 once it is done; when it fails, or on Ctrl-C or SIGTERM,
+ * everything it started is stopped first (the infrastructure too, unless `stopInfra` is false).
+ */
+export function runBench(main: () => Promise<void>, stopInfra = true): void {
+  let stopping = false;
+  const abort = async (reason: string, code: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    say(`${reason}: stopping everything the bench started`);
+    await stopEverything();
+    if (stopInfra) await infraDown();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void abort('SIGINT', 130));
+  process.on('SIGTERM', () => void abort('SIGTERM', 143));
+  main().then(
+    () => process.exit(0),
+    (error: Error) => void abort(`bench failed: ${error.stack ?? error.message}`, 1),
+  );
+}

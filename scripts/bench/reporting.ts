@@ -11,13 +11,12 @@
  * Prints one table and one `BENCH_REPORTING_RESULT {…}` line; writes docs/bench/reporting-latest.{json,md}
  * and the table between the bench-reporting markers of docs/performance.md (BENCH_UPDATE_DOC=0: not).
  */
-import { execSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Message } from 'kafkajs';
-import { format, resolveConfig } from 'prettier';
 import { DEV_JWT_SECRET, kafkaAdminConnection } from '@casebridge/common';
 import { EVENT_TOPIC_OF, EventSources, EventTypes } from '@casebridge/contracts';
 import { buildHeaders, createKafka, KafkaProducer } from '@casebridge/messaging';
@@ -32,9 +31,10 @@ import {
   rssMb,
   ServiceProcess,
   startService,
-  stopEverything,
+  runBench,
   track,
 } from './processes';
+import { gitCommit, writeIntoPerformanceDoc, writePretty } from './output';
 import { Percentiles, percentiles } from './stats';
 
 const { values: args } = parseArgs({
@@ -74,18 +74,6 @@ interface ReportingBenchResult {
   rebuild: { seconds: number; eventsPerSecond: number } | null;
   rssMaxMb: number | null;
   read: { bucketRows: number; factRows: number };
-}
-
-function gitCommit(): string {
-  try {
-    const sha = execSync('git rev-parse --short HEAD', { cwd: REPO_ROOT }).toString().trim();
-    const dirty = execSync('git status --porcelain --untracked-files=no', { cwd: REPO_ROOT })
-      .toString()
-      .trim();
-    return dirty ? `${sha} + uncommitted changes` : sha;
-  } catch {
-    return 'unknown';
-  }
 }
 
 const rate = (n: number, seconds: number) => Math.round(n / Math.max(seconds, 0.001));
@@ -285,29 +273,13 @@ function markdown(r: ReportingBenchResult): string {
   return lines.join('\n');
 }
 
-async function writePretty(file: string, text: string): Promise<void> {
-  const options = (await resolveConfig(file)) ?? {};
-  writeFileSync(file, await format(text, { ...options, filepath: file }));
-}
-
 async function write(result: ReportingBenchResult): Promise<void> {
   mkdirSync(outputDir, { recursive: true });
   const table = markdown(result);
   process.stdout.write(`\n${table}\n\n`);
   await writePretty(join(outputDir, 'reporting-latest.json'), JSON.stringify(result));
   await writePretty(join(outputDir, 'reporting-latest.md'), `${table}\n`);
-  if (process.env.BENCH_UPDATE_DOC !== '0') {
-    const doc = join(config.docsDir, 'performance.md');
-    const text = readFileSync(doc, 'utf8');
-    const begin = '<!-- bench-reporting:begin -->';
-    const end = '<!-- bench-reporting:end -->';
-    const i = text.indexOf(begin);
-    const j = text.indexOf(end);
-    if (i >= 0 && j > i) {
-      await writePretty(doc, `${text.slice(0, i + begin.length)}\n\n${table}\n\n${text.slice(j)}`);
-      say(`Table written to ${doc}`);
-    } else say(`${doc} has no ${begin} … ${end} markers: table not written there`);
-  }
+  await writeIntoPerformanceDoc('bench-reporting', table);
   process.stdout.write(`BENCH_REPORTING_RESULT ${JSON.stringify(result)}\n`);
 }
 
@@ -351,7 +323,7 @@ async function main(): Promise<void> {
   await infraDown();
   await write({
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
-    commit: gitCommit(),
+    commit: gitCommit(REPO_ROOT),
     machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30) },
     cases: CASES,
     events: produced.events,
@@ -370,19 +342,4 @@ async function main(): Promise<void> {
   });
 }
 
-let stopping = false;
-async function abort(reason: string, code: number): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  say(`${reason}: stopping everything the bench started`);
-  await stopEverything();
-  await infraDown();
-  process.exit(code);
-}
-process.on('SIGINT', () => void abort('SIGINT', 130));
-process.on('SIGTERM', () => void abort('SIGTERM', 143));
-
-main().then(
-  () => process.exit(0),
-  (error: Error) => void abort(`bench failed: ${error.stack ?? error.message}`, 1),
-);
+runBench(main);
