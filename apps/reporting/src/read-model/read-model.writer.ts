@@ -90,27 +90,8 @@ export class ReadModelWriter {
     );
     const before = row ? toFact(row) : emptyFact(caseId);
     const after = mergeEvent(before, event);
-    await this.saveFact(manager, tables.fact, after);
-    const delta = contributionDelta(before, after);
-    await this.addToBuckets(
-      manager,
-      tables.caseBucket,
-      delta.filter((e) => e.table === 'case'),
-    );
-    await this.addToBuckets(
-      manager,
-      tables.resolutionBucket,
-      delta.filter((e) => e.table === 'resolution'),
-    );
-    await manager.query(
-      `INSERT INTO ${tables.state} AS s (id, last_event_at, events_applied, updated_at)
-       VALUES (1, $1, 1, clock_timestamp())
-       ON CONFLICT (id) DO UPDATE SET
-         last_event_at = GREATEST(s.last_event_at, EXCLUDED.last_event_at),
-         events_applied = s.events_applied + 1,
-         updated_at = EXCLUDED.updated_at`,
-      [new Date(event.time)],
-    );
+    await this.saveFacts(manager, tables.fact, [after]);
+    await this.record(manager, tables, contributionDelta(before, after), Date.parse(event.time), 1);
   }
 
   /**
@@ -152,6 +133,17 @@ export class ReadModelWriter {
     const delta = ids.flatMap((id) =>
       contributionDelta(before.get(id) ?? emptyFact(id), after.get(id) ?? emptyFact(id)),
     );
+    await this.record(manager, tables, delta, newest, events.length);
+  }
+
+  /** The buckets changed by `delta`, and the state: `count` more events, the newest at `newest`. */
+  private async record(
+    manager: EntityManager,
+    tables: ReadModelTables,
+    delta: BucketEntry[],
+    newest: number,
+    count: number,
+  ): Promise<void> {
     await this.addToBuckets(
       manager,
       tables.caseBucket,
@@ -169,7 +161,7 @@ export class ReadModelWriter {
          last_event_at = GREATEST(s.last_event_at, EXCLUDED.last_event_at),
          events_applied = s.events_applied + EXCLUDED.events_applied,
          updated_at = EXCLUDED.updated_at`,
-      [new Date(newest), events.length],
+      [new Date(newest), count],
     );
   }
 
@@ -229,48 +221,6 @@ export class ReadModelWriter {
          last_event_at timestamptz)
        WHERE f.case_id = d.case_id`,
       [JSON.stringify(rows)],
-    );
-  }
-
-  private async saveFact(manager: EntityManager, table: string, f: CaseFact): Promise<void> {
-    await manager.query(
-      `UPDATE ${table} SET
-         host_country = $2, host_city = $3, category = $4, priority = $5, risk_indicators = $6,
-         channel = $7, submitted_at = $8, amount_claimed = $9, amount_claimed_currency = $10,
-         status = $11, status_version = $12, status_changed_at = $13, first_assigned_at = $14,
-         first_action_at = $15, resolved_at = $16, resolution_version = $17, outcome_type = $18,
-         amount_recovered = $19, amount_recovered_currency = $20, consulate_id = $21,
-         caseworker_id = $22, assignment_sequence = $23, sla_acceptance_breaches = $24,
-         sla_resolution_breaches = $25, last_event_at = $26
-       WHERE case_id = $1`,
-      [
-        f.caseId,
-        f.hostCountry,
-        f.hostCity,
-        f.category,
-        f.priority,
-        f.riskIndicators,
-        f.channel,
-        f.submittedAt,
-        f.amountClaimed?.amount ?? null,
-        f.amountClaimed?.currency ?? null,
-        f.status,
-        f.statusVersion,
-        f.statusChangedAt,
-        f.firstAssignedAt,
-        f.firstActionAt,
-        f.resolvedAt,
-        f.resolutionVersion,
-        f.outcomeType,
-        f.amountRecovered?.amount ?? null,
-        f.amountRecovered?.currency ?? null,
-        f.consulateId,
-        f.caseworkerId,
-        f.assignmentSequence,
-        f.slaAcceptanceBreaches,
-        f.slaResolutionBreaches,
-        f.lastEventAt,
-      ],
     );
   }
 
