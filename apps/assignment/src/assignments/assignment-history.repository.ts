@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AssignmentReason } from '@casebridge/contracts';
+import { insertRows, RowInsert } from '@casebridge/common';
 
 /** One holder of a case, as recorded. */
 export interface HistoryEntry {
@@ -30,11 +31,25 @@ export interface AssignmentHistoryRow {
 @Injectable()
 export class AssignmentHistoryRepository {
   async add(manager: EntityManager, e: HistoryEntry): Promise<void> {
-    await manager.query(
-      `INSERT INTO assignment_history
-         (case_id, sequence, consulate_id, caseworker_id, reason, transfer_reason, actor_id, actor_role, at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [
+    await insertRows(manager, [this.row(e)]);
+  }
+
+  /** The entry as a row, to be written in one statement with the change it records. */
+  row(e: HistoryEntry): RowInsert {
+    return {
+      table: 'assignment_history',
+      columns: [
+        'case_id',
+        'sequence',
+        'consulate_id',
+        'caseworker_id',
+        'reason',
+        'transfer_reason',
+        'actor_id',
+        'actor_role',
+        'at',
+      ],
+      values: [
         e.caseId,
         e.sequence,
         e.consulateId,
@@ -45,7 +60,7 @@ export class AssignmentHistoryRepository {
         e.actorRole,
         e.at,
       ],
-    );
+    };
   }
 
   ofCase(manager: EntityManager, caseId: string): Promise<AssignmentHistoryRow[]> {

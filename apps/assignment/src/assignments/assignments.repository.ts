@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AssignmentReason, CaseStatus, Priority } from '@casebridge/contracts';
+import type { RowInsert } from '@casebridge/common';
+import { insertFrom } from '../database/rows';
+import { HQ_CONSULATE_ID } from '../directory/headquarters';
 import { Assignment } from './assignment.entity';
+import type { PendingStatusChange } from './pending-status-changes.repository';
+import type { OfficeCandidate } from './routing';
 
 /** A case as routing first places it (state assigned, status version 1, sequence 1). */
 export interface RoutedAssignment {
@@ -86,18 +91,30 @@ export class AssignmentsRepository {
   }
 
   /**
-   * lockCase, and whether the case is routed already, in one round trip. The check reads the
+   * lockCase, whether the case is routed already and the offices routing chooses from (the host
+   * country's own and HQ, see routing.ts), in one round trip. The check and the offices read the
    * snapshot taken before the lock was granted, so a routing that committed meanwhile goes
-   * unseen here; insertRouted's primary key then refuses the second one, as in any race.
+   * unseen here; insertRouted's primary key then refuses the second one, as in any race. (The
+   * offices were never read under a lock: a directory change may land just after they are read.)
    */
-  async lockCaseAndIsRouted(manager: EntityManager, caseId: string): Promise<boolean> {
-    // Two columns, not an AND: both are always evaluated, so the lock is always taken.
-    const [{ routed }] = await manager.query<{ routed: boolean }[]>(
+  async lockCaseForRouting(
+    manager: EntityManager,
+    caseId: string,
+    hostCountry: string,
+  ): Promise<{ routed: boolean; offices: OfficeCandidate[] }> {
+    // Separate columns, not an AND: all are always evaluated, so the lock is always taken.
+    const [{ routed, offices }] = await manager.query<
+      { routed: boolean; offices: OfficeCandidate[] }[]
+    >(
       `SELECT pg_advisory_xact_lock(hashtextextended($1, 0)) AS locked,
-              EXISTS (SELECT 1 FROM assignment WHERE case_id = $1::uuid) AS routed`,
-      [caseId],
+              EXISTS (SELECT 1 FROM assignment WHERE case_id = $1::uuid) AS routed,
+              (SELECT coalesce(json_agg(json_build_object(
+                        'id', id, 'hostCountry', host_country, 'cities', cities,
+                        'isDefaultForCountry', is_default_for_country, 'active', active)), '[]')
+               FROM consulate WHERE host_country = $2 OR id = $3) AS offices`,
+      [caseId, hostCountry, HQ_CONSULATE_ID],
     );
-    return routed;
+    return { routed, offices };
   }
 
   lockAssignment(manager: EntityManager, caseId: string): Promise<Assignment | null> {
@@ -116,31 +133,62 @@ export class AssignmentsRepository {
     return manager.existsBy(Assignment, { caseId });
   }
 
-  /** Inserts a routed case; false when it was routed already (the primary key decides a race). */
-  async insertRouted(manager: EntityManager, a: RoutedAssignment): Promise<boolean> {
-    const inserted = await manager.query<{ case_id: string }[]>(
-      `INSERT INTO assignment (
+  /**
+   * Writes a routed case in one statement (data-modifying CTEs, atomic as one statement): its
+   * assignment row and, only if that row is new, its caseworker's open-case count (+1), its
+   * first history entry, the outbox row of its case.assigned event, and the removal of the
+   * status changes parked for it, which are returned (oldest version first) to be applied.
+   * null when the case was routed already: the primary key decides a race, and nothing else is
+   * written. The caseworker row must be locked already (CaseworkersRepository.lockStaff).
+   */
+  async insertRouted(
+    manager: EntityManager,
+    a: RoutedAssignment,
+    history: RowInsert,
+    event: RowInsert,
+  ): Promise<PendingStatusChange[] | null> {
+    const parameters: unknown[] = [];
+    const p = (value: unknown) => `$${parameters.push(value)}`;
+    const ctes = [
+      `ins AS (INSERT INTO assignment (
          case_id, host_country, host_city, priority, preferred_language, consulate_id, caseworker_id,
          state, status_version, reason, sequence, submitted_at, routed_at, assigned_at,
          acceptance_due_at, resolution_due_at, resolution_cycle, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'assigned', 1, $8, 1, $9, $10, $10, $11, $12, 1, $10)
-       ON CONFLICT (case_id) DO NOTHING RETURNING case_id`,
-      [
-        a.caseId,
-        a.hostCountry,
-        a.hostCity,
-        a.priority,
-        a.preferredLanguage,
-        a.consulateId,
-        a.caseworkerId,
-        a.reason,
-        a.submittedAt,
-        a.routedAt,
-        a.acceptanceDueAt,
-        a.resolutionDueAt,
-      ],
+       VALUES (${p(a.caseId)}, ${p(a.hostCountry)}, ${p(a.hostCity)}, ${p(a.priority)},
+         ${p(a.preferredLanguage)}, ${p(a.consulateId)}, ${p(a.caseworkerId)}, 'assigned', 1,
+         ${p(a.reason)}, 1, ${p(a.submittedAt)}, ${p(a.routedAt)}, ${p(a.routedAt)},
+         ${p(a.acceptanceDueAt)}, ${p(a.resolutionDueAt)}, 1, ${p(a.routedAt)})
+       ON CONFLICT (case_id) DO NOTHING RETURNING case_id)`,
+    ];
+    if (a.caseworkerId !== null) {
+      ctes.push(
+        `workload AS (UPDATE caseworker SET open_cases = GREATEST(open_cases + 1, 0)
+         WHERE id = ${p(a.caseworkerId)} AND EXISTS (SELECT 1 FROM ins))`,
+      );
+    }
+    ctes.push(`history AS (${insertFrom('ins', history, p)})`);
+    ctes.push(`event AS (${insertFrom('ins', event, p)})`);
+    ctes.push(
+      `pending AS (DELETE FROM pending_status_change
+       WHERE case_id = ${p(a.caseId)} AND EXISTS (SELECT 1 FROM ins)
+       RETURNING version, to_status, at)`,
     );
-    return inserted.length > 0;
+    // No row: not inserted; one row without a version: inserted, nothing pending.
+    const rows = await manager.query<
+      { version: number | null; to_status: CaseStatus | null; at: Date | null }[]
+    >(
+      `WITH ${ctes.join(',\n')}
+       SELECT pending.version, pending.to_status, pending.at FROM ins LEFT JOIN pending ON true`,
+      parameters,
+    );
+    if (rows.length === 0) return null;
+    return rows
+      .flatMap((r) =>
+        r.version === null || r.to_status === null || r.at === null
+          ? []
+          : [{ version: r.version, to: r.to_status, at: r.at }],
+      )
+      .sort((x, y) => x.version - y.version);
   }
 
   async updateHolder(manager: EntityManager, caseId: string, to: HolderChange): Promise<void> {

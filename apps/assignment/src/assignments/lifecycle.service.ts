@@ -46,9 +46,15 @@ export class LifecycleService {
     await this.apply(manager, assignment, [change]);
   }
 
-  /** Applies the parked changes of a case just routed (its row is new and ours in this transaction). */
-  async applyPending(manager: EntityManager, caseId: string): Promise<void> {
-    const pending = await this.pending.take(manager, caseId);
+  /**
+   * Applies the parked changes of a case just routed, as its routing statement removed them
+   * (AssignmentsRepository.insertRouted; its row is new and ours in this transaction).
+   */
+  async applyPending(
+    manager: EntityManager,
+    caseId: string,
+    pending: readonly PendingStatusChange[],
+  ): Promise<void> {
     if (pending.length === 0) return;
     const assignment = await this.assignments.lockAssignment(manager, caseId);
     if (assignment) await this.apply(manager, assignment, pending);

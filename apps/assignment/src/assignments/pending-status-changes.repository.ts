@@ -9,13 +9,10 @@ export interface PendingStatusChange {
   at: Date;
 }
 
-interface PendingStatusChangeRow {
-  version: number;
-  to_status: CaseStatus;
-  at: Date;
-}
-
-/** The SQL on pending_status_change: status changes parked until their case is routed. */
+/**
+ * The SQL on pending_status_change: status changes parked until their case is routed. Routing
+ * removes them in the statement that writes the case (AssignmentsRepository.insertRouted).
+ */
 @Injectable()
 export class PendingStatusChangesRepository {
   async save(manager: EntityManager, caseId: string, change: PendingStatusChange): Promise<void> {
@@ -24,16 +21,5 @@ export class PendingStatusChangesRepository {
        ON CONFLICT (case_id, version) DO NOTHING`,
       [caseId, change.version, change.to, change.at],
     );
-  }
-
-  /** Removes and returns a case's parked status changes, oldest version first. */
-  async take(manager: EntityManager, caseId: string): Promise<PendingStatusChange[]> {
-    const rows = await manager.query<PendingStatusChangeRow[]>(
-      'SELECT version, to_status, at FROM pending_status_change WHERE case_id = $1 ORDER BY version FOR UPDATE',
-      [caseId],
-    );
-    if (rows.length > 0)
-      await manager.query('DELETE FROM pending_status_change WHERE case_id = $1', [caseId]);
-    return rows.map((r) => ({ version: r.version, to: r.to_status, at: r.at }));
   }
 }

@@ -3,7 +3,6 @@ import type { EntityManager } from 'typeorm';
 import { CasebridgeEvent, EventTypes } from '@casebridge/contracts';
 import { OutboxWriter } from '@casebridge/messaging';
 import { CaseworkersRepository } from '../directory/caseworkers.repository';
-import { ConsulatesRepository } from '../directory/consulates.repository';
 import { acceptanceDeadline, resolutionDeadline, SLA_POLICY, SlaPolicy } from '../sla/sla-policy';
 import { AssignmentHistoryRepository } from './assignment-history.repository';
 import { AssignmentsRepository } from './assignments.repository';
@@ -19,7 +18,6 @@ export class RoutingService {
   constructor(
     private readonly assignments: AssignmentsRepository,
     private readonly history: AssignmentHistoryRepository,
-    private readonly consulates: ConsulatesRepository,
     private readonly caseworkers: CaseworkersRepository,
     private readonly lifecycle: LifecycleService,
     private readonly outbox: OutboxWriter,
@@ -29,59 +27,66 @@ export class RoutingService {
   /**
    * Runs inside the inbox transaction of the case.submitted event. A case is routed exactly
    * once: a second submitted event for it (a replay under a new event id) finds the row and
-   * changes nothing, and two instances racing on one case meet on the office's locks and then
-   * on the assignment's primary key.
+   * changes nothing, and two instances racing on one case meet on the case lock and then on
+   * the assignment's primary key. Three round trips: the case lock with the offices, the
+   * chosen office's staff locked, and one statement writing everything routing changes.
    */
   async route(
     event: CasebridgeEvent<typeof EventTypes.CaseSubmitted>,
     manager: EntityManager,
   ): Promise<void> {
     const s = event.data;
-    if (await this.assignments.lockCaseAndIsRouted(manager, s.caseId)) return;
+    const { routed, offices } = await this.assignments.lockCaseForRouting(
+      manager,
+      s.caseId,
+      s.hostCountry,
+    );
+    if (routed) return;
 
-    const offices = await this.consulates.routingCandidates(manager, s.hostCountry);
     const office = chooseOffice(offices, s.hostCountry, s.hostCity);
     const staff = await this.caseworkers.lockStaff(manager, office.consulateId);
     const caseworker = chooseCaseworker(staff, s.preferredLanguage);
+    const caseworkerId = caseworker?.id ?? null;
 
     const now = new Date();
-    const inserted = await this.assignments.insertRouted(manager, {
-      caseId: s.caseId,
-      hostCountry: s.hostCountry,
-      hostCity: s.hostCity,
-      priority: s.priority,
-      preferredLanguage: s.preferredLanguage,
-      consulateId: office.consulateId,
-      caseworkerId: caseworker?.id ?? null,
-      reason: office.reason,
-      submittedAt: new Date(s.submittedAt),
-      routedAt: now,
-      acceptanceDueAt: acceptanceDeadline(this.sla, s.priority, now),
-      resolutionDueAt: resolutionDeadline(this.sla, s.priority, now),
-    });
-    if (!inserted) return;
-
-    await this.caseworkers.adjustOpenCases(manager, caseworker?.id ?? null, 1);
-    await this.history.add(manager, {
-      caseId: s.caseId,
-      sequence: 1,
-      consulateId: office.consulateId,
-      caseworkerId: caseworker?.id ?? null,
-      reason: office.reason,
-      transferReason: null,
-      actorId: ROUTING_ACTOR,
-      actorRole: null,
-      at: now,
-    });
-    await this.outbox.add(manager, EventTypes.CaseAssigned, {
-      caseId: s.caseId,
-      hostCountry: s.hostCountry,
-      consulateId: office.consulateId,
-      caseworkerId: caseworker?.id ?? null,
-      assignedAt: now.toISOString(),
-      reason: office.reason,
-      sequence: 1,
-    });
-    await this.lifecycle.applyPending(manager, s.caseId);
+    const pending = await this.assignments.insertRouted(
+      manager,
+      {
+        caseId: s.caseId,
+        hostCountry: s.hostCountry,
+        hostCity: s.hostCity,
+        priority: s.priority,
+        preferredLanguage: s.preferredLanguage,
+        consulateId: office.consulateId,
+        caseworkerId,
+        reason: office.reason,
+        submittedAt: new Date(s.submittedAt),
+        routedAt: now,
+        acceptanceDueAt: acceptanceDeadline(this.sla, s.priority, now),
+        resolutionDueAt: resolutionDeadline(this.sla, s.priority, now),
+      },
+      this.history.row({
+        caseId: s.caseId,
+        sequence: 1,
+        consulateId: office.consulateId,
+        caseworkerId,
+        reason: office.reason,
+        transferReason: null,
+        actorId: ROUTING_ACTOR,
+        actorRole: null,
+        at: now,
+      }),
+      this.outbox.row(EventTypes.CaseAssigned, {
+        caseId: s.caseId,
+        hostCountry: s.hostCountry,
+        consulateId: office.consulateId,
+        caseworkerId,
+        assignedAt: now.toISOString(),
+        reason: office.reason,
+        sequence: 1,
+      }).row,
+    );
+    if (pending === null) return;
+    await this.lifecycle.applyPending(manager, s.caseId, pending);
   }
 }

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { entitiesFrom } from '../database/rows';
 import { Consulate } from './consulate.entity';
-import { HQ_CONSULATE_ID } from './headquarters';
 
 export type ConsulateFilter = Partial<Pick<Consulate, 'hostCountry' | 'active'>>;
 
@@ -25,15 +23,6 @@ export class ConsulatesRepository {
 
   lockById(manager: EntityManager, id: string): Promise<Consulate | null> {
     return manager.findOne(Consulate, { where: { id }, lock: { mode: 'pessimistic_write' } });
-  }
-
-  /** The offices routing chooses from for a host country: the country's own, and HQ. */
-  async routingCandidates(manager: EntityManager, hostCountry: string): Promise<Consulate[]> {
-    const rows = await manager.query<Record<string, unknown>[]>(
-      'SELECT * FROM consulate WHERE host_country = $1 OR id = $2',
-      [hostCountry, HQ_CONSULATE_ID],
-    );
-    return entitiesFrom(manager, Consulate, rows);
   }
 
   async insert(manager: EntityManager, values: NewConsulate, now: Date): Promise<Consulate> {
