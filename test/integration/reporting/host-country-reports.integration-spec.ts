@@ -152,7 +152,7 @@ describe('host-country reports over the real event log', () => {
     expect(new Date(body.asOf).getTime()).toBeLessThanOrEqual(Date.now());
   });
 
-  it('serves the same rows as CSV, one line per host country, with documented columns', async () => {
+  it('serves the same rows as CSV, one line per host country, then TOTAL, with documented columns', async () => {
     const json = (await request(service.url).get(REPORT).set(manager).expect(200)).body;
     const res = await request(service.url)
       .get(REPORT)
@@ -166,12 +166,16 @@ describe('host-country reports over the real event log', () => {
     const lines = res.text.split('\r\n');
     expect(lines.pop()).toBe('');
     const [header, ...rows] = lines.map((l) => l.split(','));
-    expect(header).toHaveLength(66);
-    expect(rows).toHaveLength(json.rows.length);
+    expect(header).toHaveLength(68);
+    expect(header.slice(-2)).toEqual(['as_of', 'lag_seconds']);
+    const figureColumns = header.slice(0, -2);
+    const expected = [...json.rows, { ...json.totals, hostCountry: 'TOTAL' }];
+    expect(rows).toHaveLength(json.rows.length + 1);
     rows.forEach((cells, i) => {
-      header.forEach((column, j) =>
-        expect([column, cells[j]]).toEqual([column, jsonCell(json.rows[i], column)]),
+      figureColumns.forEach((column, j) =>
+        expect([column, cells[j]]).toEqual([column, jsonCell(expected[i], column)]),
       );
+      expect(cells.slice(-2)).toEqual([json.asOf, String(json.lagSeconds)]);
     });
   });
 

@@ -59,7 +59,7 @@ export class HostCountryReportsController {
     summary: 'Statistics by host country',
     description:
       'One row per host country with cases submitted in the period (from/to are UTC days, inclusive), plus totals and a monthly series. ' +
-      'With `Accept: text/csv` the rows come as CSV with stable columns (see the reporting README). No personal data.',
+      'With `Accept: text/csv` the rows, a TOTAL line and the freshness come as CSV with stable columns (see docs/reporting.md). No personal data.',
   })
   @ApiProduces(JSON_TYPE, CSV_TYPE)
   @ApiOkResponse({ type: HostCountryReport })
@@ -80,7 +80,7 @@ export class HostCountryReportsController {
       'Content-Disposition',
       `attachment; filename="casebridge-host-countries-${day}.csv"`,
     );
-    return hostCountryCsv(report.rows);
+    return hostCountryCsv(report);
   }
 
   @Get(':code')
