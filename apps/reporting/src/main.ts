@@ -9,5 +9,5 @@ runService({
   port: (env) => env.REPORTING_PORT,
   title: 'Casebridge reporting',
   description:
-    'Statistics by host country from the event log (JSON, CSV), a dashboard for managers, and a rebuildable read model. No personal data.',
+    'Statistics by host country from the event log (JSON, CSV, XLSX), a dashboard for managers, and a rebuildable read model. No personal data.',
 });

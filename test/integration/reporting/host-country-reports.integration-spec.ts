@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { ValueType, Workbook } from 'exceljs';
 import type { Admin } from 'kafkajs';
 import { EventSources, EventTypes } from '@casebridge/contracts';
 import { kafkaClient, query, resetDatabase, resetTopics } from '../../support/infra';
@@ -21,6 +22,7 @@ import {
 } from '../../support/scripted-history';
 
 const REPORT = '/v1/reports/host-countries';
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const manager = bearer('manager');
 
 async function produce(events: ScriptedEvent[]): Promise<void> {
@@ -75,6 +77,52 @@ function jsonCell(row: Record<string, unknown>, column: string): string {
   const value = row[column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] as
     string | number | null;
   return value === null ? '' : String(value);
+}
+
+/**
+ * The typed value an XLSX column stands for, derived from its documented name: the CSV's columns
+ * as numbers, `amount_claimed_<CUR>`/`amount_recovered_<CUR>` per currency, empty (null) where
+ * the JSON has null or lacks the currency.
+ */
+function jsonValue(row: Record<string, unknown>, column: string): unknown {
+  const money = /^amount_(claimed|recovered)_([A-Z]{3})$/.exec(column);
+  if (money) {
+    const amounts = row[money[1] === 'claimed' ? 'amountClaimed' : 'amountRecovered'] as Record<
+      string,
+      number
+    >;
+    return amounts[money[2]] ?? null;
+  }
+  const text = jsonCell(row, column);
+  return column === 'host_country' ? text : text === '' ? null : Number(text);
+}
+
+async function workbookOf(res: Response): Promise<Workbook> {
+  const workbook = new Workbook();
+  await workbook.xlsx.load(await res.arrayBuffer());
+  return workbook;
+}
+
+function sheetRecords(workbook: Workbook, name: string, numericAfterFirst = true) {
+  const sheet = workbook.getWorksheet(name);
+  if (!sheet) throw new Error(`no sheet ${name}`);
+  const header = (sheet.getRow(1).values as unknown[]).slice(1) as string[];
+  const rows: Record<string, unknown>[] = [];
+  for (let r = 2; r <= sheet.rowCount; r++) {
+    const row = sheet.getRow(r);
+    header.forEach((_, i) => {
+      const { type } = row.getCell(i + 1);
+      // Figures are numeric cells (or empty), never numbers written as text.
+      if (numericAfterFirst && i > 0) expect([ValueType.Number, ValueType.Null]).toContain(type);
+    });
+    rows.push(Object.fromEntries(header.map((column, i) => [column, row.getCell(i + 1).value])));
+  }
+  return { header, rows };
+}
+
+function reportEntries(workbook: Workbook): Record<string, unknown> {
+  const { rows } = sheetRecords(workbook, 'Report', false);
+  return Object.fromEntries(rows.map((r) => [r.field as string, r.value ?? null]));
 }
 
 describe('host-country reports over the real event log', () => {
@@ -176,6 +224,73 @@ describe('host-country reports over the real event log', () => {
         expect([column, cells[j]]).toEqual([column, jsonCell(expected[i], column)]),
       );
       expect(cells.slice(-2)).toEqual([json.asOf, String(json.lagSeconds)]);
+    });
+  });
+
+  it('serves the same figures as an XLSX workbook, typed, with a TOTAL row and the freshness', async () => {
+    const json = (await request(service.url).get(REPORT).set(manager).expect(200)).body;
+    const csv = await request(service.url).get(REPORT).set(manager).set('Accept', 'text/csv');
+    const csvFigureColumns = csv.text.split('\r\n')[0].split(',').slice(0, -2);
+    const res = await fetch(`${service.url}${REPORT}`, { headers: { ...manager, Accept: XLSX } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe(XLSX);
+    expect(res.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="casebridge-host-countries-\d{4}-\d{2}-\d{2}\.xlsx"$/,
+    );
+    const workbook = await workbookOf(res);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(['Host countries', 'Report']);
+    const { header, rows } = sheetRecords(workbook, 'Host countries');
+    // The CSV's columns, but money as one numeric column per currency that occurs.
+    const claimed = Object.keys(json.totals.amountClaimed).sort();
+    const recovered = Object.keys(json.totals.amountRecovered).sort();
+    expect(claimed.length).toBeGreaterThan(1);
+    expect(header).toEqual([
+      ...csvFigureColumns.filter((c) => !c.startsWith('amount_')),
+      ...claimed.map((c) => `amount_claimed_${c}`),
+      ...recovered.map((c) => `amount_recovered_${c}`),
+    ]);
+    const expected = [...json.rows, { ...json.totals, hostCountry: 'TOTAL' }];
+    expect(rows).toHaveLength(expected.length);
+    rows.forEach((cells, i) => {
+      for (const column of header)
+        expect([column, cells[column]]).toEqual([column, jsonValue(expected[i], column)]);
+    });
+    expect(reportEntries(workbook)).toEqual({
+      as_of: json.asOf,
+      lag_seconds: json.lagSeconds,
+      from: null,
+      to: null,
+      category: null,
+      consulate_id: null,
+    });
+  });
+
+  it('serves a filtered XLSX with the same figures as the filtered JSON, and the filters', async () => {
+    const filters: ExpectedFilters = { from: '2026-02-01', category: 'unpaid_wages' };
+    const json = (
+      await request(service.url)
+        .get(`${REPORT}${query_(filters)}`)
+        .set(manager)
+        .expect(200)
+    ).body;
+    expect(json.rows.length).toBeGreaterThan(0);
+    const res = await fetch(`${service.url}${REPORT}${query_(filters)}`, {
+      headers: { ...manager, Accept: `text/csv;q=0.5, ${XLSX}` },
+    });
+    expect(res.headers.get('content-type')).toBe(XLSX);
+    const workbook = await workbookOf(res);
+    const { header, rows } = sheetRecords(workbook, 'Host countries');
+    const expected = [...json.rows, { ...json.totals, hostCountry: 'TOTAL' }];
+    expect(rows.map((r) => r.host_country)).toEqual(expected.map((r) => r.hostCountry));
+    rows.forEach((cells, i) => {
+      for (const column of header)
+        expect([column, cells[column]]).toEqual([column, jsonValue(expected[i], column)]);
+    });
+    expect(reportEntries(workbook)).toMatchObject({
+      from: '2026-02-01',
+      to: null,
+      category: 'unpaid_wages',
+      consulate_id: null,
     });
   });
 
@@ -317,6 +432,16 @@ describe('host-country reports over the real event log', () => {
       .set(manager)
       .set('Accept', 'text/csv')
       .expect(406);
+    for (const [path, accept] of [
+      [REPORT, 'application/vnd.ms-excel'],
+      [REPORT, `${XLSX};q=0`],
+      [`${REPORT}/RU`, XLSX],
+    ]) {
+      const res = await request(service.url).get(path).set(manager).set('Accept', accept);
+      expect([path, accept, res.status]).toEqual([path, accept, 406]);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ status: 406, code: 'not_acceptable' });
+    }
   });
 
   it('keeps no personal data: no column could hold a name, document, contact or free text', async () => {

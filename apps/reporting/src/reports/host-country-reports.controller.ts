@@ -1,12 +1,15 @@
-import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiExtraModels,
   ApiForbiddenResponse,
+  ApiNotAcceptableResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
   ApiProduces,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { COUNTRY_CODES } from '@casebridge/contracts';
@@ -15,6 +18,7 @@ import { HostCountryDetail, HostCountryReport } from './dto/host-country-report.
 import { ReportQueryDto, toReportFilters } from './dto/report-query.dto';
 import { hostCountryCsv } from './host-country-csv';
 import { HostCountryReportsService } from './host-country-reports.service';
+import { hostCountryWorkbook, XLSX_TYPE } from './host-country-workbook';
 
 const JSON_TYPE = 'application/json';
 const CSV_TYPE = 'text/csv';
@@ -59,27 +63,52 @@ export class HostCountryReportsController {
     summary: 'Statistics by host country',
     description:
       'One row per host country with cases submitted in the period (from/to are UTC days, inclusive), plus totals and a monthly series. ' +
-      'With `Accept: text/csv` the rows, a TOTAL line and the freshness come as CSV with stable columns (see docs/reporting.md). No personal data.',
+      'With `Accept: text/csv` the rows, a TOTAL line and the freshness come as CSV with stable columns; with ' +
+      `\`Accept: ${XLSX_TYPE}\` the same figures as an XLSX workbook (see docs/reporting.md). Any other Accept is 406. No personal data.`,
   })
-  @ApiProduces(JSON_TYPE, CSV_TYPE)
-  @ApiOkResponse({ type: HostCountryReport })
+  @ApiProduces(JSON_TYPE, CSV_TYPE, XLSX_TYPE)
+  @ApiExtraModels(HostCountryReport)
+  @ApiOkResponse({
+    description: 'The report: JSON, or a CSV or XLSX download of the same figures',
+    content: {
+      [JSON_TYPE]: { schema: { $ref: getSchemaPath(HostCountryReport) } },
+      [CSV_TYPE]: { schema: { type: 'string' } },
+      [XLSX_TYPE]: { schema: { type: 'string', format: 'binary' } },
+    },
+    headers: {
+      'Content-Disposition': {
+        description:
+          'CSV and XLSX only: attachment; filename="casebridge-host-countries-<asOf day>.csv" (or .xlsx)',
+        schema: { type: 'string' },
+      },
+      Vary: { description: 'Accept', schema: { type: 'string' } },
+    },
+  })
   @ApiBadRequestResponse({ description: 'Invalid filter (problem+json naming the field)' })
   @ApiForbiddenResponse({ description: 'Only managers and admins read reports' })
+  @ApiNotAcceptableResponse({
+    description: 'Accept names none of the three formats (problem+json)',
+  })
   async list(
     @Query() query: ReportQueryDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<HostCountryReport | string> {
-    const format = negotiate(req, [JSON_TYPE, CSV_TYPE]);
+  ): Promise<HostCountryReport | string | StreamableFile> {
+    const format = negotiate(req, [JSON_TYPE, CSV_TYPE, XLSX_TYPE]);
     const report = await this.reports.list(toReportFilters(query));
     res.vary('Accept');
-    if (format !== CSV_TYPE) return report;
+    if (format === JSON_TYPE) return report;
     const day = (report.asOf ?? new Date().toISOString()).slice(0, 10);
+    const disposition = (extension: string) =>
+      `attachment; filename="casebridge-host-countries-${day}.${extension}"`;
+    if (format === XLSX_TYPE) {
+      return new StreamableFile(await hostCountryWorkbook(report), {
+        type: XLSX_TYPE,
+        disposition: disposition('xlsx'),
+      });
+    }
     res.type('text/csv; charset=utf-8');
-    res.setHeader(
-      'Content-Disposition',
-      `attachment; filename="casebridge-host-countries-${day}.csv"`,
-    );
+    res.setHeader('Content-Disposition', disposition('csv'));
     return hostCountryCsv(report);
   }
 
@@ -94,6 +123,7 @@ export class HostCountryReportsController {
   @ApiOkResponse({ type: HostCountryDetail })
   @ApiBadRequestResponse({ description: 'Invalid country code or filter' })
   @ApiForbiddenResponse({ description: 'Only managers and admins read reports' })
+  @ApiNotAcceptableResponse({ description: 'Accept does not allow JSON (problem+json)' })
   country(
     @Param('code') code: string,
     @Query() query: ReportQueryDto,
