@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { makeCase, seededRandom } from '../support/cases';
 import { ServiceName } from '../support/infra';
 import {
+  acceptHeader,
   applyMutation,
   badAuthorizations,
   deepJson,
@@ -55,6 +56,9 @@ interface FuzzRequest {
   contentType?: string;
   /** A field the validation errors must name, when the answer is a 400 validation_failed. */
   expectField?: string;
+  accept?: string;
+  /** The media type a successful answer must be in: the Accept asked for this one alone. */
+  expectType?: string;
 }
 
 describe('Fuzzing every route from its OpenAPI document: no input yields a 5xx', () => {
@@ -105,6 +109,7 @@ describe('Fuzzing every route from its OpenAPI document: no input yields a 5xx',
     const url = `${system[service].url}${req.path}${req.query ? `?${req.query}` : ''}`;
     const headers: Record<string, string> = { ...req.headers };
     if (req.authorization !== null) headers.authorization = req.authorization;
+    if (req.accept !== undefined) headers.accept = req.accept;
     if (req.body !== undefined) headers['content-type'] = req.contentType ?? 'application/json';
     tally[service].requests++;
     let res: Response;
@@ -132,6 +137,11 @@ describe('Fuzzing every route from its OpenAPI document: no input yields a 5xx',
   function checkAnswer(res: Response, text: string, req: FuzzRequest): string[] {
     const problems: string[] = [];
     if (res.status >= 500) problems.push('5xx');
+    const type = res.headers.get('content-type') ?? '';
+    if (req.expectType && res.status >= 200 && res.status < 300 && res.status !== 204) {
+      if (!type.startsWith(req.expectType))
+        problems.push(`asked for ${req.expectType}, got ${type}`);
+    }
     if (res.status < 400) return problems;
     if (!/^application\/problem\+json/.test(res.headers.get('content-type') ?? ''))
       problems.push(`content-type ${res.headers.get('content-type')}`);
@@ -216,6 +226,7 @@ describe('Fuzzing every route from its OpenAPI document: no input yields a 5xx',
     ) as fc.Arbitrary<Record<string, string>>;
     const valid = op.bodySchema ? exampleOf(doc, op.bodySchema) : undefined;
     type Body = { body?: string; contentType?: string; expectField?: string; label: string };
+    const accept = fc.option(acceptHeader(op.produces), { nil: undefined, freq: 2 });
     const body: fc.Arbitrary<Body> =
       valid === undefined
         ? fc.constant<Body>({ label: '' })
@@ -276,9 +287,10 @@ describe('Fuzzing every route from its OpenAPI document: no input yields a 5xx',
         query: queryString(doc, op.queryParams),
         headers,
         body,
+        accept,
       })
       .map((r): FuzzRequest => ({
-        label: `${op.method} ${op.path} [${r.body.label}]`,
+        label: `${op.method} ${op.path} [${r.body.label}]${r.accept === undefined ? '' : ` Accept: ${r.accept.slice(0, 80)}`}`,
         method: op.method,
         path: concretePath(op, r.pathValues),
         query: r.query,
@@ -286,6 +298,8 @@ describe('Fuzzing every route from its OpenAPI document: no input yields a 5xx',
         headers: r.headers,
         body: r.body.body,
         contentType: r.body.contentType,
+        accept: r.accept,
+        expectType: r.accept !== undefined && op.produces.includes(r.accept) ? r.accept : undefined,
         // A bad path parameter may be the field refused instead.
         expectField: op.pathParams.every((n) => r.pathValues[n] === (good[n] ?? 'x'))
           ? r.body.expectField
@@ -317,6 +331,20 @@ describe('Fuzzing every route from its OpenAPI document: no input yields a 5xx',
             authorization,
             headers: {},
             body: valid,
+          });
+        }
+        // Each documented media type, asked for alone by a role that may call the route.
+        for (const type of op.produces) {
+          await send(service, {
+            label: `${op.method} ${op.path} [Accept: ${type}]`,
+            method: op.method,
+            path: concretePath(op, {}),
+            query: '',
+            authorization: allowed[0] ?? null,
+            headers: {},
+            body: op.bodySchema ? serialize(exampleOf(doc, op.bodySchema)) : undefined,
+            accept: type,
+            expectType: type,
           });
         }
         await fc.assert(

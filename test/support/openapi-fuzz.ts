@@ -34,6 +34,7 @@ interface ParameterObject {
 interface OperationObject {
   parameters?: ParameterObject[];
   requestBody?: { content?: Record<string, { schema?: SchemaObject }> };
+  responses?: Record<string, { content?: Record<string, unknown> }>;
 }
 
 export interface OpenApiDocument {
@@ -48,6 +49,8 @@ export interface Operation {
   queryParams: ParameterObject[];
   headerParams: ParameterObject[];
   bodySchema?: SchemaObject;
+  /** The media types its 2xx answers are documented in (what an Accept header may ask for). */
+  produces: string[];
 }
 
 const METHODS = new Set(['get', 'post', 'put', 'patch', 'delete']);
@@ -65,6 +68,13 @@ export function operationsOf(doc: OpenApiDocument): Operation[] {
         queryParams: params.filter((p) => p.in === 'query'),
         headerParams: params.filter((p) => p.in === 'header'),
         bodySchema: op.requestBody?.content?.['application/json']?.schema,
+        produces: [
+          ...new Set(
+            Object.entries(op.responses ?? {})
+              .filter(([status]) => /^2/.test(status))
+              .flatMap(([, response]) => Object.keys(response.content ?? {})),
+          ),
+        ],
       });
     }
   }
@@ -75,6 +85,48 @@ function resolve(doc: OpenApiDocument, schema: SchemaObject): SchemaObject {
   if (!schema.$ref) return schema;
   const name = schema.$ref.replace('#/components/schemas/', '');
   return doc.components?.schemas?.[name] ?? {};
+}
+
+/**
+ * Accept headers: each documented media type alone (the answer must then be in it), and the
+ * shapes content negotiation has to survive (wildcards, q-values, none acceptable, junk).
+ */
+export function acceptHeader(produces: string[]): fc.Arbitrary<string> {
+  const hostile = fc.oneof(
+    fc.constantFrom(
+      '*/*',
+      'text/*',
+      'application/*;q=0.5, */*;q=0.1',
+      'application/xml',
+      'application/vnd.ms-excel',
+      '*/*;q=0',
+      'text/csv;q=0',
+      'text/csv;q=abc',
+      'text/csv;q=1e999',
+      ';;;,,,',
+      'application/json;charset=utf-16',
+      `${'text/csv;q=0.1,'.repeat(200)}*/*`,
+      'x'.repeat(4000),
+      '',
+    ),
+    fc.string({ maxLength: 60 }),
+  );
+  if (produces.length === 0) return hostile;
+  const preferences =
+    produces.length < 2
+      ? []
+      : [
+          {
+            weight: 1,
+            arbitrary: fc
+              .shuffledSubarray(produces, { minLength: 2 })
+              .map((types) => types.map((t, i) => `${t};q=${(1 - i / 10).toFixed(1)}`).join(', ')),
+          },
+        ];
+  return fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...produces) }, ...preferences, {
+    weight: 2,
+    arbitrary: hostile,
+  });
 }
 
 /** A value the schema describes as valid: its example, else the first enum value, else a plain one. */
