@@ -1,4 +1,4 @@
-import { Workbook, Worksheet } from 'exceljs';
+import { Workbook } from 'exceljs';
 import type { HostCountryRow } from './dto/host-country-report.response';
 import {
   FigureKind,
@@ -29,7 +29,7 @@ const NUMBER_FORMATS: Record<ColumnKind, string | undefined> = {
 };
 
 /** The currencies of a money map across rows (and totals), sorted. */
-export function currenciesOf(
+function currenciesOf(
   rows: readonly HostCountryRow[],
   amounts: (row: HostCountryRow) => Record<string, number>,
 ): string[] {
@@ -78,7 +78,7 @@ function addFiguresSheet(workbook: Workbook, report: HostCountryExport): void {
 
 /** Freshness and the applied filters, one `field | value` row each; empty where null. */
 function addReportSheet(workbook: Workbook, report: HostCountryExport): void {
-  const sheet: Worksheet = workbook.addWorksheet(REPORT_SHEET, {
+  const sheet = workbook.addWorksheet(REPORT_SHEET, {
     views: [{ state: 'frozen', ySplit: 1 }],
   });
   sheet.columns = [{ width: 16 }, { width: 28 }];
