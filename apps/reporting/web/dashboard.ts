@@ -84,22 +84,25 @@ async function load(): Promise<void> {
   }
 }
 
-async function downloadCsv(): Promise<void> {
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** Downloads the host-country report, with the current filters, as CSV or as an XLSX workbook. */
+async function download(accept: string, label: string, fallbackName: string): Promise<void> {
   try {
-    const res = await request('/v1/reports/host-countries' + currentQuery(), 'text/csv');
+    const res = await request('/v1/reports/host-countries' + currentQuery(), accept);
     const disposition = res.headers.get('Content-Disposition') || '';
     const match = /filename="([^"]+)"/.exec(disposition);
     const url = URL.createObjectURL(await res.blob());
     const link = document.createElement('a');
     link.href = url;
-    link.download = match ? match[1] : 'casebridge-host-countries.csv';
+    link.download = match ? match[1] : fallbackName;
     document.body.appendChild(link);
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10000);
   } catch (error) {
     showMessage(
-      error instanceof DashboardError ? error.message : 'The CSV download failed.',
+      error instanceof DashboardError ? error.message : `The ${label} download failed.`,
       'error',
     );
   }
@@ -137,6 +140,13 @@ byId('filters').addEventListener('submit', (event) => {
   void load();
 });
 byId('country').addEventListener('change', () => void load());
-byId('download-csv').addEventListener('click', () => void downloadCsv());
+byId('download-csv').addEventListener(
+  'click',
+  () => void download('text/csv', 'CSV', 'casebridge-host-countries.csv'),
+);
+byId('download-xlsx').addEventListener(
+  'click',
+  () => void download(XLSX_TYPE, 'XLSX', 'casebridge-host-countries.xlsx'),
+);
 
 void load();

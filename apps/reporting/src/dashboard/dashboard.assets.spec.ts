@@ -323,6 +323,37 @@ describe('dashboard page script', () => {
     });
   });
 
+  it('downloads the XLSX workbook with the token and the filters', async () => {
+    const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    const page = dashboard({
+      token: 't',
+      respond: (_url, accept) =>
+        accept === xlsx
+          ? {
+              status: 200,
+              text: 'PK',
+              headers: {
+                'Content-Disposition':
+                  'attachment; filename="casebridge-host-countries-2026-03-01.xlsx"',
+              },
+            }
+          : { status: 200, body: REPORT },
+    });
+    await page.settled();
+    page.el('download-xlsx').dispatch('click');
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(page.requests.at(-1)).toEqual({
+      url: '/v1/reports/host-countries',
+      headers: { Authorization: 'Bearer t', Accept: xlsx },
+    });
+    const link = page.body.children.find((c) => c.tagName === 'a');
+    expect(link).toMatchObject({
+      download: 'casebridge-host-countries-2026-03-01.xlsx',
+      clicked: 1,
+    });
+  });
+
   it('forgets the token on request', async () => {
     const page = dashboard({ token: 't' });
     await page.settled();
