@@ -200,13 +200,32 @@ describe('host-country reports over the real event log', () => {
     expect(new Date(body.asOf).getTime()).toBeLessThanOrEqual(Date.now());
   });
 
+  /**
+   * `read` between two JSON reads of the report whose freshness agrees, so that what `read`
+   * returned carries that freshness too: lagSeconds follows the consumer-lag gauge (refreshed
+   * every 10 s) and the clock, so two reads can differ by a second or by a refresh.
+   */
+  async function withSettledFreshness<T>(
+    read: () => Promise<T>,
+  ): Promise<{ json: request.Response['body']; result: T }> {
+    for (let attempt = 1; ; attempt++) {
+      const before = (await request(service.url).get(REPORT).set(manager).expect(200)).body as {
+        asOf: string | null;
+        lagSeconds: number | null;
+      };
+      const result = await read();
+      const after = (await request(service.url).get(REPORT).set(manager).expect(200)).body;
+      if (before.asOf === after.asOf && before.lagSeconds === after.lagSeconds)
+        return { json: after, result };
+      if (attempt >= 20) throw new Error('the freshness of the report did not settle');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
   it('serves the same rows as CSV, one line per host country, then TOTAL, with documented columns', async () => {
-    const json = (await request(service.url).get(REPORT).set(manager).expect(200)).body;
-    const res = await request(service.url)
-      .get(REPORT)
-      .set(manager)
-      .set('Accept', 'text/csv')
-      .expect(200);
+    const { json, result: res } = await withSettledFreshness(() =>
+      request(service.url).get(REPORT).set(manager).set('Accept', 'text/csv').expect(200),
+    );
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toMatch(
       /^attachment; filename="casebridge-host-countries-\d{4}-\d{2}-\d{2}\.csv"$/,
@@ -228,16 +247,19 @@ describe('host-country reports over the real event log', () => {
   });
 
   it('serves the same figures as an XLSX workbook, typed, with a TOTAL row and the freshness', async () => {
-    const json = (await request(service.url).get(REPORT).set(manager).expect(200)).body;
     const csv = await request(service.url).get(REPORT).set(manager).set('Accept', 'text/csv');
     const csvFigureColumns = csv.text.split('\r\n')[0].split(',').slice(0, -2);
-    const res = await fetch(`${service.url}${REPORT}`, { headers: { ...manager, Accept: XLSX } });
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toBe(XLSX);
-    expect(res.headers.get('content-disposition')).toMatch(
-      /^attachment; filename="casebridge-host-countries-\d{4}-\d{2}-\d{2}\.xlsx"$/,
-    );
-    const workbook = await workbookOf(res);
+    const { json, result: workbook } = await withSettledFreshness(async () => {
+      const res = await fetch(`${service.url}${REPORT}`, {
+        headers: { ...manager, Accept: XLSX },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe(XLSX);
+      expect(res.headers.get('content-disposition')).toMatch(
+        /^attachment; filename="casebridge-host-countries-\d{4}-\d{2}-\d{2}\.xlsx"$/,
+      );
+      return workbookOf(res);
+    });
     expect(workbook.worksheets.map((s) => s.name)).toEqual(['Host countries', 'Report']);
     const { header, rows } = sheetRecords(workbook, 'Host countries');
     // The CSV's columns, but money as one numeric column per currency that occurs.
