@@ -10,6 +10,9 @@ import { ReadModelModule } from './read-model/read-model.module';
 import { ReportsModule } from './reports/reports.module';
 import { REPORTING_CONSUMER_GROUP } from './read-model/read-model-tables';
 
+/** Messages of one partition the live consumer applies in one transaction, at most. */
+const REPORTING_MAX_CHUNK = 2000;
+
 @Module({})
 export class AppModule {
   static register(env: ReportingEnvironment): DynamicModule {
@@ -31,6 +34,10 @@ export class AppModule {
           // Reporting only consumes: no outbox, no relay.
           producesEvents: false,
           consumerGroup: REPORTING_CONSUMER_GROUP,
+          // The read model's writer costs a few statements per run whatever its length
+          // (ReadModelWriter.applyMany): a whole fetch of a partition in one transaction, as the
+          // rebuild applies it.
+          maxChunk: REPORTING_MAX_CHUNK,
         }),
         ReadModelModule,
         ReportsModule,

@@ -23,7 +23,10 @@ export class MessagingModule {
           {
             provide: EVENT_TRANSPORT,
             useFactory: (consumers: EventConsumerFactory) =>
-              new CasebridgeKafkaTransport({ groupId: consumerGroup }, consumers),
+              new CasebridgeKafkaTransport(
+                { groupId: consumerGroup, maxChunk: options.maxChunk },
+                consumers,
+              ),
             inject: [EventConsumerFactory],
           },
         ]

@@ -14,6 +14,8 @@ export interface MessagingOptions {
   producesEvents: boolean;
   /** The group this service's `@OnEvent` handlers consume in, exactly as the inbox records it. */
   consumerGroup?: string;
+  /** Messages of one partition applied in one transaction, at most (default MAX_CHUNK, 200). */
+  maxChunk?: number;
 }
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');

@@ -14,7 +14,7 @@ import type { KafkaAdmin } from '../kafka/kafka-admin.service';
 import type { KafkaProducer } from '../kafka/kafka-producer.service';
 import { eventsRefused } from '../messaging.metrics';
 import { batchOf } from '../../../../test/support/kafka-batch';
-import { EventConsumer } from './event-consumer';
+import { EventConsumer, MAX_CHUNK } from './event-consumer';
 
 type CrashListener = (event: { payload: { error: Error; restart: boolean } }) => void;
 
@@ -265,7 +265,7 @@ describe('EventConsumer trust', () => {
 
 describe('EventConsumer batches', () => {
   /** A consumer whose handler fails for the listed case ids; counts transactions. */
-  async function batchConsumer(poison: Set<string>) {
+  async function batchConsumer(poison: Set<string>, maxChunk?: number) {
     const { kafka, eachBatch } = capturingKafka();
     const applied: string[] = [];
     const inbox = new Set<string>();
@@ -281,6 +281,7 @@ describe('EventConsumer batches', () => {
         groupId: 'casebridge-intake',
         topics: [ASSIGNMENT_EVENTS_TOPIC],
         handlers: { [EventTypes.CaseAssigned]: handler },
+        maxChunk,
       },
       {
         kafka,
@@ -342,6 +343,28 @@ describe('EventConsumer batches', () => {
     expect(resolved).toEqual(['14']);
     expect(c.send).not.toHaveBeenCalled();
     await c.stop();
+  });
+
+  it(`applies a fetch in chunks of ${MAX_CHUNK} messages, or of the consumer's maxChunk, each committed`, async () => {
+    const ids = Array.from({ length: MAX_CHUNK + 3 }, () => randomUUID());
+    const byDefault = await batchConsumer(new Set());
+    const resolved: string[] = [];
+    await byDefault.deliver(batchOf(batchOfCases(ids), resolved));
+    expect(byDefault.applied).toEqual(ids);
+    expect(byDefault.transactions()).toBe(2);
+    expect(resolved).toEqual([String(10 + MAX_CHUNK - 1), String(10 + MAX_CHUNK + 2)]);
+    await byDefault.stop();
+
+    const larger = await batchConsumer(new Set(), MAX_CHUNK + 3);
+    await larger.deliver(batchOf(batchOfCases(ids)));
+    expect(larger.applied).toEqual(ids);
+    expect(larger.transactions()).toBe(1);
+    await larger.stop();
+
+    const smaller = await batchConsumer(new Set(), 2);
+    await smaller.deliver(batchOf(batchOfCases(ids.slice(0, 5))));
+    expect(smaller.transactions()).toBe(3);
+    await smaller.stop();
   });
 
   it('applies an event once when the batch holds it twice or the inbox already has it', async () => {

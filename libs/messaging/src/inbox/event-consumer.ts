@@ -21,6 +21,8 @@ export interface ConsumerDefinition {
   handlers: EventHandlers;
   /** Partitions processed at once by this instance (default 1: see run()). */
   concurrency?: number;
+  /** Messages of one partition applied in one transaction, at most (default MAX_CHUNK). */
+  maxChunk?: number;
 }
 
 export interface ConsumerDependencies {
@@ -32,7 +34,7 @@ export interface ConsumerDependencies {
 }
 
 const MAX_TRANSIENT_BACKOFF_MS = 5000;
-/** Messages of one partition applied in one transaction, at most. */
+/** Messages of one partition applied in one transaction, at most, unless the consumer says otherwise. */
 export const MAX_CHUNK = 200;
 const LAG_REFRESH_MS = 10_000;
 
@@ -162,10 +164,11 @@ export class EventConsumer {
       },
       heartbeat,
     };
-    for (let start = 0; start < batch.messages.length; start += MAX_CHUNK) {
+    const size = this.definition.maxChunk ?? MAX_CHUNK;
+    for (let start = 0; start < batch.messages.length; start += size) {
       if (!isRunning() || isStale()) return;
       const chunk: InboxMessage[] = batch.messages
-        .slice(start, start + MAX_CHUNK)
+        .slice(start, start + size)
         .map((message) => ({ topic, partition, message }));
       const results = await this.applier.applyBatch(chunk, hooks);
       for (let i = 0; i < chunk.length; i++) await this.settle(chunk[i], results[i]);

@@ -16,6 +16,8 @@ export interface CasebridgeKafkaTransportOptions {
   groupId: string;
   /** Partitions processed at once by this instance. */
   concurrency?: number;
+  /** Messages of one partition applied in one transaction, at most (default MAX_CHUNK). */
+  maxChunk?: number;
 }
 
 /** A handler declaration the transport cannot serve: the service refuses to start. */
@@ -69,6 +71,7 @@ export class CasebridgeKafkaTransport extends Server implements CustomTransportS
         topics: [...new Set(types.map((type) => EVENT_TOPIC_OF[type]))],
         handlers,
         concurrency: this.options.concurrency,
+        maxChunk: this.options.maxChunk,
       });
       // In the background: the service answers /health/live while the broker is unreachable.
       this.consumer.start();
