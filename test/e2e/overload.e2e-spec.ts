@@ -72,8 +72,11 @@ describe('Overload: a burst beyond the admission limits is shed early and cleanl
     }
   }
 
-  it('answers every request of a 200-request burst 201 or 503 overloaded, stores and publishes each accepted case once, then accepts normally', async () => {
-    const burst = 200;
+  it('answers every request of a 400-request burst 201 or 503 overloaded, stores and publishes each accepted case once, then accepts normally', async () => {
+    // Far more than two in flight and four queued can take while it arrives. How many are shed
+    // depends on how fast intake serves the admitted ones: 98 of 200 on a loaded CI machine
+    // after complaints took two round trips instead of seven, 171 of 400 on the same machine.
+    const burst = 400;
     const health: Promise<number>[] = [];
     const outcomes = await Promise.all(
       Array.from({ length: burst }, (_, i) => {
@@ -92,7 +95,7 @@ describe('Overload: a burst beyond the admission limits is shed early and cleanl
     expect(outcomes.filter((o) => o.status === 0).map((o) => o.error)).toEqual([]);
     expect([...byStatus.keys()].sort()).toEqual([201, 503]);
     const shed = outcomes.filter((o) => o.status === 503);
-    expect(shed.length).toBeGreaterThan(burst / 2);
+    expect(shed.length).toBeGreaterThan(burst / 4);
     for (const o of shed) {
       expect(o.contentType).toMatch(/^application\/problem\+json/);
       expect(o.retryAfter).toBe('1');
