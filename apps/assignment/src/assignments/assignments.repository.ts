@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AssignmentReason, CaseStatus, Priority } from '@casebridge/contracts';
-import type { RowInsert } from '@casebridge/common';
-import { insertFrom } from '../database/rows';
+import { insertFromCte, RowInsert } from '@casebridge/common';
 import { HQ_CONSULATE_ID } from '../directory/headquarters';
 import { Assignment } from './assignment.entity';
 import type { PendingStatusChange } from './pending-status-changes.repository';
@@ -166,8 +165,8 @@ export class AssignmentsRepository {
          WHERE id = ${p(a.caseworkerId)} AND EXISTS (SELECT 1 FROM ins))`,
       );
     }
-    ctes.push(`history AS (${insertFrom('ins', history, p)})`);
-    ctes.push(`event AS (${insertFrom('ins', event, p)})`);
+    ctes.push(`history AS (${insertFromCte('ins', history, p)})`);
+    ctes.push(`event AS (${insertFromCte('ins', event, p)})`);
     ctes.push(
       `pending AS (DELETE FROM pending_status_change
        WHERE case_id = ${p(a.caseId)} AND EXISTS (SELECT 1 FROM ins)

@@ -1,12 +1,14 @@
 /**
  * Routing rules (SPEC "Assignment API"), free of I/O so that they can be tested as a table:
  * 1. the office: the active consulate in the host country that covers the host city
- *    (case-insensitive), else the country's active default office (its embassy), else the
+ *    (compared by the contracts' cityKey: case, accents, dots and spacing ignored, as reports
+ *    compare it), else the country's active default office (its embassy), else the
  *    agency headquarters desk `HQ` with reason `no_coverage`;
  * 2. the caseworker there: active, speaks the preferred language, has fewer open cases than
  *    their maximum; the fewest open cases wins, then the smallest id. None → the office queue.
  */
 
+import { cityKey } from '@casebridge/contracts';
 import { HQ_CONSULATE_ID } from '../directory/headquarters';
 
 // The HQ desk is a row of the directory, which owns its id; routing's rules name it.
@@ -43,14 +45,6 @@ export interface RoutingDecision extends OfficeChoice {
   caseworkerId: string | null;
 }
 
-/**
- * Trimmed, single-spaced, lower-case and without diacritics, so that "  İSTANBUL", "Istanbul",
- * "Köln" / "Koln" and "Ёкатеринбург" / "Екатеринбург" match as a hotline officer types them.
- */
-export function normaliseCity(city: string): string {
-  return city.normalize('NFD').replace(/\p{M}/gu, '').trim().replace(/\s+/g, ' ').toLowerCase();
-}
-
 /** Orders ids by code unit, independent of the process locale. */
 function byId<T extends { id: string }>(a: T, b: T): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
@@ -62,9 +56,9 @@ export function chooseOffice(
   hostCity: string | null,
 ): OfficeChoice {
   const inCountry = offices.filter((o) => o.active && o.hostCountry === hostCountry).sort(byId);
-  const city = hostCity === null ? '' : normaliseCity(hostCity);
+  const city = hostCity === null ? '' : cityKey(hostCity);
   if (city !== '') {
-    const covering = inCountry.find((o) => o.cities.some((c) => normaliseCity(c) === city));
+    const covering = inCountry.find((o) => o.cities.some((c) => cityKey(c) === city));
     if (covering) return { consulateId: covering.id, reason: 'auto' };
   }
   const countryDefault = inCountry.find((o) => o.isDefaultForCountry);

@@ -1,11 +1,12 @@
 import {
   caseAssignedV1Schema,
+  cityKey,
   COUNTRY_CODES,
   LANGUAGES,
   OTHER_CITY,
   reportedCity,
 } from '@casebridge/contracts';
-import { chooseOffice, HQ_CONSULATE_ID, normaliseCity } from '../assignments/routing';
+import { chooseOffice, HQ_CONSULATE_ID } from '../assignments/routing';
 import { DEMO_DIRECTORY } from './demo-directory';
 import { seedDemoDirectory, SqlRunner } from './seed-directory';
 
@@ -71,7 +72,7 @@ describe('demo directory', () => {
     const seen = new Map<string, string>();
     for (const c of DEMO_DIRECTORY) {
       for (const city of c.cities) {
-        const key = `${c.hostCountry}:${normaliseCity(city)}`;
+        const key = `${c.hostCountry}:${cityKey(city)}`;
         expect([key, seen.get(key) ?? c.id]).toEqual([key, c.id]);
         seen.set(key, c.id);
       }

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { insertRows, insertStatement } from './row-inserts';
+import { insertFromCte, insertRows, insertStatement } from './row-inserts';
 
 describe('insertStatement', () => {
   it('writes rows of several tables as one statement, parameters numbered across them', () => {
@@ -34,6 +34,18 @@ describe('insertStatement', () => {
       't: 2 columns, 1 values',
     );
     expect(() => insertStatement([])).toThrow('at least one row');
+  });
+
+  it('writes a row once per row of another CTE, its values numbered by the caller', () => {
+    const parameters: unknown[] = [];
+    const p = (value: unknown) => `$${parameters.push(value)}`;
+    expect(
+      insertFromCte('ins', { table: 'history', columns: ['case_id', 'seq'], values: ['c1', 1] }, p),
+    ).toBe('INSERT INTO "history" ("case_id", "seq") SELECT $1, $2 FROM "ins"');
+    expect(parameters).toEqual(['c1', 1]);
+    expect(() =>
+      insertFromCte('ins; DROP', { table: 't', columns: ['a'], values: [1] }, p),
+    ).toThrow('not a plain SQL identifier');
   });
 
   it('sends the rows to the database in one query', async () => {

@@ -31,18 +31,34 @@ function quoted(name: string): string {
 export function insertStatement(rows: readonly RowInsert[]): Statement {
   if (rows.length === 0) throw new Error('insertStatement needs at least one row');
   const parameters: unknown[] = [];
-  const inserts = rows.map((row) => {
-    if (row.columns.length !== row.values.length || row.columns.length === 0)
-      throw new Error(`${row.table}: ${row.columns.length} columns, ${row.values.length} values`);
-    const placeholders = row.values.map((value) => {
-      parameters.push(value);
-      return `$${parameters.length}`;
-    });
-    return `INSERT INTO ${quoted(row.table)} (${row.columns.map(quoted).join(', ')}) VALUES (${placeholders.join(', ')})`;
-  });
+  const parameter = (value: unknown) => `$${parameters.push(value)}`;
+  const inserts = rows.map(
+    (row) => `${insertInto(row)} VALUES (${row.values.map(parameter).join(', ')})`,
+  );
   if (inserts.length === 1) return { sql: inserts[0], parameters };
   const ctes = inserts.map((insert, i) => `r${i} AS (${insert})`).join(', ');
   return { sql: `WITH ${ctes} SELECT 1`, parameters };
+}
+
+/** `INSERT INTO "table" ("a", "b")` for a row whose columns and values match. */
+function insertInto(row: RowInsert): string {
+  if (row.columns.length !== row.values.length || row.columns.length === 0)
+    throw new Error(`${row.table}: ${row.columns.length} columns, ${row.values.length} values`);
+  return `INSERT INTO ${quoted(row.table)} (${row.columns.map(quoted).join(', ')})`;
+}
+
+/**
+ * A row as an INSERT that writes it once per row of `source`, a CTE of the same statement: not
+ * at all when `source` returned none (a write that happens only if another one did).
+ * `parameter` adds a value to the statement's parameters and returns its placeholder; the
+ * target columns give the types.
+ */
+export function insertFromCte(
+  source: string,
+  row: RowInsert,
+  parameter: (value: unknown) => string,
+): string {
+  return `${insertInto(row)} SELECT ${row.values.map(parameter).join(', ')} FROM ${quoted(source)}`;
 }
 
 /**
