@@ -43,6 +43,15 @@ export type EventBatchHandler = (
   manager: EntityManager,
 ) => Promise<void>;
 
+/** The handler of one message that applies it as a run of one through `batch`. */
+export function batchEventHandler(batch: EventBatchHandler): EventHandler {
+  return Object.assign(
+    (event: CasebridgeEvent, manager: EntityManager, message: InboxMessage) =>
+      batch([{ event, message }], manager),
+    { batch },
+  );
+}
+
 /**
  * Handlers of `types` that apply runs of events through `batch` (one message alone as a run of
  * one), for consumers whose writes are cheaper per batch than per event.
@@ -51,11 +60,7 @@ export function batchedHandlers(
   types: readonly EventType[],
   batch: EventBatchHandler,
 ): EventHandlers {
-  const handler: EventHandler = Object.assign(
-    (event: CasebridgeEvent, manager: EntityManager, message: InboxMessage) =>
-      batch([{ event, message }], manager),
-    { batch },
-  );
+  const handler = batchEventHandler(batch);
   return Object.fromEntries(types.map((type) => [type, handler]));
 }
 

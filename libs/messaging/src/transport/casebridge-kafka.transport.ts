@@ -3,7 +3,12 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import { EVENT_TOPIC_OF, EventType, EventTypes } from '@casebridge/contracts';
 import type { EventConsumer } from '../inbox/event-consumer';
 import type { EventConsumerFactory } from '../inbox/event-consumer.factory';
-import type { EventBatchHandler, EventHandler, EventHandlers } from '../inbox/message-applier';
+import {
+  batchEventHandler,
+  type EventBatchHandler,
+  type EventHandler,
+  type EventHandlers,
+} from '../inbox/message-applier';
 import {
   CasebridgeEventBatchContext,
   CasebridgeEventContext,
@@ -113,14 +118,7 @@ export class CasebridgeKafkaTransport extends Server implements CustomTransportS
         const id: unknown = handler.extras[ON_EVENT_BATCH];
         const batch = batches.get(id) ?? this.batchDispatcher(handler);
         batches.set(id, batch);
-        handlers[pattern] = Object.assign(
-          (
-            event: Parameters<EventHandler>[0],
-            manager: Parameters<EventHandler>[1],
-            message: Parameters<EventHandler>[2],
-          ) => batch([{ event, message }], manager),
-          { batch },
-        );
+        handlers[pattern] = batchEventHandler(batch);
       } else handlers[pattern] = this.dispatcher(handler);
     }
     if (problems.length)
