@@ -15,7 +15,10 @@ import { requestHash } from './canonical-json';
 import { CaseResponse } from './dto/case.response';
 import { CreateCaseDto } from './dto/create-case.dto';
 import { CaseFileRepository } from './repositories/case-file.repository';
-import { IdempotencyKeyRepository } from './repositories/idempotency-key.repository';
+import {
+  IdempotencyKeyRepository,
+  IdempotencyKeyRow,
+} from './repositories/idempotency-key.repository';
 import { triagePriority } from './triage';
 
 /** Same passport, host country and category within this many days: a possible duplicate. */
@@ -72,19 +75,19 @@ export class CaseIntakeService {
     key: string,
     hash: string,
   ): Promise<CaseResponse | null> {
+    // A stored key never changes (intake only ever inserts keys): read once, outside the
+    // transaction that records the replay.
     const stored = await this.idempotencyKeys.find(this.dataSource.manager, user.sub, key);
     if (!stored) return null;
-    return this.dataSource.transaction((manager) => this.replay(manager, user, key, hash));
+    return this.dataSource.transaction((manager) => this.replay(manager, user, stored, hash));
   }
 
   private async replay(
     manager: EntityManager,
     user: AuthUser,
-    key: string,
+    stored: IdempotencyKeyRow,
     hash: string,
-  ): Promise<CaseResponse | null> {
-    const stored = await this.idempotencyKeys.find(manager, user.sub, key);
-    if (!stored) return null;
+  ): Promise<CaseResponse> {
     if (stored.request_hash !== hash) {
       throw caseErrors.problem(
         CaseErrorCode.IdempotencyKeyReused,
