@@ -73,7 +73,7 @@ interface ReportingBenchResult {
   routes: RouteTiming[];
   rebuild: { seconds: number; eventsPerSecond: number } | null;
   rssMaxMb: number | null;
-  read: { bucketRows: number; factRows: number };
+  read: { bucketRows: number; rollupRows: number; factRows: number };
 }
 
 const rate = (n: number, seconds: number) => Math.round(n / Math.max(seconds, 0.001));
@@ -146,13 +146,18 @@ async function eventsApplied(): Promise<number> {
   );
 }
 
-async function readModelSize(): Promise<{ bucketRows: number; factRows: number }> {
+async function readModelSize(): Promise<ReportingBenchResult['read']> {
   return withClient(databaseName('reporting'), async (c) => {
-    const { rows } = await c.query<{ buckets: string; facts: string }>(
+    const { rows } = await c.query<{ buckets: string; rollup: string; facts: string }>(
       `SELECT (SELECT count(*) FROM daily_case_bucket) + (SELECT count(*) FROM daily_resolution_bucket) AS buckets,
+              (SELECT count(*) FROM report_rollup) AS rollup,
               (SELECT count(*) FROM case_fact) AS facts`,
     );
-    return { bucketRows: Number(rows[0].buckets), factRows: Number(rows[0].facts) };
+    return {
+      bucketRows: Number(rows[0].buckets),
+      rollupRows: Number(rows[0].rollup),
+      factRows: Number(rows[0].facts),
+    };
   });
 }
 
@@ -178,6 +183,7 @@ function routes(): { route: string; accept: string }[] {
   const filters = [
     '',
     '?from=2024-01-01&to=2024-12-31',
+    '?from=2024-03-15&to=2024-11-10',
     '?category=unpaid_wages',
     '?consulateId=RU-MOW',
     '?from=2024-01-01&to=2024-12-31&category=unpaid_wages&consulateId=RU-MOW',
@@ -253,7 +259,7 @@ async function rebuild(total: number): Promise<{ seconds: number; eventsPerSecon
 function markdown(r: ReportingBenchResult): string {
   const worst = Math.max(...r.routes.map((t) => t.ms.p95 ?? 0));
   const lines = [
-    `Run of ${r.date}, commit \`${r.commit}\`, ${r.machine.cpus} cores, ${r.machine.memoryGiB} GiB: ${r.cases.toLocaleString('en')} cases, ${r.events.toLocaleString('en')} events; read model ${r.read.factRows.toLocaleString('en')} facts, ${r.read.bucketRows.toLocaleString('en')} bucket rows.`,
+    `Run of ${r.date}, commit \`${r.commit}\`, ${r.machine.cpus} cores, ${r.machine.memoryGiB} GiB: ${r.cases.toLocaleString('en')} cases, ${r.events.toLocaleString('en')} events; read model ${r.read.factRows.toLocaleString('en')} facts, ${r.read.bucketRows.toLocaleString('en')} daily bucket rows, ${r.read.rollupRows.toLocaleString('en')} rollup rows.`,
     '',
     '| figure (issue 13, point 4) | measured | target |',
     '| --- | ---: | ---: |',

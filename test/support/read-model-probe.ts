@@ -47,6 +47,9 @@ export async function readModelSnapshot(query: Query) {
     resolutionBuckets: await query(
       'SELECT * FROM daily_resolution_bucket ORDER BY host_country, day, category, consulate_id, host_city, metric',
     ),
+    rollup: await query(
+      'SELECT * FROM report_rollup ORDER BY dims, month, host_country, category, consulate_id, host_city, metric',
+    ),
     state: await query('SELECT last_event_at, events_applied FROM reporting_state'),
     inbox: await query(
       'SELECT consumer_group, event_id, event_type, topic, partition, "offset" FROM inbox_message ORDER BY consumer_group, event_id',

@@ -1,7 +1,8 @@
 /**
  * Test support for the reporting integration tests (no production code depends on it): a
  * scripted history of cases, the events it produces, and the figures a report must show,
- * computed straight from the script, without the read model's merge or bucket logic.
+ * computed straight from the script, without the read model's merge or bucket logic (only the
+ * medians and p90 use its duration bins: a report shows their estimate, durations.ts).
  */
 import {
   CASE_CATEGORIES,
@@ -27,6 +28,7 @@ import type {
   RiskIndicator,
   SlaStage,
 } from '@casebridge/contracts';
+import { durationBin, histogramQuantile } from '../../apps/reporting/src/read-model/durations';
 
 export type Step = { at: Date } & (
   | { kind: 'assign'; consulateId: string; caseworkerId: string | null; reason: AssignmentReason }
@@ -421,26 +423,32 @@ export function truthOf(script: CaseScript): CaseTruth {
   };
 }
 
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-function medianOf(
-  cases: CaseTruth[],
-  end: (c: CaseTruth) => Date | null,
-  unitSeconds: number,
-): number | null {
-  const seconds = cases.flatMap((c) => {
+/** Seconds from submission to a milestone, for the cases that reached it. */
+export function durationsOf(cases: CaseTruth[], end: (c: CaseTruth) => Date | null): number[] {
+  return cases.flatMap((c) => {
     const at = end(c);
     return at ? [(at.getTime() - c.script.submittedAt.getTime()) / 1000] : [];
   });
-  const m = median(seconds);
-  return m === null ? null : round2(m / unitSeconds);
+}
+
+/**
+ * The percentile a report shows: estimated from the durations' bins exactly as the read model
+ * keeps them (the estimate's distance from the exact value is checked by its own test).
+ */
+function percentileOf(
+  cases: CaseTruth[],
+  end: (c: CaseTruth) => Date | null,
+  p: number,
+  unitSeconds: number,
+): number | null {
+  const bins = new Map<number, number>();
+  for (const seconds of durationsOf(cases, end)) {
+    bins.set(durationBin(seconds), (bins.get(durationBin(seconds)) ?? 0) + 1);
+  }
+  const estimate = histogramQuantile(bins, p);
+  return estimate === null ? null : round2(estimate / unitSeconds);
 }
 
 function countBy<K extends string>(
@@ -485,9 +493,12 @@ export function expectedFigures(cases: CaseTruth[]) {
     riskIndicators: countBy(RISK_INDICATORS, cases, (c, k) => c.script.riskIndicators.includes(k)),
     slaBreaches: breaches.acceptance + breaches.resolution,
     slaBreachesByStage: breaches,
-    medianHoursToAssignment: medianOf(cases, (c) => c.firstAssignedAt, 3600),
-    medianHoursToFirstAction: medianOf(cases, (c) => c.firstActionAt, 3600),
-    medianDaysToResolution: medianOf(cases, (c) => c.resolvedAt, 86_400),
+    medianHoursToAssignment: percentileOf(cases, (c) => c.firstAssignedAt, 0.5, 3600),
+    medianHoursToFirstAction: percentileOf(cases, (c) => c.firstActionAt, 0.5, 3600),
+    medianDaysToResolution: percentileOf(cases, (c) => c.resolvedAt, 0.5, 86_400),
+    p90HoursToAssignment: percentileOf(cases, (c) => c.firstAssignedAt, 0.9, 3600),
+    p90HoursToFirstAction: percentileOf(cases, (c) => c.firstActionAt, 0.9, 3600),
+    p90DaysToResolution: percentileOf(cases, (c) => c.resolvedAt, 0.9, 86_400),
     resolutionRate: cases.length
       ? Math.round(((byStatus.resolved + byStatus.closed) / cases.length) * 10_000) / 10_000
       : null,

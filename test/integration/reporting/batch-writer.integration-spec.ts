@@ -12,6 +12,7 @@ import {
   shadowTables,
 } from '../../../apps/reporting/src/read-model/read-model-tables';
 import { ReadModelWriter } from '../../../apps/reporting/src/read-model/read-model.writer';
+import { rollupDeltaSelect } from '../../../apps/reporting/src/read-model/rollup';
 import {
   createShadowTables,
   dropShadowTables,
@@ -72,6 +73,9 @@ describe('the read model written in runs equals the read model written event by 
     resolutionBuckets: dataSource.query(
       `SELECT * FROM ${tables.resolutionBucket} ORDER BY host_country, day, category, consulate_id, host_city, metric`,
     ),
+    rollup: dataSource.query(
+      `SELECT * FROM ${tables.rollup} ORDER BY dims, month, host_country, category, consulate_id, host_city, metric`,
+    ),
     state: dataSource.query(`SELECT last_event_at, events_applied FROM ${tables.state}`),
   });
   const snapshot = async (tables: ReadModelTables) => {
@@ -80,6 +84,7 @@ describe('the read model written in runs equals the read model written event by 
       facts: (await r.facts) as unknown[],
       caseBuckets: (await r.caseBuckets) as unknown[],
       resolutionBuckets: (await r.resolutionBuckets) as unknown[],
+      rollup: (await r.rollup) as unknown[],
       state: (await r.state) as unknown[],
     };
   };
@@ -124,6 +129,19 @@ describe('the read model written in runs equals the read model written event by 
     expect(batched.facts).toEqual(live.facts);
     expect(batched.caseBuckets).toEqual(live.caseBuckets);
     expect(batched.resolutionBuckets).toEqual(live.resolutionBuckets);
+    expect(live.rollup.length).toBeGreaterThan(live.caseBuckets.length / 4);
+    expect(batched.rollup).toEqual(live.rollup);
+    // The rollup is the daily buckets summed, projection by projection, nothing more or less.
+    const columns = 'host_country, day, category, consulate_id, host_city, metric, value';
+    const summed = rollupDeltaSelect(
+      `(SELECT ${columns} FROM ${LIVE_TABLES.caseBucket}
+        UNION ALL SELECT ${columns} FROM ${LIVE_TABLES.resolutionBucket}) AS d`,
+    );
+    const [difference] = await dataSource.query<{ missing: string; extra: string }[]>(
+      `SELECT (SELECT count(*) FROM (SELECT * FROM (${summed}) s EXCEPT SELECT * FROM ${LIVE_TABLES.rollup}) m) AS missing,
+              (SELECT count(*) FROM (SELECT * FROM ${LIVE_TABLES.rollup} EXCEPT SELECT * FROM (${summed}) s) e) AS extra`,
+    );
+    expect(difference).toEqual({ missing: '0', extra: '0' });
     expect(batched.state).toEqual(live.state);
     expect(live.state).toEqual([
       {

@@ -7,6 +7,7 @@ import { disconnectTestProducer, produceEvent } from '../../support/kafka';
 import { ServiceProcess, startServiceProcess } from '../../support/service-process';
 import { bearer } from '../../support/tokens';
 import { waitUntilConsumed } from '../../support/read-model-probe';
+import { DURATION_ESTIMATE_FACTOR } from '../../../apps/reporting/src/read-model/durations';
 import {
   CaseTruth,
   COUNTRIES,
@@ -233,7 +234,7 @@ describe('host-country reports over the real event log', () => {
     const lines = res.text.split('\r\n');
     expect(lines.pop()).toBe('');
     const [header, ...rows] = lines.map((l) => l.split(','));
-    expect(header).toHaveLength(68);
+    expect(header).toHaveLength(71);
     expect(header.slice(-2)).toEqual(['as_of', 'lag_seconds']);
     const figureColumns = header.slice(0, -2);
     const expected = [...json.rows, { ...json.totals, hostCountry: 'TOTAL' }];
@@ -406,6 +407,128 @@ describe('host-country reports over the real event log', () => {
     expect(all.totals).toEqual(expectedAll.totals);
     expect(all.monthly).toEqual(expectedAll.monthly);
   });
+
+  it.each<ExpectedFilters>([
+    {},
+    { from: '2026-01-10', to: '2026-03-20' },
+    { from: '2025-07-01', to: '2026-02-28' },
+    { category: 'unpaid_wages' },
+    { consulateId: 'RU-MOW', from: '2026-01-15' },
+  ])(
+    'estimates medians and p90 within the stated bound of the exact values over the facts: %j',
+    async (filters) => {
+      // After the out-of-order and duplicate delivery above: every end state, both histories.
+      const exact = async (group: string, code: string | null, p: number) => {
+        const conditions = ['submitted_at IS NOT NULL'];
+        const params: unknown[] = [];
+        const bind = (v: unknown) => {
+          params.push(v);
+          return `$${params.length}`;
+        };
+        if (code) conditions.push(`host_country = ${bind(code)}`);
+        const utc = (day: string) => `(${bind(day)}::date)::timestamp AT TIME ZONE 'UTC'`;
+        if (filters.from) conditions.push(`submitted_at >= ${utc(filters.from)}`);
+        if (filters.to) conditions.push(`submitted_at < ${utc(filters.to)} + interval '1 day'`);
+        if (filters.category) conditions.push(`category = ${bind(filters.category)}`);
+        if (filters.consulateId) conditions.push(`consulate_id = ${bind(filters.consulateId)}`);
+        const pct = (end: string) =>
+          `percentile_cont(${p}) WITHIN GROUP (ORDER BY extract(epoch FROM ${end} - submitted_at)) FILTER (WHERE ${end} IS NOT NULL)`;
+        const rows = await query<Record<string, string | number | null>>(
+          'reporting',
+          `SELECT ${group} AS grp, ${pct('first_assigned_at')} AS assignment,
+             ${pct('first_action_at')} AS first_action, ${pct('resolved_at')} AS resolution
+           FROM case_fact WHERE ${conditions.join(' AND ')} GROUP BY GROUPING SETS ((${group}), ())`,
+          params,
+        );
+        return rows;
+      };
+      const checked: string[] = [];
+      const compare = (
+        label: string,
+        shown: Record<string, unknown>,
+        truth: Record<string, string | number | null> | undefined,
+        p: 'median' | 'p90',
+      ) => {
+        const pairs: [string, string, number][] = [
+          [`${p}HoursToAssignment`, 'assignment', 3600],
+          [`${p}HoursToFirstAction`, 'first_action', 3600],
+          [`${p}DaysToResolution`, 'resolution', 86_400],
+        ];
+        for (const [field, column, unit] of pairs) {
+          const x = truth?.[column] === null || truth === undefined ? null : Number(truth[column]);
+          const estimate = shown[field] as number | null;
+          if (x === null) {
+            expect([label, field, estimate]).toEqual([label, field, null]);
+            continue;
+          }
+          // est ∈ [x/√1.05 − ½ s, x·√1.05 + ½ s], shown rounded to two decimals of its unit.
+          const low = (x / DURATION_ESTIMATE_FACTOR - 0.5) / unit - 0.005 - 1e-9;
+          const high = (x * DURATION_ESTIMATE_FACTOR + 0.5) / unit + 0.005 + 1e-9;
+          if (estimate === null || estimate < low || estimate > high) {
+            throw new Error(
+              `${label} ${field}: ${estimate} outside [${low}, ${high}] (exact ${x / unit})`,
+            );
+          }
+          checked.push(`${label} ${field}`);
+        }
+      };
+      const list = (
+        await request(service.url)
+          .get(`${REPORT}${query_(filters)}`)
+          .set(manager)
+          .expect(200)
+      ).body as { rows: Record<string, unknown>[]; totals: Record<string, unknown> };
+      for (const p of ['median', 'p90'] as const) {
+        const truth = await exact('host_country', null, p === 'median' ? 0.5 : 0.9);
+        compare(
+          'totals',
+          list.totals,
+          truth.find((t) => t.grp === null),
+          p,
+        );
+        expect(list.rows.length).toBe(truth.length - 1);
+        for (const row of list.rows) {
+          compare(
+            String(row.hostCountry),
+            row,
+            truth.find((t) => t.grp === row.hostCountry),
+            p,
+          );
+        }
+        const detail = (
+          await request(service.url)
+            .get(`${REPORT}/RU${query_(filters)}`)
+            .set(manager)
+            .expect(200)
+        ).body as { byCity: Record<string, unknown>[]; byConsulate: Record<string, unknown>[] };
+        const byCity = await exact("coalesce(host_city, '')", 'RU', p === 'median' ? 0.5 : 0.9);
+        for (const row of detail.byCity) {
+          const key = (row.hostCity as string | null) ?? '';
+          compare(
+            `RU/${key}`,
+            row,
+            byCity.find((t) => t.grp === key),
+            p,
+          );
+        }
+        const byConsulate = await exact(
+          "coalesce(consulate_id, '')",
+          'RU',
+          p === 'median' ? 0.5 : 0.9,
+        );
+        for (const row of detail.byConsulate) {
+          const key = (row.consulateId as string | null) ?? '';
+          compare(
+            `RU@${key}`,
+            row,
+            byConsulate.find((t) => t.grp === key),
+            p,
+          );
+        }
+      }
+      expect(checked.length).toBeGreaterThan(12);
+    },
+  );
 
   it('lets managers and admins read reports, and refuses every other role', async () => {
     for (const role of ['manager', 'admin'] as const) {

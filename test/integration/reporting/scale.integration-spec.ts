@@ -121,6 +121,7 @@ describe(`reporting at ${CASES.toLocaleString('en')} cases`, () => {
     expect(after.facts).toEqual(before.facts);
     expect(after.caseBuckets).toEqual(before.caseBuckets);
     expect(after.resolutionBuckets).toEqual(before.resolutionBuckets);
+    expect(after.rollup).toEqual(before.rollup);
     expect(after.state).toEqual(before.state);
     expect(after.inbox).toEqual(before.inbox);
   });

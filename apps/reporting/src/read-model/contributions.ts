@@ -1,4 +1,6 @@
 import type { CaseFact } from './case-fact';
+import { durationBin } from './durations';
+import type { DurationMeasure } from './durations';
 import { Metric } from './metrics';
 
 export type BucketTable = 'case' | 'resolution';
@@ -58,6 +60,14 @@ export function contributions(fact: CaseFact): BucketEntry[] {
   if (fact.amountRecovered !== null) {
     out.push(entry(Metric.recovered(fact.amountRecovered.currency), fact.amountRecovered.amount));
   }
+  const duration = (measure: DurationMeasure, end: Date | null) => {
+    if (end === null || fact.submittedAt === null) return;
+    const seconds = (end.getTime() - fact.submittedAt.getTime()) / 1000;
+    out.push(entry(Metric.duration(measure, durationBin(seconds))));
+  };
+  duration('to_assignment', fact.firstAssignedAt);
+  duration('to_first_action', fact.firstActionAt);
+  duration('to_resolution', fact.resolvedAt);
   if (fact.resolvedAt !== null) {
     out.push({
       ...base,

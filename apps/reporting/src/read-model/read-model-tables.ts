@@ -6,6 +6,8 @@ export interface ReadModelTables {
   fact: string;
   caseBucket: string;
   resolutionBucket: string;
+  /** Month and all-time sums of both bucket tables over each subset of the dimensions (rollup.ts). */
+  rollup: string;
   state: string;
   inbox: string;
 }
@@ -14,6 +16,7 @@ export const LIVE_TABLES: ReadModelTables = {
   fact: 'case_fact',
   caseBucket: 'daily_case_bucket',
   resolutionBucket: 'daily_resolution_bucket',
+  rollup: 'report_rollup',
   state: 'reporting_state',
   inbox: 'inbox_message',
 };
@@ -27,6 +30,7 @@ export const READ_MODEL_TABLE_ORDER: readonly (keyof ReadModelTables)[] = [
   'fact',
   'caseBucket',
   'resolutionBucket',
+  'rollup',
   'state',
 ];
 
@@ -37,6 +41,7 @@ export function shadowTables(): ReadModelTables {
     fact: `${LIVE_TABLES.fact}${SHADOW_SUFFIX}`,
     caseBucket: `${LIVE_TABLES.caseBucket}${SHADOW_SUFFIX}`,
     resolutionBucket: `${LIVE_TABLES.resolutionBucket}${SHADOW_SUFFIX}`,
+    rollup: `${LIVE_TABLES.rollup}${SHADOW_SUFFIX}`,
     state: `${LIVE_TABLES.state}${SHADOW_SUFFIX}`,
     inbox: `${LIVE_TABLES.inbox}${SHADOW_SUFFIX}`,
   };

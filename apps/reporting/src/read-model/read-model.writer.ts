@@ -4,6 +4,7 @@ import type { CaseFact } from './case-fact';
 import { AnyCasebridgeEvent, emptyFact, mergeEvent } from './case-fact';
 import { BucketEntry, contributionDelta } from './contributions';
 import type { ReadModelTables } from './read-model-tables';
+import { ROLLUP_KEY, rollupDeltaSelect } from './rollup';
 
 interface CaseFactRow {
   case_id: string;
@@ -144,16 +145,7 @@ export class ReadModelWriter {
     newest: number,
     count: number,
   ): Promise<void> {
-    await this.addToBuckets(
-      manager,
-      tables.caseBucket,
-      delta.filter((e) => e.table === 'case'),
-    );
-    await this.addToBuckets(
-      manager,
-      tables.resolutionBucket,
-      delta.filter((e) => e.table === 'resolution'),
-    );
+    await this.addToBuckets(manager, tables, delta);
     await manager.query(
       `INSERT INTO ${tables.state} AS s (id, last_event_at, events_applied, updated_at)
        VALUES (1, $1, $2, clock_timestamp())
@@ -225,46 +217,88 @@ export class ReadModelWriter {
   }
 
   /**
-   * Adds signed values to buckets, summed per key in SQL and in key order (a fixed lock order
-   * between concurrent consumers). Buckets that fall to zero are deleted, so the tables hold
-   * exactly what a rebuild from the log would produce.
+   * Adds signed values to the buckets and to the rollup, summed per key in SQL and in key order
+   * (a fixed lock order between concurrent consumers: daily buckets before the rollup, keys
+   * sorted). Rows that fall to zero are deleted, so the tables hold exactly what a rebuild from
+   * the log would produce.
    */
   private async addToBuckets(
     manager: EntityManager,
-    table: string,
+    tables: ReadModelTables,
     entries: BucketEntry[],
   ): Promise<void> {
     if (entries.length === 0) return;
-    const columns = [
-      entries.map((e) => e.hostCountry),
-      entries.map((e) => e.day),
-      entries.map((e) => e.category),
-      entries.map((e) => e.consulateId),
-      entries.map((e) => e.hostCity),
-      entries.map((e) => e.metric),
-      entries.map((e) => e.value),
-    ];
-    const input = `unnest($1::text[], $2::date[], $3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[])
-      AS d(host_country, day, category, consulate_id, host_city, metric, value)`;
-    await manager.query(
-      `INSERT INTO ${table} AS b (host_country, day, category, consulate_id, host_city, metric, value)
-       SELECT host_country, day, category, consulate_id, host_city, metric, sum(value)
-       FROM ${input}
-       GROUP BY host_country, day, category, consulate_id, host_city, metric
-       HAVING sum(value) <> 0
-       ORDER BY host_country, day, category, consulate_id, host_city, metric
-       ON CONFLICT (host_country, day, category, consulate_id, host_city, metric)
-       DO UPDATE SET value = b.value + EXCLUDED.value`,
-      columns,
-    );
-    if (entries.some((e) => e.value.startsWith('-'))) {
-      await manager.query(
-        `DELETE FROM ${table} b USING ${input}
-         WHERE b.host_country = d.host_country AND b.day = d.day AND b.category = d.category
-           AND b.consulate_id = d.consulate_id AND b.host_city = d.host_city
-           AND b.metric = d.metric AND b.value = 0`,
-        columns,
+    const input = (of: BucketEntry[]) => ({
+      sql: `unnest($1::text[], $2::date[], $3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[])
+        AS d(host_country, day, category, consulate_id, host_city, metric, value)`,
+      params: [
+        of.map((e) => e.hostCountry),
+        of.map((e) => e.day),
+        of.map((e) => e.category),
+        of.map((e) => e.consulateId),
+        of.map((e) => e.hostCity),
+        of.map((e) => e.metric),
+        of.map((e) => e.value),
+      ],
+    });
+    for (const [table, kind] of [
+      [tables.caseBucket, 'case'],
+      [tables.resolutionBucket, 'resolution'],
+    ] as const) {
+      const of = entries.filter((e) => e.table === kind);
+      if (of.length === 0) continue;
+      const { sql, params } = input(of);
+      await this.addValues(
+        manager,
+        table,
+        BUCKET_KEY,
+        `SELECT ${BUCKET_KEY.join(', ')}, sum(value) AS value FROM ${sql}
+         GROUP BY ${BUCKET_KEY.join(', ')} HAVING sum(value) <> 0 ORDER BY ${BUCKET_KEY.join(', ')}`,
+        params,
       );
     }
+    const { sql, params } = input(entries);
+    await this.addValues(manager, tables.rollup, ROLLUP_KEY, rollupDeltaSelect(sql), params);
+  }
+
+  /**
+   * Upserts the summed deltas `select` yields (its columns: `key`, then value) and deletes the
+   * rows they bring to zero, which the upsert returns (only those leave the database).
+   */
+  private async addValues(
+    manager: EntityManager,
+    table: string,
+    key: readonly string[],
+    select: string,
+    params: unknown[],
+  ): Promise<void> {
+    const columns = key.join(', ');
+    const zeros = await manager.query<Record<string, unknown>[]>(
+      `WITH up AS (
+         INSERT INTO ${table} AS t (${columns}, value) ${select}
+         ON CONFLICT (${columns}) DO UPDATE SET value = t.value + EXCLUDED.value
+         RETURNING ${columns}, value)
+       SELECT ${key.map((c) => `${c}::text AS ${c}`).join(', ')} FROM up WHERE value = 0`,
+      params,
+    );
+    if (zeros.length === 0) return;
+    const types = key.map((c) => KEY_TYPES[c] ?? 'text');
+    await manager.query(
+      `DELETE FROM ${table} t USING unnest(${types.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})
+         AS z(${columns})
+       WHERE ${key.map((c) => `t.${c} = z.${c}`).join(' AND ')} AND t.value = 0`,
+      key.map((c) => zeros.map((z) => z[c])),
+    );
   }
 }
+
+const BUCKET_KEY = [
+  'host_country',
+  'day',
+  'category',
+  'consulate_id',
+  'host_city',
+  'metric',
+] as const;
+
+const KEY_TYPES: Record<string, string> = { day: 'date', month: 'date', dims: 'smallint' };

@@ -6,20 +6,20 @@ import type { HostCountryExport } from './host-country-columns';
 function row(hostCountry: string, sums: [string, string][]): HostCountryRow {
   return {
     hostCountry,
-    ...buildFigures(new Map(sums), {
-      toAssignment: 7200,
-      toFirstAction: null,
-      toResolution: 172_800,
-    }),
+    ...buildFigures(new Map(sums)),
+    medianHoursToAssignment: 2,
+    medianHoursToFirstAction: null,
+    medianDaysToResolution: 2,
   };
 }
 
 function totals(sums: [string, string][]): ReportFigures {
-  return buildFigures(new Map(sums), {
-    toAssignment: 3600,
-    toFirstAction: 5400,
-    toResolution: 86_400,
-  });
+  return {
+    ...buildFigures(new Map(sums)),
+    medianHoursToAssignment: 1,
+    medianHoursToFirstAction: 1.5,
+    medianDaysToResolution: 1,
+  };
 }
 
 function report(rows: HostCountryRow[], overrides: Partial<HostCountryExport> = {}) {
@@ -53,7 +53,7 @@ function parsed(csv: string): { header: string[]; lines: Record<string, string>[
 describe('host-country CSV', () => {
   it('has a stable header: scalars, then every vocabulary value, then money', () => {
     const names = HOST_COUNTRY_CSV_COLUMNS.map((c) => c.name);
-    expect(names.slice(0, 15)).toEqual([
+    expect(names.slice(0, 18)).toEqual([
       'host_country',
       'received',
       'open',
@@ -68,6 +68,9 @@ describe('host-country CSV', () => {
       'median_hours_to_assignment',
       'median_hours_to_first_action',
       'median_days_to_resolution',
+      'p90_hours_to_assignment',
+      'p90_hours_to_first_action',
+      'p90_days_to_resolution',
       'resolution_rate',
     ]);
     expect(names).toContain('status_awaiting_third_party');
@@ -76,7 +79,7 @@ describe('host-country CSV', () => {
     expect(names).toContain('outcome_referred_to_host_authority');
     expect(names.slice(-2)).toEqual(['amount_claimed', 'amount_recovered']);
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toHaveLength(15 + 8 + 17 + 3 + 11 + 2 + 8 + 2);
+    expect(names).toHaveLength(18 + 8 + 17 + 3 + 11 + 2 + 8 + 2);
   });
 
   it('writes one CRLF line per country, empty cells for unknown medians, money per currency', () => {

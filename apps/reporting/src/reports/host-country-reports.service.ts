@@ -14,13 +14,15 @@ import type {
   ReportFreshness,
 } from './dto/host-country-report.response';
 import type { ReportFilters } from './dto/report-query.dto';
-import { buildFigures, MedianSeconds, monthlySeries, NO_MEDIANS } from './report-figures';
+import { ALL_TIME, RollupDimension } from '../read-model/rollup';
+import { buildFigures, monthlySeries } from './report-figures';
+import { PeriodParts, periodParts } from './report-period';
 
-/** The dimension a report groups by: a bucket column and the matching fact expression. */
+/** The dimension a report groups by: its column, and its bit in the rollup (none for country). */
 const DIMENSIONS = {
-  hostCountry: { bucket: 'host_country', fact: 'host_country' },
-  hostCity: { bucket: 'host_city', fact: "coalesce(host_city, '')" },
-  consulate: { bucket: 'consulate_id', fact: "coalesce(consulate_id, '')" },
+  hostCountry: { column: 'host_country', bit: 0 },
+  hostCity: { column: 'host_city', bit: RollupDimension.city },
+  consulate: { column: 'consulate_id', bit: RollupDimension.consulate },
 } as const;
 type Dimension = keyof typeof DIMENSIONS;
 
@@ -29,47 +31,70 @@ interface Grouped<T> {
   total: T;
 }
 
-/** Builds a parameterised WHERE clause; values are always bound, never inlined. */
-class Where {
-  readonly conditions: string[] = [];
-  readonly params: unknown[] = [];
+/** Bound parameters of one statement; values are always bound, never inlined. */
+class Params {
+  readonly values: unknown[] = [];
 
-  add(sql: (placeholder: string) => string, value: unknown): this {
-    this.params.push(value);
-    this.conditions.push(sql(`$${this.params.length}`));
-    return this;
-  }
-
-  toString(): string {
-    return this.conditions.length ? `WHERE ${this.conditions.join(' AND ')}` : '';
+  bind(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
   }
 }
 
-/** Filters on a bucket table; the date range applies to the table's own day. */
-function bucketWhere(filters: ReportFilters, country: string | null, metric?: string): Where {
-  const where = new Where();
-  if (country !== null) where.add((p) => `host_country = ${p}`, country);
-  if (filters.from !== null) where.add((p) => `day >= ${p}::date`, filters.from);
-  if (filters.to !== null) where.add((p) => `day <= ${p}::date`, filters.to);
-  if (filters.category !== null) where.add((p) => `category = ${p}`, filters.category);
-  if (filters.consulateId !== null) where.add((p) => `consulate_id = ${p}`, filters.consulateId);
-  if (metric !== undefined) where.add((p) => `metric = ${p}`, metric);
-  return where;
+/** The filters other than the period, as conditions on a rollup or bucket table. */
+function filterConditions(
+  params: Params,
+  filters: ReportFilters,
+  country: string | null,
+): string[] {
+  const out: string[] = [];
+  if (country !== null) out.push(`host_country = ${params.bind(country)}`);
+  if (filters.category !== null) out.push(`category = ${params.bind(filters.category)}`);
+  if (filters.consulateId !== null) out.push(`consulate_id = ${params.bind(filters.consulateId)}`);
+  return out;
 }
 
-function factWhere(filters: ReportFilters, country: string | null): Where {
-  const where = new Where();
-  where.conditions.push('submitted_at IS NOT NULL');
-  if (country !== null) where.add((p) => `host_country = ${p}`, country);
-  if (filters.from !== null) {
-    where.add((p) => `submitted_at >= (${p}::date)::timestamp AT TIME ZONE 'UTC'`, filters.from);
+/** The projection that keeps exactly what a query groups and filters by. */
+function rollupDims(filters: ReportFilters, dimension: Dimension): number {
+  let dims = DIMENSIONS[dimension].bit;
+  if (filters.category !== null) dims |= RollupDimension.category;
+  if (filters.consulateId !== null) dims |= RollupDimension.consulate;
+  return dims;
+}
+
+/**
+ * The rows of a period, as SELECTs to UNION ALL: the rollup's all-time or whole-month rows of
+ * the projection `dims`, and the daily rows of `dailyTable` for the partial months at the edges.
+ * `select` lists the columns wanted, with `@period` standing for the row's month or day.
+ */
+function periodSources(
+  params: Params,
+  parts: PeriodParts,
+  dims: number,
+  dailyTable: string,
+  select: string,
+  conditions: string[],
+): string[] {
+  const where = (extra: string[]) => [...extra, ...conditions].join(' AND ');
+  const sources: string[] = [];
+  const rollup = (period: string) =>
+    `SELECT ${select.replaceAll('@period', 'month')} FROM ${LIVE_TABLES.rollup}
+     WHERE ${where([`dims = ${params.bind(dims)}`, period])}`;
+  if (parts.allTime) sources.push(rollup(`month = '${ALL_TIME}'::date`));
+  if (parts.months !== null) {
+    const from = params.bind(parts.months.from);
+    const to = params.bind(parts.months.to);
+    sources.push(rollup(`month BETWEEN ${from}::date AND ${to}::date`));
   }
-  if (filters.to !== null) {
-    where.add((p) => `submitted_at < (${p}::date + 1)::timestamp AT TIME ZONE 'UTC'`, filters.to);
+  for (const days of parts.days) {
+    const from = params.bind(days.from);
+    const to = params.bind(days.to);
+    sources.push(
+      `SELECT ${select.replaceAll('@period', 'day')} FROM ${dailyTable}
+       WHERE ${where([`day BETWEEN ${from}::date AND ${to}::date`])}`,
+    );
   }
-  if (filters.category !== null) where.add((p) => `category = ${p}`, filters.category);
-  if (filters.consulateId !== null) where.add((p) => `consulate_id = ${p}`, filters.consulateId);
-  return where;
+  return sources;
 }
 
 function nullIfEmpty(value: string): string | null {
@@ -84,8 +109,9 @@ function byReceivedThenKey<T extends { received: number }>(key: (row: T) => stri
 const READ_ATTEMPTS = 3;
 
 /**
- * Answers the host-country reports from the read model: additive figures from the buckets,
- * medians from the facts of the filtered set (percentile_cont), all in one consistent snapshot.
+ * Answers the host-country reports from the read model's rollup (whole months and all time) and
+ * daily buckets (partial edge months): every figure, medians and p90 included, is a sum of
+ * maintained values, read in one consistent snapshot. No report reads the case facts.
  */
 @Injectable()
 export class HostCountryReportsService {
@@ -95,19 +121,15 @@ export class HostCountryReportsService {
     return this.snapshot(async (m) => {
       const freshness = await this.freshness(m);
       const sums = await this.metricSums(m, filters, null, 'hostCountry');
-      const medians = await this.medians(m, filters, null, 'hostCountry');
       const rows: HostCountryRow[] = [...sums.groups]
-        .map(([hostCountry, s]) => ({
-          hostCountry,
-          ...buildFigures(s, medians.groups.get(hostCountry) ?? NO_MEDIANS),
-        }))
+        .map(([hostCountry, s]) => ({ hostCountry, ...buildFigures(s) }))
         .filter((r) => r.received > 0)
         .sort(byReceivedThenKey((r) => r.hostCountry));
       return {
         ...freshness,
         filters,
         rows,
-        totals: buildFigures(sums.total, medians.total),
+        totals: buildFigures(sums.total),
         monthly: await this.monthly(m, filters, null),
       };
     });
@@ -117,27 +139,19 @@ export class HostCountryReportsService {
     return this.snapshot(async (m) => {
       const freshness = await this.freshness(m);
       const byCitySums = await this.metricSums(m, filters, code, 'hostCity');
-      const byCityMedians = await this.medians(m, filters, code, 'hostCity');
       const byConsulateSums = await this.metricSums(m, filters, code, 'consulate');
-      const byConsulateMedians = await this.medians(m, filters, code, 'consulate');
       const byCity: CityRow[] = [...byCitySums.groups]
-        .map(([city, s]) => ({
-          hostCity: nullIfEmpty(city),
-          ...buildFigures(s, byCityMedians.groups.get(city) ?? NO_MEDIANS),
-        }))
+        .map(([city, s]) => ({ hostCity: nullIfEmpty(city), ...buildFigures(s) }))
         .filter((r) => r.received > 0)
         .sort(byReceivedThenKey((r) => r.hostCity ?? ''));
       const byConsulate: ConsulateRow[] = [...byConsulateSums.groups]
-        .map(([consulate, s]) => ({
-          consulateId: nullIfEmpty(consulate),
-          ...buildFigures(s, byConsulateMedians.groups.get(consulate) ?? NO_MEDIANS),
-        }))
+        .map(([consulate, s]) => ({ consulateId: nullIfEmpty(consulate), ...buildFigures(s) }))
         .filter((r) => r.received > 0)
         .sort(byReceivedThenKey((r) => r.consulateId ?? ''));
       return {
         ...freshness,
         filters,
-        country: { hostCountry: code, ...buildFigures(byCitySums.total, byCityMedians.total) },
+        country: { hostCountry: code, ...buildFigures(byCitySums.total) },
         monthly: await this.monthly(m, filters, code),
         byCity,
         byConsulate,
@@ -173,23 +187,40 @@ export class HostCountryReportsService {
     return { asOf: asOf?.toISOString() ?? null, lagSeconds };
   }
 
+  /**
+   * Every summed metric (counts, money, duration bins) per group and over all groups, from the
+   * rollup projection that matches the query plus the daily rows of partial edge months.
+   */
   private async metricSums(
     m: EntityManager,
     filters: ReportFilters,
     country: string | null,
     dimension: Dimension,
   ): Promise<Grouped<Map<string, string>>> {
-    const column = DIMENSIONS[dimension].bucket;
-    const where = bucketWhere(filters, country);
+    const params = new Params();
+    const column = DIMENSIONS[dimension].column;
+    const conditions = [
+      ...filterConditions(params, filters, country),
+      `metric <> ${params.bind(Metric.resolved)}`,
+    ];
+    const sources = periodSources(
+      params,
+      periodParts(filters.from, filters.to),
+      rollupDims(filters, dimension),
+      LIVE_TABLES.caseBucket,
+      `${column} AS grp, metric, value`,
+      conditions,
+    );
+    const result: Grouped<Map<string, string>> = { groups: new Map(), total: new Map() };
+    if (sources.length === 0) return result;
     const rows = await m.query<
       { grp: string | null; is_total: number; metric: string; value: string }[]
     >(
-      `SELECT ${column} AS grp, GROUPING(${column}) AS is_total, metric, sum(value)::text AS value
-       FROM ${LIVE_TABLES.caseBucket} ${where.toString()}
-       GROUP BY GROUPING SETS ((${column}, metric), (metric))`,
-      where.params,
+      `SELECT grp, GROUPING(grp) AS is_total, metric, sum(value)::text AS value
+       FROM (${sources.join(' UNION ALL ')}) AS s
+       GROUP BY GROUPING SETS ((grp, metric), (metric))`,
+      params.values,
     );
-    const result: Grouped<Map<string, string>> = { groups: new Map(), total: new Map() };
     for (const row of rows) {
       let target = result.total;
       if (Number(row.is_total) === 0) {
@@ -198,46 +229,6 @@ export class HostCountryReportsService {
         result.groups.set(key, target);
       }
       target.set(row.metric, row.value);
-    }
-    return result;
-  }
-
-  private async medians(
-    m: EntityManager,
-    filters: ReportFilters,
-    country: string | null,
-    dimension: Dimension,
-  ): Promise<Grouped<MedianSeconds>> {
-    const expression = DIMENSIONS[dimension].fact;
-    const where = factWhere(filters, country);
-    const median = (end: string) =>
-      `percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM ${end} - submitted_at)) FILTER (WHERE ${end} IS NOT NULL)`;
-    const rows = await m.query<
-      {
-        grp: string | null;
-        is_total: number;
-        to_assignment: number | null;
-        to_first_action: number | null;
-        to_resolution: number | null;
-      }[]
-    >(
-      `SELECT ${expression} AS grp, GROUPING(${expression}) AS is_total,
-         ${median('first_assigned_at')} AS to_assignment,
-         ${median('first_action_at')} AS to_first_action,
-         ${median('resolved_at')} AS to_resolution
-       FROM ${LIVE_TABLES.fact} ${where.toString()}
-       GROUP BY GROUPING SETS ((${expression}), ())`,
-      where.params,
-    );
-    const result: Grouped<MedianSeconds> = { groups: new Map(), total: NO_MEDIANS };
-    for (const row of rows) {
-      const medians: MedianSeconds = {
-        toAssignment: row.to_assignment === null ? null : Number(row.to_assignment),
-        toFirstAction: row.to_first_action === null ? null : Number(row.to_first_action),
-        toResolution: row.to_resolution === null ? null : Number(row.to_resolution),
-      };
-      if (Number(row.is_total) === 0) result.groups.set(row.grp ?? '', medians);
-      else result.total = medians;
     }
     return result;
   }
@@ -251,12 +242,31 @@ export class HostCountryReportsService {
     filters: ReportFilters,
     country: string | null,
   ): Promise<MonthlyPoint[]> {
+    const parts = periodParts(filters.from, filters.to);
+    // The series needs months: without a date filter, every month rather than the all-time rows.
+    const months: PeriodParts = parts.allTime
+      ? { allTime: false, months: { from: '0001-01-01', to: '9999-12-01' }, days: [] }
+      : parts;
+    const dims = rollupDims(filters, 'hostCountry');
     const perMonth = async (table: string, metric: string) => {
-      const where = bucketWhere(filters, country, metric);
+      const params = new Params();
+      const conditions = [
+        ...filterConditions(params, filters, country),
+        `metric = ${params.bind(metric)}`,
+      ];
+      const sources = periodSources(
+        params,
+        months,
+        dims,
+        table,
+        "to_char(@period, 'YYYY-MM') AS month, value",
+        conditions,
+      );
+      if (sources.length === 0) return new Map<string, number>();
       const rows = await m.query<{ month: string; value: string }[]>(
-        `SELECT to_char(day, 'YYYY-MM') AS month, sum(value)::text AS value
-         FROM ${table} ${where.toString()} GROUP BY 1`,
-        where.params,
+        `SELECT month, sum(value)::text AS value FROM (${sources.join(' UNION ALL ')}) AS s
+         GROUP BY month`,
+        params.values,
       );
       return new Map(rows.map((r) => [r.month, Number(r.value)]));
     };

@@ -5,12 +5,13 @@ import type { HostCountryExport } from './host-country-columns';
 import { HOST_COUNTRY_CSV_COLUMNS } from './host-country-csv';
 import { hostCountryWorkbook } from './host-country-workbook';
 
-function figures(sums: [string, string][], toFirstAction: number | null = null) {
-  return buildFigures(new Map(sums), {
-    toAssignment: 7200,
-    toFirstAction,
-    toResolution: 172_800,
-  });
+function figures(sums: [string, string][], hoursToFirstAction: number | null = null) {
+  return {
+    ...buildFigures(new Map(sums)),
+    medianHoursToAssignment: 2,
+    medianHoursToFirstAction: hoursToFirstAction,
+    medianDaysToResolution: 2,
+  };
 }
 
 const RU: HostCountryRow = {
@@ -49,7 +50,7 @@ const REPORT: HostCountryExport = {
       ['claimed:KZT', '5000'],
       ['recovered:RUB', '400'],
     ],
-    5400,
+    1.5,
   ),
 };
 

@@ -1,4 +1,5 @@
-import { buildFigures, monthlySeries, NO_MEDIANS } from './report-figures';
+import { durationBin } from '../read-model/durations';
+import { buildFigures, monthlySeries } from './report-figures';
 
 describe('report figures', () => {
   const sums = new Map([
@@ -25,7 +26,7 @@ describe('report figures', () => {
   ]);
 
   it('derive open, the named statuses and the rate from the status counts', () => {
-    const figures = buildFigures(sums, NO_MEDIANS);
+    const figures = buildFigures(sums);
     expect(figures).toMatchObject({
       received: 10,
       open: 7,
@@ -45,7 +46,7 @@ describe('report figures', () => {
   });
 
   it('list every category, priority, indicator and outcome, zeros included', () => {
-    const figures = buildFigures(sums, NO_MEDIANS);
+    const figures = buildFigures(sums);
     expect(Object.keys(figures.byCategory)).toHaveLength(17);
     expect(figures.byCategory.unpaid_wages).toBe(7);
     expect(figures.byCategory.other).toBe(0);
@@ -55,23 +56,45 @@ describe('report figures', () => {
     expect(figures.outcomes.no_resolution).toBe(0);
   });
 
-  it('express medians in hours and days with two decimals', () => {
-    const figures = buildFigures(sums, {
-      toAssignment: 5400,
-      toFirstAction: 100_000,
-      toResolution: 1_000_000,
-    });
-    expect(figures.medianHoursToAssignment).toBe(1.5);
-    expect(figures.medianHoursToFirstAction).toBe(27.78);
-    expect(figures.medianDaysToResolution).toBe(11.57);
+  it('estimate medians and p90 from the duration bins, in hours and days with two decimals', () => {
+    const bins = (measure: string, seconds: number[]) =>
+      seconds.map((s): [string, string] => [`duration:${measure}:${durationBin(s)}`, '1']);
+    const figures = buildFigures(
+      new Map([
+        ...sums,
+        ...bins('to_assignment', [5400]),
+        ...bins('to_first_action', [100_000]),
+        ...bins('to_resolution', [1_000_000]),
+      ]),
+    );
+    // One case each: the estimate is its bin's midpoint, within 2.5 % of the duration.
+    expect(figures.medianHoursToAssignment).toBeCloseTo(1.5, 0);
+    expect(Math.abs((figures.medianHoursToAssignment ?? 0) / 1.5 - 1)).toBeLessThan(0.025);
+    expect(Math.abs((figures.medianHoursToFirstAction ?? 0) / 27.78 - 1)).toBeLessThan(0.025);
+    expect(Math.abs((figures.medianDaysToResolution ?? 0) / 11.57 - 1)).toBeLessThan(0.025);
+    expect(figures.p90HoursToAssignment).toBe(figures.medianHoursToAssignment);
+    expect(Number.isInteger((figures.medianDaysToResolution ?? 0) * 100)).toBe(true);
+  });
+
+  it('take the p90 from the upper tail', () => {
+    const many = new Map<string, string>();
+    for (let hour = 1; hour <= 10; hour++) {
+      const key = `duration:to_assignment:${durationBin(hour * 3600)}`;
+      many.set(key, String(Number(many.get(key) ?? 0) + 1));
+    }
+    const figures = buildFigures(many);
+    // Exact: median 5.5 h, p90 9.1 h (percentile_cont).
+    expect(Math.abs((figures.medianHoursToAssignment ?? 0) / 5.5 - 1)).toBeLessThan(0.025);
+    expect(Math.abs((figures.p90HoursToAssignment ?? 0) / 9.1 - 1)).toBeLessThan(0.025);
   });
 
   it('give null rates and medians for an empty set', () => {
-    const figures = buildFigures(new Map(), NO_MEDIANS);
+    const figures = buildFigures(new Map());
     expect(figures).toMatchObject({
       received: 0,
       resolutionRate: null,
       medianHoursToAssignment: null,
+      p90DaysToResolution: null,
       amountClaimed: {},
     });
   });

@@ -7,21 +7,9 @@ import {
   RISK_INDICATORS,
   SLA_STAGES,
 } from '@casebridge/contracts';
+import { DURATION_MEASURES, DurationMeasure, histogramQuantile } from '../read-model/durations';
 import { Metric } from '../read-model/metrics';
 import type { MonthlyPoint, ReportFigures } from './dto/host-country-report.response';
-
-/** Medians in seconds as Postgres computed them (percentile_cont), null for an empty set. */
-export interface MedianSeconds {
-  toAssignment: number | null;
-  toFirstAction: number | null;
-  toResolution: number | null;
-}
-
-export const NO_MEDIANS: MedianSeconds = {
-  toAssignment: null,
-  toFirstAction: null,
-  toResolution: null,
-};
 
 export function round(value: number, decimals: number): number {
   const factor = 10 ** decimals;
@@ -51,12 +39,28 @@ function amountsOf(prefix: string, sums: ReadonlyMap<string, string>): Record<st
   return Object.fromEntries(out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** Turns summed bucket metrics and medians into the figures a report shows. */
-export function buildFigures(
+/** The distributions of the three durations, from their `duration:` bin counts. */
+function histograms(
   sums: ReadonlyMap<string, string>,
-  medians: MedianSeconds,
-): ReportFigures {
+): Record<DurationMeasure, Map<number, number>> {
+  const out = Object.fromEntries(DURATION_MEASURES.map((m) => [m, new Map<number, number>()]));
+  for (const [metric, value] of sums) {
+    if (!metric.startsWith('duration:')) continue;
+    const [, measure, bin] = metric.split(':');
+    out[measure]?.set(Number(bin), Number(value));
+  }
+  return out as Record<DurationMeasure, Map<number, number>>;
+}
+
+/**
+ * Turns summed bucket metrics into the figures a report shows; medians and p90 are estimated
+ * from the duration distributions (within the bound stated in durations.ts).
+ */
+export function buildFigures(sums: ReadonlyMap<string, string>): ReportFigures {
   const count = (metric: string) => Number(sums.get(metric) ?? 0);
+  const durations = histograms(sums);
+  const quantile = (measure: DurationMeasure, p: number, unitSeconds: number) =>
+    perUnit(histogramQuantile(durations[measure], p), unitSeconds);
   const byStatus = countsOf(CASE_STATUSES, Metric.status, sums);
   const received = count(Metric.received);
   const slaBreachesByStage = countsOf(SLA_STAGES, Metric.slaBreaches, sums);
@@ -76,9 +80,12 @@ export function buildFigures(
     riskIndicators: countsOf(RISK_INDICATORS, Metric.risk, sums),
     slaBreaches: SLA_STAGES.reduce((n, s) => n + slaBreachesByStage[s], 0),
     slaBreachesByStage,
-    medianHoursToAssignment: perUnit(medians.toAssignment, 3600),
-    medianHoursToFirstAction: perUnit(medians.toFirstAction, 3600),
-    medianDaysToResolution: perUnit(medians.toResolution, 86_400),
+    medianHoursToAssignment: quantile('to_assignment', 0.5, 3600),
+    medianHoursToFirstAction: quantile('to_first_action', 0.5, 3600),
+    medianDaysToResolution: quantile('to_resolution', 0.5, 86_400),
+    p90HoursToAssignment: quantile('to_assignment', 0.9, 3600),
+    p90HoursToFirstAction: quantile('to_first_action', 0.9, 3600),
+    p90DaysToResolution: quantile('to_resolution', 0.9, 86_400),
     resolutionRate:
       received > 0 ? round((byStatus.resolved + byStatus.closed) / received, 4) : null,
     outcomes: countsOf(OUTCOME_TYPES, Metric.outcome, sums),

@@ -67,6 +67,24 @@ export class ReportFigures {
   @ApiProperty({
     type: Number,
     nullable: true,
+    description: '90th percentile of the hours from submission to first assignment',
+  })
+  p90HoursToAssignment!: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: '90th percentile of the hours from submission to the first start of work',
+  })
+  p90HoursToFirstAction!: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: '90th percentile of the days from submission to the current resolution',
+  })
+  p90DaysToResolution!: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
     description: '(resolved + closed) / received, 4 decimals',
   })
   resolutionRate!: number | null;

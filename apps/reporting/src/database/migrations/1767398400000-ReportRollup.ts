@@ -1,0 +1,62 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { DURATION_BIN_RATIO } from '../../read-model/durations';
+import { rollupDeltaSelect } from '../../read-model/rollup';
+
+const BUCKET_COLUMNS = 'host_country, day, category, consulate_id, host_city, metric, value';
+
+/**
+ * Reports stop scanning cases:
+ * - report_rollup holds the buckets summed by month and over all time for each subset of the
+ *   category, consulate and city dimensions (read-model/rollup.ts);
+ * - the case buckets gain the distributions of the three durations (`duration:<measure>:<bin>`,
+ *   read-model/durations.ts), from which medians and p90 are estimated.
+ * Both are filled here from what the read model holds. The bins are computed by PostgreSQL's
+ * ln, which may place a duration lying exactly on a bin edge in the neighbouring bin compared
+ * with the writer; `npm run reporting:rebuild` makes the model what the writer alone produces.
+ */
+export class ReportRollup1767398400000 implements MigrationInterface {
+  name = 'ReportRollup1767398400000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE report_rollup (
+        dims         smallint NOT NULL,
+        month        date     NOT NULL,
+        host_country text     NOT NULL,
+        category     text     NOT NULL,
+        consulate_id text     NOT NULL,
+        host_city    text     NOT NULL,
+        metric       text     NOT NULL,
+        value        numeric  NOT NULL,
+        PRIMARY KEY (dims, month, host_country, category, consulate_id, host_city, metric)
+      )`);
+    const bin = (end: string) => `CASE
+        WHEN extract(epoch FROM ${end} - submitted_at) >= 1
+        THEN 1 + floor(ln(extract(epoch FROM ${end} - submitted_at)::float8) / ln(${DURATION_BIN_RATIO}::float8))
+        ELSE 0 END`;
+    for (const [measure, end] of [
+      ['to_assignment', 'first_assigned_at'],
+      ['to_first_action', 'first_action_at'],
+      ['to_resolution', 'resolved_at'],
+    ]) {
+      await q.query(`
+        INSERT INTO daily_case_bucket (${BUCKET_COLUMNS})
+        SELECT host_country, (submitted_at AT TIME ZONE 'UTC')::date, category,
+               coalesce(consulate_id, ''), coalesce(host_city, ''),
+               'duration:${measure}:' || (${bin(end)})::bigint, count(*)
+        FROM case_fact
+        WHERE submitted_at IS NOT NULL AND host_country IS NOT NULL AND category IS NOT NULL
+          AND ${end} IS NOT NULL
+        GROUP BY 1, 2, 3, 4, 5, 6`);
+    }
+    await q.query(`
+      INSERT INTO report_rollup (dims, month, host_country, category, consulate_id, host_city, metric, value)
+      ${rollupDeltaSelect(`(SELECT ${BUCKET_COLUMNS} FROM daily_case_bucket
+        UNION ALL SELECT ${BUCKET_COLUMNS} FROM daily_resolution_bucket) AS d`)}`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query("DELETE FROM daily_case_bucket WHERE metric LIKE 'duration:%'");
+    await q.query('DROP TABLE report_rollup');
+  }
+}
