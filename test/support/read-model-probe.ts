@@ -48,7 +48,7 @@ export async function readModelSnapshot(query: Query) {
       'SELECT * FROM daily_resolution_bucket ORDER BY host_country, day, category, consulate_id, host_city, metric',
     ),
     rollup: await query(
-      'SELECT * FROM report_rollup ORDER BY dims, month, host_country, category, consulate_id, host_city, metric',
+      'SELECT * FROM report_rollup ORDER BY dims, category, consulate_id, month, host_country, host_city, metric',
     ),
     state: await query('SELECT last_event_at, events_applied FROM reporting_state'),
     inbox: await query(

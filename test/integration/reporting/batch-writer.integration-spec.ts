@@ -74,7 +74,7 @@ describe('the read model written in runs equals the read model written event by 
       `SELECT * FROM ${tables.resolutionBucket} ORDER BY host_country, day, category, consulate_id, host_city, metric`,
     ),
     rollup: dataSource.query(
-      `SELECT * FROM ${tables.rollup} ORDER BY dims, month, host_country, category, consulate_id, host_city, metric`,
+      `SELECT * FROM ${tables.rollup} ORDER BY dims, category, consulate_id, month, host_country, host_city, metric`,
     ),
     state: dataSource.query(`SELECT last_event_at, events_applied FROM ${tables.state}`),
   });

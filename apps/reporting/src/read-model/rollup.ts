@@ -25,29 +25,30 @@ const PROJECTIONS = [0, 1, 2, 3, 4, 5, 6, 7]
   .flatMap((dims) => [`(${dims}, true)`, `(${dims}, false)`])
   .join(', ');
 
+/** The rollup's primary key, in its order. */
 export const ROLLUP_KEY = [
   'dims',
-  'month',
-  'host_country',
   'category',
   'consulate_id',
+  'month',
+  'host_country',
   'host_city',
   'metric',
 ] as const;
 
 /**
- * The rollup rows that a set of signed bucket entries changes, summed per key and in key order:
- * `input` is a relation with the bucket columns (host_country, day, category, consulate_id,
- * host_city, metric, value).
+ * The rollup rows that a set of signed bucket entries changes, summed per key, as the columns of
+ * ROLLUP_KEY and then value, in key order: `input` is a relation with the bucket columns
+ * (host_country, day, category, consulate_id, host_city, metric, value).
  */
 export function rollupDeltaSelect(input: string): string {
   const kept = (bit: number, column: string) =>
     `CASE WHEN g.dims & ${bit} <> 0 THEN d.${column} ELSE '' END`;
   return `SELECT g.dims::smallint AS dims,
-      CASE WHEN g.all_time THEN '${ALL_TIME}'::date ELSE date_trunc('month', d.day)::date END AS month,
-      d.host_country,
       ${kept(RollupDimension.category, 'category')} AS category,
       ${kept(RollupDimension.consulate, 'consulate_id')} AS consulate_id,
+      CASE WHEN g.all_time THEN '${ALL_TIME}'::date ELSE date_trunc('month', d.day)::date END AS month,
+      d.host_country,
       ${kept(RollupDimension.city, 'host_city')} AS host_city,
       d.metric, sum(d.value) AS value
     FROM ${input} CROSS JOIN (VALUES ${PROJECTIONS}) AS g(dims, all_time)

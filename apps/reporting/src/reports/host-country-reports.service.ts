@@ -70,16 +70,23 @@ function rollupDims(filters: ReportFilters, dimension: Dimension): number {
 function periodSources(
   params: Params,
   parts: PeriodParts,
+  filters: ReportFilters,
+  country: string | null,
   dims: number,
   dailyTable: string,
   select: string,
-  conditions: string[],
+  extra: string[],
 ): string[] {
-  const where = (extra: string[]) => [...extra, ...conditions].join(' AND ');
+  const common = [...filterConditions(params, filters, country), ...extra];
+  // The rollup's key columns a projection does not keep hold '': naming them keeps the read on
+  // one range of the key.
+  const rollupConditions = [`dims = ${params.bind(dims)}`, ...common];
+  if ((dims & RollupDimension.category) === 0) rollupConditions.push("category = ''");
+  if ((dims & RollupDimension.consulate) === 0) rollupConditions.push("consulate_id = ''");
   const sources: string[] = [];
   const rollup = (period: string) =>
     `SELECT ${select.replaceAll('@period', 'month')} FROM ${LIVE_TABLES.rollup}
-     WHERE ${where([`dims = ${params.bind(dims)}`, period])}`;
+     WHERE ${[...rollupConditions, period].join(' AND ')}`;
   if (parts.allTime) sources.push(rollup(`month = '${ALL_TIME}'::date`));
   if (parts.months !== null) {
     const from = params.bind(parts.months.from);
@@ -91,7 +98,7 @@ function periodSources(
     const to = params.bind(days.to);
     sources.push(
       `SELECT ${select.replaceAll('@period', 'day')} FROM ${dailyTable}
-       WHERE ${where([`day BETWEEN ${from}::date AND ${to}::date`])}`,
+       WHERE ${[`day BETWEEN ${from}::date AND ${to}::date`, ...common].join(' AND ')}`,
     );
   }
   return sources;
@@ -199,17 +206,15 @@ export class HostCountryReportsService {
   ): Promise<Grouped<Map<string, string>>> {
     const params = new Params();
     const column = DIMENSIONS[dimension].column;
-    const conditions = [
-      ...filterConditions(params, filters, country),
-      `metric <> ${params.bind(Metric.resolved)}`,
-    ];
     const sources = periodSources(
       params,
       periodParts(filters.from, filters.to),
+      filters,
+      country,
       rollupDims(filters, dimension),
       LIVE_TABLES.caseBucket,
       `${column} AS grp, metric, value`,
-      conditions,
+      [`metric <> ${params.bind(Metric.resolved)}`],
     );
     const result: Grouped<Map<string, string>> = { groups: new Map(), total: new Map() };
     if (sources.length === 0) return result;
@@ -250,17 +255,15 @@ export class HostCountryReportsService {
     const dims = rollupDims(filters, 'hostCountry');
     const perMonth = async (table: string, metric: string) => {
       const params = new Params();
-      const conditions = [
-        ...filterConditions(params, filters, country),
-        `metric = ${params.bind(metric)}`,
-      ];
       const sources = periodSources(
         params,
         months,
+        filters,
+        country,
         dims,
         table,
         "to_char(@period, 'YYYY-MM') AS month, value",
-        conditions,
+        [`metric = ${params.bind(metric)}`],
       );
       if (sources.length === 0) return new Map<string, number>();
       const rows = await m.query<{ month: string; value: string }[]>(

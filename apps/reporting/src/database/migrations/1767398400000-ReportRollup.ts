@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { DURATION_BIN_RATIO } from '../../read-model/durations';
-import { rollupDeltaSelect } from '../../read-model/rollup';
+import { ROLLUP_KEY, rollupDeltaSelect } from '../../read-model/rollup';
 
 const BUCKET_COLUMNS = 'host_country, day, category, consulate_id, host_city, metric, value';
 
@@ -21,15 +21,25 @@ export class ReportRollup1767398400000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE report_rollup (
         dims         smallint NOT NULL,
-        month        date     NOT NULL,
-        host_country text     NOT NULL,
         category     text     NOT NULL,
         consulate_id text     NOT NULL,
+        month        date     NOT NULL,
+        host_country text     NOT NULL,
         host_city    text     NOT NULL,
         metric       text     NOT NULL,
         value        numeric  NOT NULL,
-        PRIMARY KEY (dims, month, host_country, category, consulate_id, host_city, metric)
+        PRIMARY KEY (dims, category, consulate_id, month, host_country, host_city, metric)
       )`);
+    // The key leads with what a report fixes (projection, category and consulate), then the
+    // period: the list and a country's cities read one contiguous range. A country's consulates
+    // (projections 2 and 3, consulate not fixed) have an index of their own, and the monthly
+    // series, two metrics over many months, one of those rows alone.
+    await q.query(`
+      CREATE INDEX report_rollup_consulates_idx ON report_rollup (dims, category, host_country, month)
+      WHERE dims IN (2, 3)`);
+    await q.query(`
+      CREATE INDEX report_rollup_series_idx ON report_rollup (dims, category, consulate_id, metric, month)
+      WHERE metric IN ('received', 'resolved')`);
     const bin = (end: string) => `CASE
         WHEN extract(epoch FROM ${end} - submitted_at) >= 1
         THEN 1 + floor(ln(extract(epoch FROM ${end} - submitted_at)::float8) / ln(${DURATION_BIN_RATIO}::float8))
@@ -50,7 +60,7 @@ export class ReportRollup1767398400000 implements MigrationInterface {
         GROUP BY 1, 2, 3, 4, 5, 6`);
     }
     await q.query(`
-      INSERT INTO report_rollup (dims, month, host_country, category, consulate_id, host_city, metric, value)
+      INSERT INTO report_rollup (${ROLLUP_KEY.join(', ')}, value)
       ${rollupDeltaSelect(`(SELECT ${BUCKET_COLUMNS} FROM daily_case_bucket
         UNION ALL SELECT ${BUCKET_COLUMNS} FROM daily_resolution_bucket) AS d`)}`);
   }
