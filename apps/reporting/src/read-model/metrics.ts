@@ -9,7 +9,9 @@ import type {
 
 /**
  * Names of the additive metrics kept in the bucket tables. Counts are numbers of cases (or of
- * breaches); `claimed:`/`recovered:` hold money sums per ISO 4217 currency.
+ * breaches); `claimed:`/`recovered:` hold money sums per ISO 4217 currency, and
+ * `claimed_cases:`/`recovered_cases:` the number of cases in each of those sums (small-cell
+ * suppression shows a sum only when enough cases make it up).
  */
 export const Metric = {
   received: 'received',
@@ -23,4 +25,6 @@ export const Metric = {
   outcome: (o: OutcomeType) => `outcome:${o}`,
   claimed: (currency: string) => `claimed:${currency}`,
   recovered: (currency: string) => `recovered:${currency}`,
+  claimedCases: (currency: string) => `claimed_cases:${currency}`,
+  recoveredCases: (currency: string) => `recovered_cases:${currency}`,
 } as const;
