@@ -1,7 +1,6 @@
 import { Workbook, ValueType, Worksheet } from 'exceljs';
 import { buildFigures } from './report-figures';
-import type { HostCountryRow } from './dto/host-country-report.response';
-import type { HostCountryExport } from './host-country-columns';
+import type { ExportRow, HostCountryExport } from './host-country-columns';
 import { HOST_COUNTRY_CSV_COLUMNS } from './host-country-csv';
 import { hostCountryWorkbook } from './host-country-workbook';
 
@@ -13,7 +12,7 @@ function figures(sums: [string, string][], toFirstAction: number | null = null) 
   });
 }
 
-const RU: HostCountryRow = {
+const RU: ExportRow = {
   hostCountry: 'RU',
   ...figures([
     ['received', '3'],
@@ -24,7 +23,7 @@ const RU: HostCountryRow = {
     ['recovered:RUB', '400'],
   ]),
 };
-const KZ: HostCountryRow = {
+const KZ: ExportRow = {
   hostCountry: 'KZ',
   ...figures([
     ['received', '1'],
@@ -79,8 +78,8 @@ function records(sheet: Worksheet): Record<string, unknown>[] {
 }
 
 /** The value a column documented in docs/reporting.md stands for in a JSON row. */
-function documentedValue(row: HostCountryRow, column: string): unknown {
-  const maps: [string, keyof HostCountryRow][] = [
+function documentedValue(row: ExportRow, column: string): unknown {
+  const maps: [string, keyof ExportRow][] = [
     ['status_', 'byStatus'],
     ['category_', 'byCategory'],
     ['priority_', 'byPriority'],
@@ -94,9 +93,7 @@ function documentedValue(row: HostCountryRow, column: string): unknown {
     if (column.startsWith(prefix))
       return (row[field] as Record<string, number>)[column.slice(prefix.length)] ?? null;
   }
-  return row[
-    column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof HostCountryRow
-  ];
+  return row[column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof ExportRow];
 }
 
 describe('host-country XLSX workbook', () => {

@@ -1,6 +1,6 @@
 import { Workbook } from 'exceljs';
-import type { HostCountryRow } from './dto/host-country-report.response';
 import {
+  ExportRow,
   FigureKind,
   HOST_COUNTRY_FIGURE_COLUMNS,
   HostCountryExport,
@@ -16,7 +16,7 @@ type ColumnKind = FigureKind | 'money';
 interface SheetColumn {
   name: string;
   kind: ColumnKind;
-  value: (row: HostCountryRow) => string | number | null;
+  value: (row: ExportRow) => string | number | null;
 }
 
 /** Display formats only: every figure is stored as the number the JSON report holds. */
@@ -30,8 +30,8 @@ const NUMBER_FORMATS: Record<ColumnKind, string | undefined> = {
 
 /** The currencies of a money map across rows (and totals), sorted. */
 function currenciesOf(
-  rows: readonly HostCountryRow[],
-  amounts: (row: HostCountryRow) => Record<string, number>,
+  rows: readonly ExportRow[],
+  amounts: (row: ExportRow) => Record<string, number | null>,
 ): string[] {
   return [...new Set(rows.flatMap((r) => Object.keys(amounts(r))))].sort();
 }
@@ -43,7 +43,7 @@ function currenciesOf(
  */
 function sheetColumns(report: HostCountryExport): SheetColumn[] {
   const all = [...report.rows, totalsRow(report.totals)];
-  const money = (prefix: string, amounts: (row: HostCountryRow) => Record<string, number>) =>
+  const money = (prefix: string, amounts: (row: ExportRow) => Record<string, number | null>) =>
     currenciesOf(all, amounts).map((currency): SheetColumn => ({
       name: `${prefix}_${currency}`,
       kind: 'money',
@@ -64,7 +64,7 @@ function addFiguresSheet(workbook: Workbook, report: HostCountryExport): void {
   sheet.columns = columns.map((c) => ({ key: c.name, width: Math.max(10, c.name.length + 2) }));
   const header = sheet.addRow(columns.map((c) => c.name));
   header.font = { bold: true };
-  const addFigures = (row: HostCountryRow) => {
+  const addFigures = (row: ExportRow) => {
     const added = sheet.addRow(columns.map((c) => c.value(row)));
     columns.forEach((c, i) => {
       const format = NUMBER_FORMATS[c.kind];

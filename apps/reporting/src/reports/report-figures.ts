@@ -8,7 +8,7 @@ import {
   SLA_STAGES,
 } from '@casebridge/contracts';
 import { Metric } from '../read-model/metrics';
-import type { MonthlyPoint, ReportFigures } from './dto/host-country-report.response';
+import type { ExactFigures, MonthlyPoint } from './dto/host-country-report.response';
 
 /** Medians in seconds as Postgres computed them (percentile_cont), null for an empty set. */
 export interface MedianSeconds {
@@ -55,7 +55,7 @@ function amountsOf(prefix: string, sums: ReadonlyMap<string, string>): Record<st
 export function buildFigures(
   sums: ReadonlyMap<string, string>,
   medians: MedianSeconds,
-): ReportFigures {
+): ExactFigures {
   const count = (metric: string) => Number(sums.get(metric) ?? 0);
   const byStatus = countsOf(CASE_STATUSES, Metric.status, sums);
   const received = count(Metric.received);
@@ -83,7 +83,9 @@ export function buildFigures(
       received > 0 ? round((byStatus.resolved + byStatus.closed) / received, 4) : null,
     outcomes: countsOf(OUTCOME_TYPES, Metric.outcome, sums),
     amountClaimed: amountsOf(Metric.claimed(''), sums),
+    amountClaimedCases: amountsOf(Metric.claimedCases(''), sums),
     amountRecovered: amountsOf(Metric.recovered(''), sums),
+    amountRecoveredCases: amountsOf(Metric.recoveredCases(''), sums),
   };
 }
 
