@@ -63,13 +63,13 @@ const EPSILON = 1e-9;
  */
 export class Knowledge {
   private readonly index: Map<Cell, number>;
-  private readonly rows: number[][] = [];
+  private readonly rows: Float64Array[] = [];
   private readonly pivots: number[] = [];
 
   constructor(table: CellTable) {
     const hidden = table.cells.filter((c) => !c.shown);
     this.index = new Map(hidden.map((c, i) => [c, i]));
-    const rows: number[][] = [];
+    const rows: Float64Array[] = [];
     for (const { total, parts } of table.constraints) {
       const row = this.vector(parts);
       const t = this.index.get(total);
@@ -78,23 +78,28 @@ export class Knowledge {
     }
     let rank = 0;
     for (let col = 0; col < hidden.length && rank < rows.length; col++) {
+      // Coefficients stay small integers and fractions: the first non-zero row is a safe pivot.
       let best = -1;
-      for (let r = rank; r < rows.length; r++) {
-        if (
-          Math.abs(rows[r][col]) > EPSILON &&
-          (best < 0 || Math.abs(rows[r][col]) > Math.abs(rows[best][col]))
-        )
-          best = r;
-      }
+      for (let r = rank; r < rows.length && best < 0; r++)
+        if (Math.abs(rows[r][col]) > EPSILON) best = r;
       if (best < 0) continue;
       [rows[rank], rows[best]] = [rows[best], rows[rank]];
       const pivot = rows[rank];
       const scale = pivot[col];
-      for (let j = 0; j < pivot.length; j++) pivot[j] /= scale;
+      // Equations are sparse: only the pivot row's non-zero entries change the others.
+      const nonZero: number[] = [];
+      for (let j = 0; j < pivot.length; j++) {
+        if (Math.abs(pivot[j]) <= EPSILON) pivot[j] = 0;
+        else {
+          pivot[j] /= scale;
+          nonZero.push(j);
+        }
+      }
       for (let r = 0; r < rows.length; r++) {
-        const factor = rows[r][col];
+        const row = rows[r];
+        const factor = row[col];
         if (r === rank || Math.abs(factor) <= EPSILON) continue;
-        for (let j = 0; j < pivot.length; j++) rows[r][j] -= factor * pivot[j];
+        for (const j of nonZero) row[j] -= factor * pivot[j];
       }
       this.pivots.push(col);
       rank++;
@@ -103,8 +108,8 @@ export class Knowledge {
   }
 
   /** The hidden cells among these, as a vector over the hidden cells. */
-  private vector(cells: readonly Cell[]): number[] {
-    const v = new Array<number>(this.index.size).fill(0);
+  private vector(cells: readonly Cell[]): Float64Array {
+    const v = new Float64Array(this.index.size);
     for (const c of cells) {
       const i = this.index.get(c);
       if (i !== undefined) v[i] += 1;
@@ -123,9 +128,16 @@ export class Knowledge {
     return v.every((x) => Math.abs(x) <= EPSILON);
   }
 
-  /** The hidden cells whose value follows from the shown ones. */
+  /** The hidden cells whose value follows from the shown ones: a reduced row that is one cell alone. */
   determinedCells(): Set<Cell> {
-    return new Set([...this.index.keys()].filter((c) => this.determines([c])));
+    const hidden = [...this.index.keys()];
+    const determined = new Set<Cell>();
+    this.rows.forEach((row, r) => {
+      let nonZero = 0;
+      for (const v of row) if (Math.abs(v) > EPSILON && ++nonZero > 1) break;
+      if (nonZero === 1) determined.add(hidden[this.pivots[r]]);
+    });
+    return determined;
   }
 }
 
@@ -200,26 +212,29 @@ function protectEquations(table: CellTable, minCellSize: number): boolean {
 }
 
 /**
- * Where the shown cells still give away a small number: a small hidden cell they determine, or
- * an equation whose hidden parts (once the determined ones are shown again) add up to a small
- * number they determine. The cells around it are where a further complement helps.
+ * Where the shown cells still give away a small number: each small hidden cell they determine,
+ * and each equation whose hidden parts (once the determined ones are shown again) add up to a
+ * small number they determine. For each, the cells around it, where a further complement helps.
  */
-function exposure(table: CellTable, minCellSize: number): Cell[] | undefined {
+function exposures(table: CellTable, minCellSize: number): Cell[][] {
   const knowledge = new Knowledge(table);
   const determined = knowledge.determinedCells();
-  const small = [...determined].find((c) => isSmall(c.value, minCellSize));
-  if (small) {
-    return table.constraints
-      .filter((e) => e.total === small || e.parts.includes(small))
-      .flatMap((e) => [...e.parts, e.total]);
+  const found: Cell[][] = [];
+  for (const cell of determined) {
+    if (!isSmall(cell.value, minCellSize)) continue;
+    found.push(
+      table.constraints
+        .filter((e) => e.total === cell || e.parts.includes(cell))
+        .flatMap((e) => [...e.parts, e.total]),
+    );
   }
   for (const { total, parts } of table.constraints) {
     const hidden = parts.filter((p) => !p.shown && !determined.has(p));
     if (hidden.length < 2) continue;
     const sum = hidden.reduce((n, p) => n + p.value, 0);
-    if (isSmall(sum, minCellSize) && knowledge.determines(hidden)) return [...parts, total];
+    if (isSmall(sum, minCellSize) && knowledge.determines(hidden)) found.push([...parts, total]);
   }
-  return undefined;
+  return found;
 }
 
 /**
@@ -237,11 +252,17 @@ export function suppressSmallCells(table: CellTable, minCellSize: number): void 
   }
   for (;;) {
     if (protectEquations(table, minCellSize)) continue;
-    const around = exposure(table, minCellSize);
-    if (!around) break;
-    const next = complement(around, table) ?? complement(table.cells, table);
-    if (!next) break;
-    next.shown = false;
+    const found = exposures(table, minCellSize);
+    let changed = false;
+    // One complement for each exposure found, then everything is checked again.
+    for (const around of found) {
+      const next = complement(around, table) ?? complement(table.cells, table);
+      if (next) {
+        next.shown = false;
+        changed = true;
+      }
+    }
+    if (!changed) break;
   }
   for (const cell of determinedCells(table))
     if (cell.published && !isSmall(cell.value, minCellSize)) cell.shown = true;
