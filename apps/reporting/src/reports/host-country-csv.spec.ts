@@ -160,4 +160,25 @@ describe('host-country CSV', () => {
     expect(csvCell(null)).toBe('');
     expect(csvCell(-1)).toBe('-1');
   });
+
+  it('writes a suppressed figure as an empty cell and a suppressed amount as CUR suppressed', () => {
+    const ru = row('RU', [
+      ['received', '12'],
+      ['claimed:RUB', '100'],
+      ['claimed:EUR', '20'],
+    ]);
+    const suppressed = {
+      ...ru,
+      open: null,
+      byStatus: { ...ru.byStatus, submitted: null },
+      amountClaimed: { EUR: null, RUB: 100 },
+    };
+    const { lines } = parsed(hostCountryCsv(report([suppressed])));
+    expect(lines[0]).toMatchObject({
+      received: '12',
+      open: '',
+      status_submitted: '',
+      amount_claimed: 'EUR suppressed; RUB 100.00',
+    });
+  });
 });

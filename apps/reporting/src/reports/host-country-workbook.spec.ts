@@ -178,6 +178,9 @@ describe('host-country XLSX workbook', () => {
       to: null,
       category: 'unpaid_wages',
       consulate_id: null,
+      min_cell_size: null,
+      suppressed_cells: null,
+      merged_rows: null,
     });
     const unknown = sheetOf(await load({ ...REPORT, asOf: null, lagSeconds: null }), 'Report');
     expect(unknown.getRow(2).getCell(2).type).toBe(ValueType.Null);
@@ -191,6 +194,35 @@ describe('host-country XLSX workbook', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ host_country: 'TOTAL', received: 0, resolution_rate: null });
     expect(Object.keys(rows[0]).some((name) => name.startsWith('amount_'))).toBe(false);
+  });
+
+  it('leaves a suppressed figure empty and says on the report sheet what was suppressed', async () => {
+    const suppressed: HostCountryExport = {
+      ...REPORT,
+      rows: [
+        { ...RU, byStatus: { ...RU.byStatus, resolved: null }, resolved: null },
+        { ...KZ, hostCountry: '(other)', amountClaimed: { RUB: null } },
+      ],
+      suppression: {
+        minCellSize: 5,
+        suppressedCells: 3,
+        allSuppressed: false,
+        mergedRows: [{ field: 'hostCountry', key: '(other)', groups: 2 }],
+      },
+    };
+    const workbook = await load(suppressed);
+    const rows = records(sheetOf(workbook, 'Host countries'));
+    expect(rows.map((r) => r.host_country)).toEqual(['RU', '(other)', 'TOTAL']);
+    expect(rows[0]).toMatchObject({ resolved: null, status_resolved: null });
+    expect(rows[1]).toMatchObject({ amount_claimed_RUB: null });
+    const entries = Object.fromEntries(
+      records(sheetOf(workbook, 'Report')).map((r) => [r.field as string, r.value ?? null]),
+    );
+    expect(entries).toMatchObject({
+      min_cell_size: 5,
+      suppressed_cells: 3,
+      merged_rows: '(other): 2 hostCountry',
+    });
   });
 
   it('writes text as text, never as a formula', async () => {

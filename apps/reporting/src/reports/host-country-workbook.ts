@@ -76,7 +76,13 @@ function addFiguresSheet(workbook: Workbook, report: HostCountryExport): void {
   addFigures(totalsRow(report.totals)).font = { bold: true };
 }
 
-/** Freshness and the applied filters, one `field | value` row each; empty where null. */
+/** `(other): 2 hostCountry; …`, or null when no rows were merged. */
+function mergedRows(report: HostCountryExport): string | null {
+  const merged = report.suppression?.mergedRows ?? [];
+  return merged.length ? merged.map((m) => `${m.key}: ${m.groups} ${m.field}`).join('; ') : null;
+}
+
+/** Freshness, the applied filters and the suppression, one `field | value` row each; empty where null. */
 function addReportSheet(workbook: Workbook, report: HostCountryExport): void {
   const sheet = workbook.addWorksheet(REPORT_SHEET, {
     views: [{ state: 'frozen', ySplit: 1 }],
@@ -90,6 +96,10 @@ function addReportSheet(workbook: Workbook, report: HostCountryExport): void {
     ['to', report.filters.to],
     ['category', report.filters.category],
     ['consulate_id', report.filters.consulateId],
+    // Small-cell suppression: an empty figure cell is suppressed (docs/reporting.md).
+    ['min_cell_size', report.suppression?.minCellSize ?? null],
+    ['suppressed_cells', report.suppression?.suppressedCells ?? null],
+    ['merged_rows', mergedRows(report)],
   ];
   for (const entry of entries) sheet.addRow(entry);
 }
