@@ -126,7 +126,7 @@ export class HostCountryRow extends ReportFigures {
   hostCountry!: string;
 
   /** A listed row always has enough cases (small-cell suppression merges the others). */
-  @ApiProperty({ type: 'integer', description: 'Cases whose submission is known' })
+  @ApiProperty({ type: 'integer', nullable: false, description: 'Cases whose submission is known' })
   declare received: number;
 }
 
@@ -146,7 +146,7 @@ export class CityRow extends ReportFigures {
   hostCity!: string | null;
 
   /** A listed row always has enough cases (small-cell suppression merges the others). */
-  @ApiProperty({ type: 'integer', description: 'Cases whose submission is known' })
+  @ApiProperty({ type: 'integer', nullable: false, description: 'Cases whose submission is known' })
   declare received: number;
 }
 
@@ -160,7 +160,7 @@ export class ConsulateRow extends ReportFigures {
   consulateId!: string | null;
 
   /** A listed row always has enough cases (small-cell suppression merges the others). */
-  @ApiProperty({ type: 'integer', description: 'Cases whose submission is known' })
+  @ApiProperty({ type: 'integer', nullable: false, description: 'Cases whose submission is known' })
   declare received: number;
 }
 
