@@ -168,10 +168,13 @@ type RowCells = Map<string, Cell>;
 type TableBuilder = (table: CellTable, figures: ReportFigures, received: Cell) => RowCells;
 
 /** received = Σ keys (+ the cases the breakdown does not list, implied). */
-function breakdown(prefix: string, values: Record<string, number | null>): TableBuilder {
-  return (table, _figures, received) => {
+function breakdown(
+  prefix: string,
+  values: (f: ReportFigures) => Record<string, number | null>,
+): TableBuilder {
+  return (table, f, received) => {
     const cells: RowCells = new Map();
-    for (const [key, value] of Object.entries(values))
+    for (const [key, value] of Object.entries(values(f)))
       cells.set(`${prefix}:${key}`, table.count(n(value)));
     // Cases the breakdown does not list (none when every case has a value, as anyone knows).
     const listed = [...cells.values()].reduce((s, c) => s + c.value, 0);
@@ -270,8 +273,8 @@ function moneyCases(field: MoneyField, currency: string, minCellSize: number): T
 function tableBuilders(all: readonly ReportFigures[], minCellSize: number): TableBuilder[] {
   return [
     statusTable,
-    (t, f, r) => breakdown('category', f.byCategory)(t, f, r),
-    (t, f, r) => breakdown('priority', f.byPriority)(t, f, r),
+    breakdown('category', (f) => f.byCategory),
+    breakdown('priority', (f) => f.byPriority),
     ...RISK_INDICATORS.map((i) => binary(`risk:${i}`, (f) => f.riskIndicators[i])),
     binary('assigned', (f) => f.assigned),
     slaTable,
