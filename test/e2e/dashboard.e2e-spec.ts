@@ -14,6 +14,8 @@ import {
   waitUntilAllAssigned,
 } from '../support/system';
 import { tokenFor } from '../support/tokens';
+import type { HostCountryReport as PublishedReport } from '../../apps/reporting/src/reports/dto/host-country-report.response';
+import { publishHostCountryReport } from '../../apps/reporting/src/reports/small-cells';
 
 /**
  * The reporting dashboard driven in headless Chromium (Debian's `chromium` package) against the
@@ -127,7 +129,9 @@ describeBrowser('The reporting dashboard in headless Chromium', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(NO_CHROMIUM);
-    system = await startSystem();
+    // The charts must show every number this test drove the cases to, small ones included:
+    // small-cell suppression off on purpose; the last test shows a suppressed report.
+    system = await startSystem({ REPORT_MIN_CELL_SIZE: '1' });
 
     const random = seededRandom(5005);
     bodies = DESTINATIONS.flatMap(([destination, n]) =>
@@ -377,6 +381,68 @@ describeBrowser('The reporting dashboard in headless Chromium', () => {
       await expect(page.locator('#message').textContent()).resolves.toBe(
         'The token was refused (invalid or expired). Paste a fresh manager token.',
       );
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows a suppressed report: [c] for small cells with an explanation, and the (other) row', async () => {
+    // The same cases with minimum cell size 5, as the service publishes them by default.
+    const suppressed = publishHostCountryReport(report as unknown as PublishedReport, 5);
+    expect(suppressed.rows.map((r) => [r.hostCountry, r.received])).toEqual([
+      ['RU', 12],
+      ['KZ', 8],
+      ['(other)', 10],
+    ]);
+    const { context, page } = await openDashboard();
+    try {
+      await page.route(
+        (url) => url.pathname === '/v1/reports/host-countries',
+        (route) =>
+          route.fulfill({
+            status: 200,
+            contentType: 'application/json',
+            body: JSON.stringify(suppressed),
+          }),
+      );
+      await enterToken(page, tokenFor('manager'));
+      await page.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
+
+      const note = (await page.locator('#suppression').textContent()) ?? '';
+      expect(note).toContain(
+        '[c] marks a figure suppressed because it describes fewer than 5 cases',
+      );
+      expect(note).toContain('"(other)" merges the 2 host countries');
+      // Each bar still adds up to the row's received: what is suppressed is one grey segment.
+      const chart = await readChart(page, '#status-chart');
+      expect([...chart.values.keys()]).toEqual(['RU', 'KZ', '(other)']);
+      for (const row of suppressed.rows) {
+        const segments = [...chart.values.get(row.hostCountry)!.values()];
+        expect(segments.reduce((a, b) => a + b, 0)).toBe(row.received);
+        for (const [status, value] of chart.values.get(row.hostCountry)!) {
+          if (status !== 'suppressed') expect(value).toBe(row.byStatus[status as CaseStatus]);
+        }
+      }
+      // The table's counts (received … SLA breaches): none between 1 and 4; a suppressed one says why.
+      let marked = 0;
+      for (const tr of await page.locator('#country-table tbody tr').all()) {
+        const counts = (await tr.locator('td').allTextContents()).slice(0, 9);
+        for (const [i, text] of counts.entries()) {
+          if (/^\d+$/.test(text)) expect(Number(text) === 0 || Number(text) >= 5).toBe(true);
+          if (text !== '[c]') continue;
+          marked++;
+          await expect(tr.locator('td').nth(i).getAttribute('title')).resolves.toContain(
+            'fewer than 5 cases',
+          );
+        }
+      }
+      expect(marked).toBeGreaterThan(0);
+      await expect(
+        page.locator('#country-table tr[data-key="(other)"] > *').nth(1).textContent(),
+      ).resolves.toBe('10');
+      // The merged row has no detail report of its own.
+      const options = await page.locator('#country option').allTextContents();
+      expect(options).not.toContain('(other)');
     } finally {
       await context.close();
     }

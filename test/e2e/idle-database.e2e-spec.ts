@@ -26,6 +26,8 @@ describe('Idle services and the database', () => {
         // The relays' poll interval while they cannot listen; listening, they must not poll.
         OUTBOX_POLL_MS: '50',
         SLA_SCAN_INTERVAL_MS: '3600000',
+        // One and two cases in the report: small-cell suppression off on purpose.
+        REPORT_MIN_CELL_SIZE: '1',
       });
     }
   });

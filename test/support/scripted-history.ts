@@ -462,6 +462,12 @@ function countBy<K extends string>(
   >;
 }
 
+function casesPerCurrency(amounts: (MoneyAmount | null | undefined)[]): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const a of amounts) if (a) counts.set(a.currency, (counts.get(a.currency) ?? 0) + 1);
+  return Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
 function sumMoney(amounts: (MoneyAmount | null | undefined)[]): Record<string, number> {
   const cents = new Map<string, number>();
   for (const a of amounts)
@@ -504,7 +510,9 @@ export function expectedFigures(cases: CaseTruth[]) {
       : null,
     outcomes: countBy(OUTCOME_TYPES, finished, (c, k) => c.outcome?.type === k),
     amountClaimed: sumMoney(cases.map((c) => c.script.amountClaimed)),
+    amountClaimedCases: casesPerCurrency(cases.map((c) => c.script.amountClaimed)),
     amountRecovered: sumMoney(finished.map((c) => c.outcome?.amountRecovered)),
+    amountRecoveredCases: casesPerCurrency(finished.map((c) => c.outcome?.amountRecovered)),
   };
 }
 

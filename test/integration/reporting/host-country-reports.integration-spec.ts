@@ -142,7 +142,9 @@ describe('host-country reports over the real event log', () => {
     await resetDatabase('reporting');
     admin = kafkaClient().admin();
     await admin.connect();
-    service = await startServiceProcess('reporting');
+    // Every figure exactly as the history says: small-cell suppression off on purpose (it has
+    // its own test, small-cells.integration-spec.ts).
+    service = await startServiceProcess('reporting', { REPORT_MIN_CELL_SIZE: '1' });
     startedAt = Date.now();
     await produce(eventsA);
     await waitUntilConsumed(admin);
@@ -285,6 +287,9 @@ describe('host-country reports over the real event log', () => {
       to: null,
       category: null,
       consulate_id: null,
+      min_cell_size: 1,
+      suppressed_cells: 0,
+      merged_rows: null,
     });
   });
 

@@ -73,7 +73,9 @@ describe('rebuilding the read model from the event log', () => {
     dataSource = await new DataSource(
       reportingDataSourceOptions(validateEnvironment(ReportingEnvironment, process.env)),
     ).initialize();
-    service = await startServiceProcess('reporting');
+    // Exact per-host-country figures, small ones included: small-cell suppression off on purpose
+    // (it has its own test, test/integration/reporting/small-cells.integration-spec.ts).
+    service = await startServiceProcess('reporting', { REPORT_MIN_CELL_SIZE: '1' });
     await produce(events1);
     await produce(duplicates);
     // A message that is no event and an event of a type from the future: skipped, never applied.

@@ -34,7 +34,10 @@ describe('host cities in reports: known cities by name, any other text as other'
   });
 
   it('reports spellings of a known city under its name, anything else as other, and keeps no free text', async () => {
-    const service: ServiceProcess = await startServiceProcess('reporting');
+    // Cities of 3, 2 and 1 case: small-cell suppression off on purpose.
+    const service: ServiceProcess = await startServiceProcess('reporting', {
+      REPORT_MIN_CELL_SIZE: '1',
+    });
     const admin: Admin = kafkaClient().admin();
     await admin.connect();
     try {

@@ -22,4 +22,14 @@ export class ReportingEnvironment extends CommonEnvironment {
   /** Password of the role casebridge_reporting (development default: the role name). */
   @RealPasswordInProduction('casebridge_reporting')
   REPORTING_DATABASE_PASSWORD = devDatabasePassword('casebridge_reporting');
+
+  /**
+   * Smallest number of cases a published figure may describe (small-cell suppression,
+   * docs/reporting.md#small-cell-suppression); 1 publishes every figure as it is.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  REPORT_MIN_CELL_SIZE = 5;
 }

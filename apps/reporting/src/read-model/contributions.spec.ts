@@ -40,6 +40,7 @@ describe('bucket contributions', () => {
       'case:2026-02-28::priority:high': '1',
       'case:2026-02-28::risk:retention_of_identity_documents': '1',
       'case:2026-02-28::claimed:KZT': '250000.00',
+      'case:2026-02-28::claimed_cases:KZT': '1',
     });
     expect(
       contributions(submittedFact).every((e) => e.hostCity === '' && e.hostCountry === 'KZ'),
@@ -57,6 +58,25 @@ describe('bucket contributions', () => {
     const entries = metrics(contributions(resolved));
     expect(entries['resolution:2026-04-02:KZ-ALA:resolved']).toBe('1');
     expect(entries['case:2026-02-28:KZ-ALA:outcome:documents_returned']).toBe('1');
+  });
+
+  it('count the cases behind each money sum, per currency, so that a sum of few cases can be suppressed', () => {
+    const resolved: CaseFact = {
+      ...submittedFact,
+      status: 'resolved',
+      resolvedAt: new Date('2026-04-02T08:00:00.000Z'),
+      outcomeType: 'wages_recovered',
+      amountRecovered: { amount: '1200.00', currency: 'USD' },
+    };
+    const entries = metrics(contributions(resolved));
+    expect(entries['case:2026-02-28::claimed_cases:KZT']).toBe('1');
+    expect(entries['case:2026-02-28::recovered:USD']).toBe('1200.00');
+    expect(entries['case:2026-02-28::recovered_cases:USD']).toBe('1');
+    const reopened = contributionDelta(resolved, { ...resolved, amountRecovered: null });
+    expect(metrics(reopened)).toMatchObject({
+      'case:2026-02-28::recovered:USD': '-1200.00',
+      'case:2026-02-28::recovered_cases:USD': '-1',
+    });
   });
 
   it('move a case between statuses without touching what did not change', () => {

@@ -56,9 +56,11 @@ export function contributions(fact: CaseFact): BucketEntry[] {
   if (fact.outcomeType !== null) out.push(entry(Metric.outcome(fact.outcomeType)));
   if (fact.amountClaimed !== null) {
     out.push(entry(Metric.claimed(fact.amountClaimed.currency), fact.amountClaimed.amount));
+    out.push(entry(Metric.claimedCases(fact.amountClaimed.currency)));
   }
   if (fact.amountRecovered !== null) {
     out.push(entry(Metric.recovered(fact.amountRecovered.currency), fact.amountRecovered.amount));
+    out.push(entry(Metric.recoveredCases(fact.amountRecovered.currency)));
   }
   const duration = (measure: DurationMeasure, end: Date | null) => {
     if (end === null || fact.submittedAt === null) return;

@@ -10,8 +10,10 @@ import type { DurationMeasure } from './durations';
 
 /**
  * Names of the additive metrics kept in the bucket tables. Counts are numbers of cases (or of
- * breaches); `claimed:`/`recovered:` hold money sums per ISO 4217 currency; `duration:` counts
- * cases per bin of a duration's distribution (durations.ts).
+ * breaches); `claimed:`/`recovered:` hold money sums per ISO 4217 currency, and
+ * `claimed_cases:`/`recovered_cases:` the number of cases in each of those sums (small-cell
+ * suppression shows a sum only when enough cases make it up); `duration:` counts cases per bin
+ * of a duration's distribution (durations.ts).
  */
 export const Metric = {
   received: 'received',
@@ -25,5 +27,7 @@ export const Metric = {
   outcome: (o: OutcomeType) => `outcome:${o}`,
   claimed: (currency: string) => `claimed:${currency}`,
   recovered: (currency: string) => `recovered:${currency}`,
+  claimedCases: (currency: string) => `claimed_cases:${currency}`,
+  recoveredCases: (currency: string) => `recovered_cases:${currency}`,
   duration: (measure: DurationMeasure, bin: number) => `duration:${measure}:${bin}`,
 } as const;

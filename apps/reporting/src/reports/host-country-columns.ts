@@ -6,17 +6,13 @@ import {
   RISK_INDICATORS,
   SLA_STAGES,
 } from '@casebridge/contracts';
-import type {
-  HostCountryReport,
-  HostCountryRow,
-  ReportFigures,
-} from './dto/host-country-report.response';
+import type { HostCountryReport, ReportFigures } from './dto/host-country-report.response';
 
 /** What an export (CSV, XLSX) is made of: the JSON report without its monthly series. */
 export type HostCountryExport = Pick<
   HostCountryReport,
-  'asOf' | 'lagSeconds' | 'filters' | 'rows' | 'totals'
->;
+  'asOf' | 'lagSeconds' | 'filters' | 'totals' | 'suppression'
+> & { rows: readonly ExportRow[] };
 
 /**
  * The `host_country` of the line (CSV) or row (XLSX) that carries the report's `totals`. Never a
@@ -24,8 +20,11 @@ export type HostCountryExport = Pick<
  */
 export const TOTAL_ROW_LABEL = 'TOTAL';
 
+/** A line of an export: a host country (or the merged `(other)` row), or the totals. */
+export type ExportRow = ReportFigures & { hostCountry: string };
+
 /** The report's `totals` in the shape of a row, labelled TOTAL_ROW_LABEL. */
-export function totalsRow(totals: ReportFigures): HostCountryRow {
+export function totalsRow(totals: ReportFigures): ExportRow {
   return { hostCountry: TOTAL_ROW_LABEL, ...totals };
 }
 
@@ -35,10 +34,10 @@ export type FigureKind = 'code' | 'count' | 'decimal' | 'rate';
 export interface FigureColumn {
   name: string;
   kind: FigureKind;
-  value: (row: HostCountryRow) => string | number | null;
+  value: (row: ExportRow) => string | number | null;
 }
 
-const count = (name: string, value: (row: HostCountryRow) => number): FigureColumn => ({
+const count = (name: string, value: (row: ExportRow) => number | null): FigureColumn => ({
   name,
   kind: 'count',
   value,

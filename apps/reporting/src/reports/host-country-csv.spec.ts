@@ -1,9 +1,9 @@
 import { buildFigures } from './report-figures';
 import { csvCell, HOST_COUNTRY_CSV_COLUMNS, hostCountryCsv } from './host-country-csv';
-import type { HostCountryRow, ReportFigures } from './dto/host-country-report.response';
-import type { HostCountryExport } from './host-country-columns';
+import type { ReportFigures } from './dto/host-country-report.response';
+import type { ExportRow, HostCountryExport } from './host-country-columns';
 
-function row(hostCountry: string, sums: [string, string][]): HostCountryRow {
+function row(hostCountry: string, sums: [string, string][]): ExportRow {
   return {
     hostCountry,
     ...buildFigures(new Map(sums)),
@@ -22,7 +22,7 @@ function totals(sums: [string, string][]): ReportFigures {
   };
 }
 
-function report(rows: HostCountryRow[], overrides: Partial<HostCountryExport> = {}) {
+function report(rows: ExportRow[], overrides: Partial<HostCountryExport> = {}) {
   return {
     asOf: '2026-03-01T10:15:00.000Z',
     lagSeconds: 0,
@@ -162,5 +162,26 @@ describe('host-country CSV', () => {
     expect(csvCell('=SUM(A1)')).toBe("'=SUM(A1)");
     expect(csvCell(null)).toBe('');
     expect(csvCell(-1)).toBe('-1');
+  });
+
+  it('writes a suppressed figure as an empty cell and a suppressed amount as CUR suppressed', () => {
+    const ru = row('RU', [
+      ['received', '12'],
+      ['claimed:RUB', '100'],
+      ['claimed:EUR', '20'],
+    ]);
+    const suppressed = {
+      ...ru,
+      open: null,
+      byStatus: { ...ru.byStatus, submitted: null },
+      amountClaimed: { EUR: null, RUB: 100 },
+    };
+    const { lines } = parsed(hostCountryCsv(report([suppressed])));
+    expect(lines[0]).toMatchObject({
+      received: '12',
+      open: '',
+      status_submitted: '',
+      amount_claimed: 'EUR suppressed; RUB 100.00',
+    });
   });
 });

@@ -1,23 +1,37 @@
-import type { HostCountryRow } from './dto/host-country-report.response';
-import { HOST_COUNTRY_FIGURE_COLUMNS, HostCountryExport, totalsRow } from './host-country-columns';
+import {
+  ExportRow,
+  HOST_COUNTRY_FIGURE_COLUMNS,
+  HostCountryExport,
+  totalsRow,
+} from './host-country-columns';
 
 type Cell = string | number | null;
 
 interface CsvColumn {
   name: string;
-  value: (row: HostCountryRow) => Cell;
+  value: (row: ExportRow) => Cell;
 }
 
-function moneyCell(amounts: Record<string, number>): string {
+/**
+ * What a money cell says for an amount suppressed as a small cell: `CUR suppressed`, so the
+ * cell still says that the currency occurs (as the JSON's null does).
+ */
+export const SUPPRESSED_AMOUNT = 'suppressed';
+
+function moneyCell(amounts: Record<string, number | null>): string {
   return Object.keys(amounts)
     .sort()
-    .map((currency) => `${currency} ${amounts[currency].toFixed(2)}`)
+    .map((currency) => {
+      const amount = amounts[currency];
+      return `${currency} ${amount === null ? SUPPRESSED_AMOUNT : amount.toFixed(2)}`;
+    })
     .join('; ');
 }
 
 /**
  * The figure columns of a CSV line, in order. Stable: the shared figure columns, then money as
- * `CUR amount; CUR amount` (currencies vary, so they share one column each).
+ * `CUR amount; CUR amount` (currencies vary, so they share one column each). A suppressed figure
+ * is an empty cell, a suppressed amount `CUR suppressed`.
  */
 export const HOST_COUNTRY_CSV_COLUMNS: readonly CsvColumn[] = [
   ...HOST_COUNTRY_FIGURE_COLUMNS,
@@ -46,7 +60,7 @@ export function csvCell(value: Cell): string {
  */
 export function hostCountryCsv(report: HostCountryExport): string {
   const freshness = [report.asOf, report.lagSeconds].map(csvCell);
-  const line = (row: HostCountryRow) =>
+  const line = (row: ExportRow) =>
     [...HOST_COUNTRY_CSV_COLUMNS.map((c) => csvCell(c.value(row))), ...freshness].join(',');
   const lines = [
     [...HOST_COUNTRY_CSV_COLUMNS.map((c) => c.name), ...CSV_FRESHNESS_COLUMNS].join(','),

@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { HostCountryReportsController } from './host-country-reports.controller';
+import { COMMON_ENV } from '@casebridge/common';
 import { HostCountryReportsService } from './host-country-reports.service';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -13,7 +14,10 @@ describe('host-country reports in the OpenAPI document', () => {
   beforeAll(async () => {
     const module = await Test.createTestingModule({
       controllers: [HostCountryReportsController],
-      providers: [{ provide: HostCountryReportsService, useValue: {} }],
+      providers: [
+        { provide: HostCountryReportsService, useValue: {} },
+        { provide: COMMON_ENV, useValue: { REPORT_MIN_CELL_SIZE: 5 } },
+      ],
     }).compile();
     app = module.createNestApplication();
     await app.init();

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiExtraModels,
@@ -13,12 +13,14 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { COUNTRY_CODES } from '@casebridge/contracts';
-import { DomainProblem, Roles, ValidationProblem } from '@casebridge/common';
+import { COMMON_ENV, DomainProblem, Roles, ValidationProblem } from '@casebridge/common';
+import type { ReportingEnvironment } from '../config/reporting.environment';
 import { HostCountryDetail, HostCountryReport } from './dto/host-country-report.response';
 import { ReportQueryDto, toReportFilters } from './dto/report-query.dto';
 import { hostCountryCsv } from './host-country-csv';
 import { HostCountryReportsService } from './host-country-reports.service';
 import { hostCountryWorkbook, XLSX_TYPE } from './host-country-workbook';
+import { publishHostCountryDetail, publishHostCountryReport } from './small-cells';
 
 const JSON_TYPE = 'application/json';
 const CSV_TYPE = 'text/csv';
@@ -55,7 +57,15 @@ function hostCountryCode(raw: string): string {
 @ApiTags('reports')
 @Controller('v1/reports/host-countries')
 export class HostCountryReportsController {
-  constructor(private readonly reports: HostCountryReportsService) {}
+  /** REPORT_MIN_CELL_SIZE: every answer is suppressed here, once, before any format is written. */
+  private readonly minCellSize: number;
+
+  constructor(
+    private readonly reports: HostCountryReportsService,
+    @Inject(COMMON_ENV) env: ReportingEnvironment,
+  ) {
+    this.minCellSize = env.REPORT_MIN_CELL_SIZE;
+  }
 
   @Get()
   @Roles('manager', 'admin')
@@ -64,7 +74,8 @@ export class HostCountryReportsController {
     description:
       'One row per host country with cases submitted in the period (from/to are UTC days, inclusive), plus totals and a monthly series. ' +
       'With `Accept: text/csv` the rows, a TOTAL line and the freshness come as CSV with stable columns; with ' +
-      `\`Accept: ${XLSX_TYPE}\` the same figures as an XLSX workbook (see docs/reporting.md). Any other Accept is 406. No personal data.`,
+      `\`Accept: ${XLSX_TYPE}\` the same figures as an XLSX workbook (see docs/reporting.md). Any other Accept is 406. No personal data. ` +
+      'Figures describing fewer than REPORT_MIN_CELL_SIZE cases (default 5) are null, with complements so that none can be worked out from the totals; countries with fewer are merged into one `(other)` row; `suppression` says what was done.',
   })
   @ApiProduces(JSON_TYPE, CSV_TYPE, XLSX_TYPE)
   @ApiExtraModels(HostCountryReport)
@@ -95,7 +106,10 @@ export class HostCountryReportsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<HostCountryReport | string | StreamableFile> {
     const format = negotiate(req, [JSON_TYPE, CSV_TYPE, XLSX_TYPE]);
-    const report = await this.reports.list(toReportFilters(query));
+    const report = publishHostCountryReport(
+      await this.reports.list(toReportFilters(query)),
+      this.minCellSize,
+    );
     res.vary('Accept');
     if (format === JSON_TYPE) return report;
     const day = (report.asOf ?? new Date().toISOString()).slice(0, 10);
@@ -117,19 +131,21 @@ export class HostCountryReportsController {
   @ApiOperation({
     summary: 'Statistics for one host country',
     description:
-      'The same figures as a row of the list, a monthly series (received by submission month, resolved by resolution month) and breakdowns by city and by current consulate.',
+      'The same figures as a row of the list, a monthly series (received by submission month, resolved by resolution month) and breakdowns by city and by current consulate. ' +
+      'Small cells are suppressed as in the list; cities and consulates with fewer than REPORT_MIN_CELL_SIZE cases are merged into one `(other)` row each.',
   })
   @ApiParam({ name: 'code', example: 'RU', description: 'ISO 3166-1 alpha-2' })
   @ApiOkResponse({ type: HostCountryDetail })
   @ApiBadRequestResponse({ description: 'Invalid country code or filter' })
   @ApiForbiddenResponse({ description: 'Only managers and admins read reports' })
   @ApiNotAcceptableResponse({ description: 'Accept does not allow JSON (problem+json)' })
-  country(
+  async country(
     @Param('code') code: string,
     @Query() query: ReportQueryDto,
     @Req() req: Request,
   ): Promise<HostCountryDetail> {
     negotiate(req, [JSON_TYPE]);
-    return this.reports.country(hostCountryCode(code), toReportFilters(query));
+    const detail = await this.reports.country(hostCountryCode(code), toReportFilters(query));
+    return publishHostCountryDetail(detail, this.minCellSize);
   }
 }

@@ -1,7 +1,6 @@
 import { Workbook, ValueType, Worksheet } from 'exceljs';
 import { buildFigures } from './report-figures';
-import type { HostCountryRow } from './dto/host-country-report.response';
-import type { HostCountryExport } from './host-country-columns';
+import type { ExportRow, HostCountryExport } from './host-country-columns';
 import { HOST_COUNTRY_CSV_COLUMNS } from './host-country-csv';
 import { hostCountryWorkbook } from './host-country-workbook';
 
@@ -14,7 +13,7 @@ function figures(sums: [string, string][], hoursToFirstAction: number | null = n
   };
 }
 
-const RU: HostCountryRow = {
+const RU: ExportRow = {
   hostCountry: 'RU',
   ...figures([
     ['received', '3'],
@@ -25,7 +24,7 @@ const RU: HostCountryRow = {
     ['recovered:RUB', '400'],
   ]),
 };
-const KZ: HostCountryRow = {
+const KZ: ExportRow = {
   hostCountry: 'KZ',
   ...figures([
     ['received', '1'],
@@ -80,8 +79,8 @@ function records(sheet: Worksheet): Record<string, unknown>[] {
 }
 
 /** The value a column documented in docs/reporting.md stands for in a JSON row. */
-function documentedValue(row: HostCountryRow, column: string): unknown {
-  const maps: [string, keyof HostCountryRow][] = [
+function documentedValue(row: ExportRow, column: string): unknown {
+  const maps: [string, keyof ExportRow][] = [
     ['status_', 'byStatus'],
     ['category_', 'byCategory'],
     ['priority_', 'byPriority'],
@@ -95,9 +94,7 @@ function documentedValue(row: HostCountryRow, column: string): unknown {
     if (column.startsWith(prefix))
       return (row[field] as Record<string, number>)[column.slice(prefix.length)] ?? null;
   }
-  return row[
-    column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof HostCountryRow
-  ];
+  return row[column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof ExportRow];
 }
 
 describe('host-country XLSX workbook', () => {
@@ -182,6 +179,9 @@ describe('host-country XLSX workbook', () => {
       to: null,
       category: 'unpaid_wages',
       consulate_id: null,
+      min_cell_size: null,
+      suppressed_cells: null,
+      merged_rows: null,
     });
     const unknown = sheetOf(await load({ ...REPORT, asOf: null, lagSeconds: null }), 'Report');
     expect(unknown.getRow(2).getCell(2).type).toBe(ValueType.Null);
@@ -195,6 +195,35 @@ describe('host-country XLSX workbook', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ host_country: 'TOTAL', received: 0, resolution_rate: null });
     expect(Object.keys(rows[0]).some((name) => name.startsWith('amount_'))).toBe(false);
+  });
+
+  it('leaves a suppressed figure empty and says on the report sheet what was suppressed', async () => {
+    const suppressed: HostCountryExport = {
+      ...REPORT,
+      rows: [
+        { ...RU, byStatus: { ...RU.byStatus, resolved: null }, resolved: null },
+        { ...KZ, hostCountry: '(other)', amountClaimed: { RUB: null } },
+      ],
+      suppression: {
+        minCellSize: 5,
+        suppressedCells: 3,
+        allSuppressed: false,
+        mergedRows: [{ field: 'hostCountry', key: '(other)', groups: 2 }],
+      },
+    };
+    const workbook = await load(suppressed);
+    const rows = records(sheetOf(workbook, 'Host countries'));
+    expect(rows.map((r) => r.host_country)).toEqual(['RU', '(other)', 'TOTAL']);
+    expect(rows[0]).toMatchObject({ resolved: null, status_resolved: null });
+    expect(rows[1]).toMatchObject({ amount_claimed_RUB: null });
+    const entries = Object.fromEntries(
+      records(sheetOf(workbook, 'Report')).map((r) => [r.field as string, r.value ?? null]),
+    );
+    expect(entries).toMatchObject({
+      min_cell_size: 5,
+      suppressed_cells: 3,
+      merged_rows: '(other): 2 hostCountry',
+    });
   });
 
   it('writes text as text, never as a formula', async () => {

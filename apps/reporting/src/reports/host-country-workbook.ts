@@ -1,6 +1,6 @@
 import { Workbook } from 'exceljs';
-import type { HostCountryRow } from './dto/host-country-report.response';
 import {
+  ExportRow,
   FigureKind,
   HOST_COUNTRY_FIGURE_COLUMNS,
   HostCountryExport,
@@ -16,7 +16,7 @@ type ColumnKind = FigureKind | 'money';
 interface SheetColumn {
   name: string;
   kind: ColumnKind;
-  value: (row: HostCountryRow) => string | number | null;
+  value: (row: ExportRow) => string | number | null;
 }
 
 /** Display formats only: every figure is stored as the number the JSON report holds. */
@@ -30,8 +30,8 @@ const NUMBER_FORMATS: Record<ColumnKind, string | undefined> = {
 
 /** The currencies of a money map across rows (and totals), sorted. */
 function currenciesOf(
-  rows: readonly HostCountryRow[],
-  amounts: (row: HostCountryRow) => Record<string, number>,
+  rows: readonly ExportRow[],
+  amounts: (row: ExportRow) => Record<string, number | null>,
 ): string[] {
   return [...new Set(rows.flatMap((r) => Object.keys(amounts(r))))].sort();
 }
@@ -43,7 +43,7 @@ function currenciesOf(
  */
 function sheetColumns(report: HostCountryExport): SheetColumn[] {
   const all = [...report.rows, totalsRow(report.totals)];
-  const money = (prefix: string, amounts: (row: HostCountryRow) => Record<string, number>) =>
+  const money = (prefix: string, amounts: (row: ExportRow) => Record<string, number | null>) =>
     currenciesOf(all, amounts).map((currency): SheetColumn => ({
       name: `${prefix}_${currency}`,
       kind: 'money',
@@ -64,7 +64,7 @@ function addFiguresSheet(workbook: Workbook, report: HostCountryExport): void {
   sheet.columns = columns.map((c) => ({ key: c.name, width: Math.max(10, c.name.length + 2) }));
   const header = sheet.addRow(columns.map((c) => c.name));
   header.font = { bold: true };
-  const addFigures = (row: HostCountryRow) => {
+  const addFigures = (row: ExportRow) => {
     const added = sheet.addRow(columns.map((c) => c.value(row)));
     columns.forEach((c, i) => {
       const format = NUMBER_FORMATS[c.kind];
@@ -76,7 +76,13 @@ function addFiguresSheet(workbook: Workbook, report: HostCountryExport): void {
   addFigures(totalsRow(report.totals)).font = { bold: true };
 }
 
-/** Freshness and the applied filters, one `field | value` row each; empty where null. */
+/** `(other): 2 hostCountry; …`, or null when no rows were merged. */
+function mergedRows(report: HostCountryExport): string | null {
+  const merged = report.suppression?.mergedRows ?? [];
+  return merged.length ? merged.map((m) => `${m.key}: ${m.groups} ${m.field}`).join('; ') : null;
+}
+
+/** Freshness, the applied filters and the suppression, one `field | value` row each; empty where null. */
 function addReportSheet(workbook: Workbook, report: HostCountryExport): void {
   const sheet = workbook.addWorksheet(REPORT_SHEET, {
     views: [{ state: 'frozen', ySplit: 1 }],
@@ -90,6 +96,10 @@ function addReportSheet(workbook: Workbook, report: HostCountryExport): void {
     ['to', report.filters.to],
     ['category', report.filters.category],
     ['consulate_id', report.filters.consulateId],
+    // Small-cell suppression: an empty figure cell is suppressed (docs/reporting.md).
+    ['min_cell_size', report.suppression?.minCellSize ?? null],
+    ['suppressed_cells', report.suppression?.suppressedCells ?? null],
+    ['merged_rows', mergedRows(report)],
   ];
   for (const entry of entries) sheet.addRow(entry);
 }

@@ -9,7 +9,7 @@ import {
 } from '@casebridge/contracts';
 import { DURATION_MEASURES, DurationMeasure, histogramQuantile } from '../read-model/durations';
 import { Metric } from '../read-model/metrics';
-import type { MonthlyPoint, ReportFigures } from './dto/host-country-report.response';
+import type { ExactFigures, MonthlyPoint } from './dto/host-country-report.response';
 
 export function round(value: number, decimals: number): number {
   const factor = 10 ** decimals;
@@ -56,7 +56,7 @@ function histograms(
  * Turns summed bucket metrics into the figures a report shows; medians and p90 are estimated
  * from the duration distributions (within the bound stated in durations.ts).
  */
-export function buildFigures(sums: ReadonlyMap<string, string>): ReportFigures {
+export function buildFigures(sums: ReadonlyMap<string, string>): ExactFigures {
   const count = (metric: string) => Number(sums.get(metric) ?? 0);
   const durations = histograms(sums);
   const quantile = (measure: DurationMeasure, p: number, unitSeconds: number) =>
@@ -90,7 +90,9 @@ export function buildFigures(sums: ReadonlyMap<string, string>): ReportFigures {
       received > 0 ? round((byStatus.resolved + byStatus.closed) / received, 4) : null,
     outcomes: countsOf(OUTCOME_TYPES, Metric.outcome, sums),
     amountClaimed: amountsOf(Metric.claimed(''), sums),
+    amountClaimedCases: amountsOf(Metric.claimedCases(''), sums),
     amountRecovered: amountsOf(Metric.recovered(''), sums),
+    amountRecoveredCases: amountsOf(Metric.recoveredCases(''), sums),
   };
 }
 
