@@ -348,6 +348,8 @@ describe('host-country reports over the real event log', () => {
 
   it.each<ExpectedFilters>([
     { from: '2026-02-01', to: '2026-03-15' },
+    // Inside one month: only daily rows, no rollup.
+    { from: '2026-02-03', to: '2026-02-20' },
     { from: '2026-03-01' },
     { to: '2026-01-31' },
     { category: 'unpaid_wages' },

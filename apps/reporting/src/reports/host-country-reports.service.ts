@@ -80,13 +80,14 @@ function periodSources(
   const common = [...filterConditions(params, filters, country), ...extra];
   // The rollup's key columns a projection does not keep hold '': naming them keeps the read on
   // one range of the key.
-  const rollupConditions = [`dims = ${params.bind(dims)}`, ...common];
-  if ((dims & RollupDimension.category) === 0) rollupConditions.push("category = ''");
-  if ((dims & RollupDimension.consulate) === 0) rollupConditions.push("consulate_id = ''");
+  const kept: string[] = [];
+  if ((dims & RollupDimension.category) === 0) kept.push("category = ''");
+  if ((dims & RollupDimension.consulate) === 0) kept.push("consulate_id = ''");
   const sources: string[] = [];
+  // Bound only when a rollup source is used: PostgreSQL refuses a parameter no clause types.
   const rollup = (period: string) =>
     `SELECT ${select.replaceAll('@period', 'month')} FROM ${LIVE_TABLES.rollup}
-     WHERE ${[...rollupConditions, period].join(' AND ')}`;
+     WHERE ${[`dims = ${params.bind(dims)}`, ...kept, ...common, period].join(' AND ')}`;
   if (parts.allTime) sources.push(rollup(`month = '${ALL_TIME}'::date`));
   if (parts.months !== null) {
     const from = params.bind(parts.months.from);
