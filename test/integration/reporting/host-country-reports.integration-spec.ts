@@ -373,6 +373,57 @@ describe('host-country reports over the real event log', () => {
     expect(detail.body.byConsulate).toEqual(expectedRu.byConsulate);
   });
 
+  it('answers any date range, split into whole months and edge days, as the history says', async () => {
+    // Ranges of every shape: inside a day, a month, across month and year ends, open at either
+    // end, beginning on the 1st or ending on the last of a month, beyond the data.
+    const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+    const first = Date.UTC(2025, 11, 20);
+    const pickDay = () => day(first + Math.floor(next() * 150) * 86_400_000);
+    const ranges: ExpectedFilters[] = [
+      { from: '2026-01-01', to: '2026-01-31' },
+      { from: '2026-01-31', to: '2026-02-01' },
+      { from: '2025-12-31', to: '2026-03-01' },
+      { from: '2026-02-28', to: '2026-02-28' },
+      { from: '2026-03-01' },
+      { to: '2026-01-31' },
+      { from: '2020-01-01', to: '2030-12-31' },
+    ];
+    for (let i = 0; i < 12; i++) {
+      const [a, b] = [pickDay(), pickDay()].sort();
+      ranges.push(i % 4 === 0 ? { from: a } : i % 4 === 1 ? { to: b } : { from: a, to: b });
+    }
+    for (const range of ranges) {
+      const filters: ExpectedFilters =
+        ranges.indexOf(range) % 3 === 0 ? { ...range, category: 'unpaid_wages' } : range;
+      const list = (
+        await request(service.url)
+          .get(`${REPORT}${query_(filters)}`)
+          .set(manager)
+          .expect(200)
+      ).body as Record<string, unknown>;
+      const expected = expectedReport(truthsA, filters);
+      expect([filters, list.rows, list.totals, list.monthly]).toEqual([
+        filters,
+        expected.rows,
+        expected.totals,
+        expected.monthly,
+      ]);
+      const detail = (
+        await request(service.url)
+          .get(`${REPORT}/KZ${query_(filters)}`)
+          .set(manager)
+          .expect(200)
+      ).body as Record<string, unknown>;
+      const expectedKz = expectedCountry(truthsA, 'KZ', filters);
+      expect([filters, detail.country, detail.byCity, detail.byConsulate]).toEqual([
+        filters,
+        expectedKz.country,
+        expectedKz.byCity,
+        expectedKz.byConsulate,
+      ]);
+    }
+  });
+
   it('is changed neither by events arriving out of order across topics nor by duplicates', async () => {
     const before = (
       await request(service.url).get(`${REPORT}?from=2026-01-01`).set(manager).expect(200)
