@@ -14,10 +14,18 @@ export async function waitUntilConsumed(admin: Admin, timeoutMs = 90_000): Promi
   let behind = 0;
   while (Date.now() < deadline) {
     behind = 0;
-    const committed = await admin.fetchOffsets({
-      groupId: REPORTING_CONSUMER_GROUP,
-      topics: [...EVENT_TOPICS],
-    });
+    let committed;
+    try {
+      committed = await admin.fetchOffsets({
+        groupId: REPORTING_CONSUMER_GROUP,
+        topics: [...EVENT_TOPICS],
+      });
+    } catch (error) {
+      // A fresh broker may not have elected the group's coordinator yet: ask again.
+      if (!(error as { retriable?: boolean }).retriable) throw error;
+      await sleep(250);
+      continue;
+    }
     for (const topic of EVENT_TOPICS) {
       for (const { partition, high, low } of await admin.fetchTopicOffsets(topic)) {
         const done = committed

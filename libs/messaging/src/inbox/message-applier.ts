@@ -13,6 +13,7 @@ import {
   UntrustedEventError,
   UntrustedReason,
 } from '../cloud-event.codec';
+import { eventRunsSplit } from '../messaging.metrics';
 
 /** Applies one event inside the inbox transaction: use `manager` for every write. */
 export type EventHandlers = {
@@ -191,6 +192,7 @@ export class MessageApplier {
         return results as ApplyResult[];
       } catch {
         hooks.assertRunning?.();
+        eventRunsSplit.inc({ group: this.options.groupId, topic: messages[0].topic });
       }
     }
     for (const p of pending)
