@@ -22,6 +22,11 @@ import { NFC_TEXT_FORMAT } from './text';
 const uuid = { type: 'string', format: 'uuid' } as const;
 const dateTime = { type: 'string', format: 'date-time' } as const;
 const country = { type: 'string', pattern: '^[A-Z]{2}$' } as const;
+/**
+ * Versions and sequences count a case's changes; every consumer stores them as a 32-bit integer,
+ * so a larger one (only a forged event has it) is invalid rather than a failure to apply.
+ */
+const MAX_COUNTER = 2_147_483_647;
 const consulateId = { type: 'string', pattern: CONSULATE_ID_PATTERN.source } as const;
 const caseworkerId = {
   type: 'string',
@@ -94,7 +99,7 @@ export const caseStatusChangedV1Schema = {
         role: { type: 'string', maxLength: 32 },
       },
     },
-    version: { type: 'integer', minimum: 1 },
+    version: { type: 'integer', minimum: 1, maximum: MAX_COUNTER },
     reason: { type: ['string', 'null'], pattern: '^[a-z_]{1,64}$' },
     outcome: {
       oneOf: [
@@ -142,7 +147,7 @@ export const caseAssignedV1Schema = {
     assignedAt: dateTime,
     reason: { enum: ASSIGNMENT_REASONS },
     previous: { oneOf: [holder, { type: 'null' }] },
-    sequence: { type: 'integer', minimum: 1 },
+    sequence: { type: 'integer', minimum: 1, maximum: MAX_COUNTER },
   },
 } as const;
 
