@@ -2,8 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { HostCountryReportsController } from './host-country-reports.controller';
-import { COMMON_ENV } from '@casebridge/common';
-import { HostCountryReportsService } from './host-country-reports.service';
+import { PublishedReports } from './published-reports';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -15,8 +14,7 @@ describe('host-country reports in the OpenAPI document', () => {
     const module = await Test.createTestingModule({
       controllers: [HostCountryReportsController],
       providers: [
-        { provide: HostCountryReportsService, useValue: {} },
-        { provide: COMMON_ENV, useValue: { REPORT_MIN_CELL_SIZE: 5 } },
+        { provide: PublishedReports, useValue: {} },
       ],
     }).compile();
     app = module.createNestApplication();

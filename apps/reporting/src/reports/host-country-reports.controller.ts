@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiExtraModels,
@@ -13,14 +13,12 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { COUNTRY_CODES } from '@casebridge/contracts';
-import { COMMON_ENV, DomainProblem, Roles, ValidationProblem } from '@casebridge/common';
-import type { ReportingEnvironment } from '../config/reporting.environment';
+import { DomainProblem, Roles, ValidationProblem } from '@casebridge/common';
 import { HostCountryDetail, HostCountryReport } from './dto/host-country-report.response';
 import { ReportQueryDto, toReportFilters } from './dto/report-query.dto';
 import { hostCountryCsv } from './host-country-csv';
-import { HostCountryReportsService } from './host-country-reports.service';
 import { hostCountryWorkbook, XLSX_TYPE } from './host-country-workbook';
-import { publishHostCountryDetail, publishHostCountryReport } from './small-cells';
+import { PublishedReports } from './published-reports';
 
 const JSON_TYPE = 'application/json';
 const CSV_TYPE = 'text/csv';
@@ -57,15 +55,8 @@ function hostCountryCode(raw: string): string {
 @ApiTags('reports')
 @Controller('v1/reports/host-countries')
 export class HostCountryReportsController {
-  /** REPORT_MIN_CELL_SIZE: every answer is suppressed here, once, before any format is written. */
-  private readonly minCellSize: number;
-
-  constructor(
-    private readonly reports: HostCountryReportsService,
-    @Inject(COMMON_ENV) env: ReportingEnvironment,
-  ) {
-    this.minCellSize = env.REPORT_MIN_CELL_SIZE;
-  }
+  /** Every answer is suppressed there (REPORT_MIN_CELL_SIZE), once, before any format is written. */
+  constructor(private readonly reports: PublishedReports) {}
 
   @Get()
   @Roles('manager', 'admin')
@@ -106,10 +97,7 @@ export class HostCountryReportsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<HostCountryReport | string | StreamableFile> {
     const format = negotiate(req, [JSON_TYPE, CSV_TYPE, XLSX_TYPE]);
-    const report = publishHostCountryReport(
-      await this.reports.list(toReportFilters(query)),
-      this.minCellSize,
-    );
+    const report = await this.reports.list(toReportFilters(query));
     res.vary('Accept');
     if (format === JSON_TYPE) return report;
     const day = (report.asOf ?? new Date().toISOString()).slice(0, 10);
@@ -145,7 +133,6 @@ export class HostCountryReportsController {
     @Req() req: Request,
   ): Promise<HostCountryDetail> {
     negotiate(req, [JSON_TYPE]);
-    const detail = await this.reports.country(hostCountryCode(code), toReportFilters(query));
-    return publishHostCountryDetail(detail, this.minCellSize);
+    return this.reports.country(hostCountryCode(code), toReportFilters(query));
   }
 }

@@ -125,27 +125,46 @@ const READ_ATTEMPTS = 3;
 export class HostCountryReportsService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  list(filters: ReportFilters): Promise<HostCountryReport> {
+  /**
+   * The read model's version: it changes with every applied run (the state row's count and
+   * time) and with a rebuild's swap (the new state row's time), so equal versions read equal
+   * figures.
+   */
+  async version(): Promise<string> {
+    return versionOf(
+      await this.dataSource.query<StateRow[]>(
+        `SELECT last_event_at, events_applied, updated_at FROM ${LIVE_TABLES.state} WHERE id = 1`,
+      ),
+    );
+  }
+
+  /** `lagSeconds` for a report read at `asOf`, now. */
+  async lagSeconds(asOf: string | null): Promise<number | null> {
+    return lagSince(asOf === null ? null : new Date(asOf));
+  }
+
+  list(filters: ReportFilters): Promise<Versioned<HostCountryReport>> {
     return this.snapshot(async (m) => {
-      const freshness = await this.freshness(m);
+      const { version, ...freshness } = await this.freshness(m);
       const sums = await this.metricSums(m, filters, null, 'hostCountry');
       const rows: HostCountryRow[] = [...sums.groups]
         .map(([hostCountry, s]) => ({ hostCountry, ...buildFigures(s) }))
         .filter((r) => r.received > 0)
         .sort(byReceivedThenKey((r) => r.hostCountry));
-      return {
+      const report: HostCountryReport = {
         ...freshness,
         filters,
         rows,
         totals: buildFigures(sums.total),
         monthly: await this.monthly(m, filters, null),
       };
+      return { version, report };
     });
   }
 
-  country(code: string, filters: ReportFilters): Promise<HostCountryDetail> {
+  country(code: string, filters: ReportFilters): Promise<Versioned<HostCountryDetail>> {
     return this.snapshot(async (m) => {
-      const freshness = await this.freshness(m);
+      const { version, ...freshness } = await this.freshness(m);
       const byCitySums = await this.metricSums(m, filters, code, 'hostCity');
       const byConsulateSums = await this.metricSums(m, filters, code, 'consulate');
       const byCity: CityRow[] = [...byCitySums.groups]
@@ -156,7 +175,7 @@ export class HostCountryReportsService {
         .map(([consulate, s]) => ({ consulateId: nullIfEmpty(consulate), ...buildFigures(s) }))
         .filter((r) => r.received > 0)
         .sort(byReceivedThenKey((r) => r.consulateId ?? ''));
-      return {
+      const report: HostCountryDetail = {
         ...freshness,
         filters,
         country: { hostCountry: code, ...buildFigures(byCitySums.total) },
@@ -164,6 +183,7 @@ export class HostCountryReportsService {
         byCity,
         byConsulate,
       };
+      return { version, report };
     });
   }
 
@@ -181,18 +201,16 @@ export class HostCountryReportsService {
     }
   }
 
-  private async freshness(m: EntityManager): Promise<ReportFreshness> {
-    const [state] = await m.query<{ last_event_at: Date | null }[]>(
-      `SELECT last_event_at FROM ${LIVE_TABLES.state} WHERE id = 1`,
+  private async freshness(m: EntityManager): Promise<ReportFreshness & { version: string }> {
+    const state = await m.query<StateRow[]>(
+      `SELECT last_event_at, events_applied, updated_at FROM ${LIVE_TABLES.state} WHERE id = 1`,
     );
-    const asOf = state?.last_event_at ?? null;
-    const pending = await pendingEvents();
-    let lagSeconds: number | null = null;
-    if (pending === 0) lagSeconds = 0;
-    else if (pending !== null && asOf !== null) {
-      lagSeconds = Math.max(0, Math.round((Date.now() - asOf.getTime()) / 1000));
-    }
-    return { asOf: asOf?.toISOString() ?? null, lagSeconds };
+    const asOf = state[0]?.last_event_at ?? null;
+    return {
+      asOf: asOf?.toISOString() ?? null,
+      lagSeconds: await lagSince(asOf),
+      version: versionOf(state),
+    };
   }
 
   /**
@@ -281,6 +299,33 @@ export class HostCountryReportsService {
       await perMonth(LIVE_TABLES.resolutionBucket, Metric.resolved),
     );
   }
+}
+
+/** A report with the version of the read model it was read from. */
+export interface Versioned<T> {
+  version: string;
+  report: T;
+}
+
+interface StateRow {
+  last_event_at: Date | null;
+  events_applied: string;
+  updated_at: Date | null;
+}
+
+function versionOf(state: StateRow[]): string {
+  const row = state[0];
+  return row ? `${row.events_applied}@${row.updated_at?.toISOString() ?? ''}` : 'empty';
+}
+
+/** 0 when every event on the topics is applied; else seconds since `asOf`; null while unknown. */
+async function lagSince(asOf: Date | null): Promise<number | null> {
+  const pending = await pendingEvents();
+  if (pending === 0) return 0;
+  if (pending !== null && asOf !== null) {
+    return Math.max(0, Math.round((Date.now() - asOf.getTime()) / 1000));
+  }
+  return null;
 }
 
 /**
