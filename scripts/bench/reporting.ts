@@ -59,7 +59,10 @@ interface RouteTiming {
   route: string;
   status: number;
   bytes: number;
+  /** Each call after the read model's version moved: read and suppressed anew. */
   ms: Percentiles;
+  /** The same question asked again at the same version: the kept answer. */
+  repeatedMs: Percentiles;
 }
 
 interface ReportingBenchResult {
@@ -207,28 +210,42 @@ async function timeRoutes(): Promise<RouteTiming[]> {
   ]);
   const base = serviceUrl('reporting');
   const out: RouteTiming[] = [];
+  // Reporting keeps each published answer until the model's version moves (the state row's
+  // count and time, see published-reports.ts). Moving the time forces a fresh read and
+  // suppression, which is what the first manager after each applied run waits for.
+  const moveVersion = () =>
+    withClient(databaseName('reporting'), (c) =>
+      c.query('UPDATE reporting_state SET updated_at = clock_timestamp() WHERE id = 1'),
+    );
+  const call = async (route: string, accept: string) => {
+    const t = performance.now();
+    const res = await fetch(`${base}${route}`, {
+      headers: { authorization: `Bearer ${token}`, accept },
+    });
+    const body = await res.arrayBuffer();
+    return { ms: performance.now() - t, status: res.status, bytes: body.byteLength };
+  };
   for (const { route, accept } of routes()) {
-    const samples: number[] = [];
-    let status = 0;
-    let bytes = 0;
+    const fresh: number[] = [];
+    const repeated: number[] = [];
+    let last = { ms: 0, status: 0, bytes: 0 };
     for (let i = 0; i < REPEAT + 2; i++) {
-      const t = performance.now();
-      const res = await fetch(`${base}${route}`, {
-        headers: { authorization: `Bearer ${token}`, accept },
-      });
-      const body = await res.arrayBuffer();
-      if (i >= 2) samples.push(performance.now() - t);
-      status = res.status;
-      bytes = body.byteLength;
+      await moveVersion();
+      last = await call(route, accept);
+      if (i >= 2) fresh.push(last.ms);
     }
+    for (let i = 0; i < REPEAT; i++) repeated.push((await call(route, accept)).ms);
     const timing = {
       route: `${route}${accept === 'text/csv' ? ' (CSV)' : ''}`,
-      status,
-      bytes,
-      ms: percentiles(samples),
+      status: last.status,
+      bytes: last.bytes,
+      ms: percentiles(fresh),
+      repeatedMs: percentiles(repeated),
     };
     out.push(timing);
-    say(`  ${timing.route}: ${status}, p50 ${timing.ms.p50} ms, p95 ${timing.ms.p95} ms`);
+    say(
+      `  ${timing.route}: ${timing.status}, p50 ${timing.ms.p50} ms, p95 ${timing.ms.p95} ms (asked again: p50 ${timing.repeatedMs.p50} ms)`,
+    );
   }
   return out;
 }
@@ -269,11 +286,13 @@ function markdown(r: ReportingBenchResult): string {
     `| reporting RSS, max | ${r.rssMaxMb ?? '–'} MB | ≤ 300 MB |`,
     `| producing the histories (the bench's own producer) | ${r.produce.eventsPerSecond.toLocaleString('en')} events/s | – |`,
     '',
-    `| route (${REPEAT} calls each) | status | bytes | p50 | p95 | max |`,
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    `Each route is called ${REPEAT} times after the read model's version moved (read and suppressed anew: p50, p95, max), then ${REPEAT} times at the same version (the kept answer: "again").`,
+    '',
+    `| route | status | bytes | p50 | p95 | max | again p50 |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...r.routes.map(
       (t) =>
-        `| \`${t.route}\` | ${t.status} | ${t.bytes} | ${t.ms.p50} ms | ${t.ms.p95} ms | ${t.ms.max} ms |`,
+        `| \`${t.route}\` | ${t.status} | ${t.bytes} | ${t.ms.p50} ms | ${t.ms.p95} ms | ${t.ms.max} ms | ${t.repeatedMs.p50} ms |`,
     ),
   ];
   return lines.join('\n');
