@@ -304,9 +304,8 @@ export class ReadModelWriter {
            AS d(${columns}, counts, durations, i)
          ORDER BY i
          ON CONFLICT (${columns}) DO UPDATE SET ${add('counts')}, ${add('durations')}
-         RETURNING ${columns}, counts, durations)
-       SELECT ${ROLLUP_KEY.map((c) => `${c}::text AS ${c}`).join(', ')} FROM up
-       WHERE counts = '{}'::jsonb AND durations = '{}'::jsonb`,
+         RETURNING ${columns}, counts = '{}'::jsonb AND durations = '{}'::jsonb AS empty)
+       SELECT ${ROLLUP_KEY.map((c) => `${c}::text AS ${c}`).join(', ')} FROM up WHERE empty`,
       [
         rows.map((r) => r.dims),
         rows.map((r) => r.category),

@@ -59,6 +59,18 @@ describe('rollupDelta', () => {
     expect(rollupDelta([entry('claimed:EUR', '-0.05')])[0].counts).toBe('{"claimed:EUR":-0.05}');
   });
 
+  it('stays exact past the safe integers, and with mixed scales', () => {
+    const [row] = rollupDelta([
+      entry('claimed:EUR', '90071992547409.91'),
+      entry('claimed:EUR', '0.02'),
+      entry('claimed:EUR', '0.001'),
+      entry('received', '900719925474099'),
+      entry('received', '900719925474099'),
+      entry('received', '8000000000000000'),
+    ]);
+    expect(row.counts).toBe('{"claimed:EUR":90071992547409.931,"received":9801439850948198}');
+  });
+
   it('refuses a value that is not a decimal', () => {
     expect(() => rollupDelta([entry('received', '1e3')])).toThrow(/not a decimal/);
   });

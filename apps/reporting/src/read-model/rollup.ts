@@ -93,7 +93,7 @@ export interface RollupDelta {
   durations: string;
 }
 
-/** An exact decimal: digits × 10^-scale (scale as numeric addition keeps it: the larger one). */
+/** An exact decimal: digits × 10^-scale (a sum keeps the larger scale, as numeric addition does). */
 interface Decimal {
   digits: bigint;
   scale: number;
@@ -105,15 +105,19 @@ function parseDecimal(value: string): Decimal {
   const match = DECIMAL.exec(value);
   if (!match) throw new Error(`not a decimal bucket value: ${value}`);
   const fraction = match[3] ?? '';
-  const digits = BigInt(match[2] + fraction);
-  return { digits: match[1] === '-' ? -digits : digits, scale: fraction.length };
+  return { digits: BigInt(`${match[1]}${match[2]}${fraction}`), scale: fraction.length };
 }
 
-function addDecimal(a: Decimal, b: Decimal): Decimal {
-  if (a.scale === b.scale) return { digits: a.digits + b.digits, scale: a.scale };
-  const scale = Math.max(a.scale, b.scale);
-  const up = (d: Decimal) => d.digits * 10n ** BigInt(scale - d.scale);
-  return { digits: up(a) + up(b), scale };
+/** Adds `b` to `sum` in place. */
+function addInto(sum: Decimal, b: Decimal): void {
+  if (sum.scale === b.scale) {
+    sum.digits += b.digits;
+    return;
+  }
+  const scale = Math.max(sum.scale, b.scale);
+  const at = (d: Decimal) => d.digits * 10n ** BigInt(scale - d.scale);
+  sum.digits = at(sum) + at(b);
+  sum.scale = scale;
 }
 
 function formatDecimal({ digits, scale }: Decimal): string {
@@ -139,47 +143,83 @@ const SEPARATOR = '\u0000';
  * dropped, in key order (a fixed lock order between concurrent writers).
  */
 export function rollupDelta(entries: readonly BucketEntry[]): RollupDelta[] {
-  const rows = new Map<
-    string,
-    { key: (string | number)[]; counts: Map<string, Decimal>; durations: Map<string, Decimal> }
-  >();
+  // First per finest key (a case's entries share one), then that fanned out: far fewer sums.
+  const finest = new Map<string, PackedSums>();
   for (const e of entries) {
-    const value = parseDecimal(e.value);
-    const isDuration = e.metric.startsWith(DURATION_PREFIX);
     const month = `${e.day.slice(0, 7)}-01`;
+    const id = `${e.hostCountry}${SEPARATOR}${month}${SEPARATOR}${e.category}${SEPARATOR}${e.consulateId}${SEPARATOR}${e.hostCity}`;
+    let row = finest.get(id);
+    if (!row) {
+      row = {
+        key: {
+          dims: 7,
+          category: e.category,
+          consulateId: e.consulateId,
+          month,
+          hostCountry: e.hostCountry,
+          hostCity: e.hostCity,
+        },
+        counts: new Map(),
+        durations: new Map(),
+      };
+      finest.set(id, row);
+    }
+    addTo(
+      e.metric.startsWith(DURATION_PREFIX) ? row.durations : row.counts,
+      e.metric,
+      parseDecimal(e.value),
+    );
+  }
+  const rows = new Map<string, PackedSums>();
+  for (const { key: k, counts, durations } of finest.values()) {
     for (let dims = 0; dims < 8; dims++) {
-      const category = dims & RollupDimension.category ? e.category : '';
-      const consulateId = dims & RollupDimension.consulate ? e.consulateId : '';
-      const hostCity = dims & RollupDimension.city ? e.hostCity : '';
-      for (const period of [ALL_TIME, month]) {
-        const key = [dims, category, consulateId, period, e.hostCountry, hostCity];
-        const id = key.join(SEPARATOR);
+      const category = dims & RollupDimension.category ? k.category : '';
+      const consulateId = dims & RollupDimension.consulate ? k.consulateId : '';
+      const hostCity = dims & RollupDimension.city ? k.hostCity : '';
+      for (const month of [ALL_TIME, k.month]) {
+        const id = `${dims}${SEPARATOR}${category}${SEPARATOR}${consulateId}${SEPARATOR}${month}${SEPARATOR}${k.hostCountry}${SEPARATOR}${hostCity}`;
         let row = rows.get(id);
         if (!row) {
-          row = { key, counts: new Map(), durations: new Map() };
+          row = {
+            key: { dims, category, consulateId, month, hostCountry: k.hostCountry, hostCity },
+            counts: new Map(),
+            durations: new Map(),
+          };
           rows.set(id, row);
         }
-        const sums = isDuration ? row.durations : row.counts;
-        const sum = sums.get(e.metric);
-        sums.set(e.metric, sum ? addDecimal(sum, value) : value);
+        for (const [metric, sum] of counts) addTo(row.counts, metric, sum);
+        for (const [metric, sum] of durations) addTo(row.durations, metric, sum);
       }
     }
   }
   const out: RollupDelta[] = [];
   for (const { key, counts, durations } of rows.values()) {
     const delta: RollupDelta = {
-      dims: key[0] as number,
-      category: key[1] as string,
-      consulateId: key[2] as string,
-      month: key[3] as string,
-      hostCountry: key[4] as string,
-      hostCity: key[5] as string,
+      dims: key.dims,
+      category: key.category,
+      consulateId: key.consulateId,
+      month: key.month,
+      hostCountry: key.hostCountry,
+      hostCity: key.hostCity,
       counts: jsonObject(counts),
       durations: jsonObject(durations),
     };
     if (delta.counts !== '{}' || delta.durations !== '{}') out.push(delta);
   }
   return out.sort(compareKeys);
+}
+
+/** Adds `value` to the sum of `metric` in `sums` (never sharing `value` itself). */
+function addTo(sums: Map<string, Decimal>, metric: string, value: Decimal): void {
+  const sum = sums.get(metric);
+  if (sum) addInto(sum, value);
+  else sums.set(metric, { ...value });
+}
+
+interface PackedSums {
+  key: Omit<RollupDelta, 'counts' | 'durations'>;
+  counts: Map<string, Decimal>;
+  durations: Map<string, Decimal>;
 }
 
 function compareText(a: string, b: string): number {

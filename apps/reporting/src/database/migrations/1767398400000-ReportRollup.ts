@@ -32,15 +32,38 @@ export class ReportRollup1767398400000 implements MigrationInterface {
       )`);
     // Adds two packed maps (metric → exact decimal) key-wise and drops the sums that reach zero:
     // jsonb numbers are numerics, so the sums are exact (a sum keeps the larger scale, as numeric
-    // addition does).
+    // addition does). A run usually changes a few members of a row: those are set one by one;
+    // a larger change (the coarse rows' bins) merges the two maps in one aggregate instead.
     await q.query(`
       CREATE FUNCTION ${ADD_METRICS_FUNCTION}(a jsonb, b jsonb) RETURNS jsonb
-      LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-        SELECT coalesce(jsonb_object_agg(key, total), '{}'::jsonb)
-        FROM (SELECT key, sum(value::numeric) AS total
-              FROM (SELECT key, value FROM jsonb_each_text(a)
-                    UNION ALL SELECT key, value FROM jsonb_each_text(b)) AS e
-              GROUP BY key HAVING sum(value::numeric) <> 0) AS s
+      LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+      DECLARE
+        k text;
+        v jsonb;
+        total numeric;
+        n integer := 0;
+      BEGIN
+        FOR k IN SELECT jsonb_object_keys(b) LOOP
+          n := n + 1;
+          EXIT WHEN n > 8;
+        END LOOP;
+        IF n > 8 THEN
+          RETURN (SELECT coalesce(jsonb_object_agg(s.key, s.total), '{}'::jsonb)
+                  FROM (SELECT e.key, sum(e.value::numeric) AS total
+                        FROM (SELECT key, value FROM jsonb_each(a)
+                              UNION ALL SELECT key, value FROM jsonb_each(b)) AS e
+                        GROUP BY e.key HAVING sum(e.value::numeric) <> 0) AS s);
+        END IF;
+        FOR k, v IN SELECT key, value FROM jsonb_each(b) LOOP
+          total := coalesce((a -> k)::numeric, 0) + v::numeric;
+          IF total = 0 THEN
+            a := a - k;
+          ELSE
+            a := jsonb_set(a, ARRAY[k], to_jsonb(total));
+          END IF;
+        END LOOP;
+        RETURN a;
+      END
       $$`);
     // The key leads with what a report fixes (projection, category and consulate), then the
     // period: the list, a country's cities and the monthly series (a range of months of one
