@@ -56,7 +56,10 @@ export async function readModelSnapshot(query: Query) {
       'SELECT * FROM daily_resolution_bucket ORDER BY host_country, day, category, consulate_id, host_city, metric',
     ),
     rollup: await query(
-      'SELECT * FROM report_rollup ORDER BY dims, category, consulate_id, month, host_country, host_city, metric',
+      // The maps as jsonb's text, which keeps every number's digits and scale as stored.
+      `SELECT dims, category, consulate_id, month, host_country, host_city,
+              counts::text AS counts, durations::text AS durations
+       FROM report_rollup ORDER BY dims, category, consulate_id, month, host_country, host_city`,
     ),
     state: await query('SELECT last_event_at, events_applied FROM reporting_state'),
     inbox: await query(

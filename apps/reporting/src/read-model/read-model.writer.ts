@@ -4,7 +4,7 @@ import type { CaseFact } from './case-fact';
 import { AnyCasebridgeEvent, emptyFact, mergeEvent } from './case-fact';
 import { BucketEntry, contributionDelta } from './contributions';
 import type { ReadModelTables } from './read-model-tables';
-import { ROLLUP_KEY, rollupDeltaSelect } from './rollup';
+import { ADD_METRICS_FUNCTION, ROLLUP_KEY, rollupDelta } from './rollup';
 
 interface CaseFactRow {
   case_id: string;
@@ -217,10 +217,10 @@ export class ReadModelWriter {
   }
 
   /**
-   * Adds signed values to the buckets and to the rollup, summed per key in SQL and in key order
-   * (a fixed lock order between concurrent consumers: daily buckets before the rollup, keys
-   * sorted). Rows that fall to zero are deleted, so the tables hold exactly what a rebuild from
-   * the log would produce.
+   * Adds signed values to the buckets (summed per key in SQL) and to the rollup (summed per key
+   * in Node, one packed row per projection key), in key order (a fixed lock order between
+   * concurrent consumers: daily buckets before the rollup, keys sorted). Rows that fall to zero
+   * are deleted, so the tables hold exactly what a rebuild from the log would produce.
    */
   private async addToBuckets(
     manager: EntityManager,
@@ -228,37 +228,32 @@ export class ReadModelWriter {
     entries: BucketEntry[],
   ): Promise<void> {
     if (entries.length === 0) return;
-    const input = (of: BucketEntry[]) => ({
-      sql: `unnest($1::text[], $2::date[], $3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[])
-        AS d(host_country, day, category, consulate_id, host_city, metric, value)`,
-      params: [
-        of.map((e) => e.hostCountry),
-        of.map((e) => e.day),
-        of.map((e) => e.category),
-        of.map((e) => e.consulateId),
-        of.map((e) => e.hostCity),
-        of.map((e) => e.metric),
-        of.map((e) => e.value),
-      ],
-    });
     for (const [table, kind] of [
       [tables.caseBucket, 'case'],
       [tables.resolutionBucket, 'resolution'],
     ] as const) {
       const of = entries.filter((e) => e.table === kind);
       if (of.length === 0) continue;
-      const { sql, params } = input(of);
       await this.addValues(
         manager,
         table,
         BUCKET_KEY,
-        `SELECT ${BUCKET_KEY.join(', ')}, sum(value) AS value FROM ${sql}
+        `SELECT ${BUCKET_KEY.join(', ')}, sum(value) AS value
+         FROM unnest($1::text[], $2::date[], $3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[])
+           AS d(host_country, day, category, consulate_id, host_city, metric, value)
          GROUP BY ${BUCKET_KEY.join(', ')} HAVING sum(value) <> 0 ORDER BY ${BUCKET_KEY.join(', ')}`,
-        params,
+        [
+          of.map((e) => e.hostCountry),
+          of.map((e) => e.day),
+          of.map((e) => e.category),
+          of.map((e) => e.consulateId),
+          of.map((e) => e.hostCity),
+          of.map((e) => e.metric),
+          of.map((e) => e.value),
+        ],
       );
     }
-    const { sql, params } = input(entries);
-    await this.addValues(manager, tables.rollup, ROLLUP_KEY, rollupDeltaSelect(sql), params);
+    await this.addToRollup(manager, tables.rollup, entries);
   }
 
   /**
@@ -281,13 +276,72 @@ export class ReadModelWriter {
        SELECT ${key.map((c) => `${c}::text AS ${c}`).join(', ')} FROM up WHERE value = 0`,
       params,
     );
-    if (zeros.length === 0) return;
+    await this.deleteRows(manager, table, key, zeros, 't.value = 0');
+  }
+
+  /**
+   * The rollup's share: one packed row per projection key the entries reach, upserted in key
+   * order; the maps are added key-wise in SQL (a map left unchanged is not rewritten), and the
+   * rows whose maps both end up empty are deleted.
+   */
+  private async addToRollup(
+    manager: EntityManager,
+    table: string,
+    entries: BucketEntry[],
+  ): Promise<void> {
+    const rows = rollupDelta(entries);
+    if (rows.length === 0) return;
+    const columns = ROLLUP_KEY.join(', ');
+    const add = (column: string) =>
+      `${column} = CASE WHEN EXCLUDED.${column} = '{}'::jsonb THEN t.${column}
+                    ELSE ${ADD_METRICS_FUNCTION}(t.${column}, EXCLUDED.${column}) END`;
+    const empty = await manager.query<Record<string, unknown>[]>(
+      `WITH up AS (
+         INSERT INTO ${table} AS t (${columns}, counts, durations)
+         SELECT ${columns}, counts, durations
+         FROM unnest($1::smallint[], $2::text[], $3::text[], $4::date[], $5::text[], $6::text[],
+                     $7::jsonb[], $8::jsonb[]) WITH ORDINALITY
+           AS d(${columns}, counts, durations, i)
+         ORDER BY i
+         ON CONFLICT (${columns}) DO UPDATE SET ${add('counts')}, ${add('durations')}
+         RETURNING ${columns}, counts = '{}'::jsonb AND durations = '{}'::jsonb AS empty)
+       SELECT ${ROLLUP_KEY.map((c) => `${c}::text AS ${c}`).join(', ')} FROM up WHERE empty`,
+      [
+        rows.map((r) => r.dims),
+        rows.map((r) => r.category),
+        rows.map((r) => r.consulateId),
+        rows.map((r) => r.month),
+        rows.map((r) => r.hostCountry),
+        rows.map((r) => r.hostCity),
+        rows.map((r) => r.counts),
+        rows.map((r) => r.durations),
+      ],
+    );
+    await this.deleteRows(
+      manager,
+      table,
+      ROLLUP_KEY,
+      empty,
+      "t.counts = '{}'::jsonb AND t.durations = '{}'::jsonb",
+    );
+  }
+
+  /** Deletes the rows of `table` with the given keys that still satisfy `stillEmpty`. */
+  private async deleteRows(
+    manager: EntityManager,
+    table: string,
+    key: readonly string[],
+    rows: Record<string, unknown>[],
+    stillEmpty: string,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const columns = key.join(', ');
     const types = key.map((c) => KEY_TYPES[c] ?? 'text');
     await manager.query(
       `DELETE FROM ${table} t USING unnest(${types.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})
          AS z(${columns})
-       WHERE ${key.map((c) => `t.${c} = z.${c}`).join(' AND ')} AND t.value = 0`,
-      key.map((c) => zeros.map((z) => z[c])),
+       WHERE ${key.map((c) => `t.${c} = z.${c}`).join(' AND ')} AND ${stillEmpty}`,
+      key.map((c) => rows.map((z) => z[c])),
     );
   }
 }

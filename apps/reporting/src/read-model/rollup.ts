@@ -1,3 +1,5 @@
+import type { BucketEntry } from './contributions';
+
 /**
  * The report rollup: the bucket values summed by month and over all time, once for every subset
  * of the dimensions a report can group or filter by besides the host country (category,
@@ -7,10 +9,15 @@
  * - `dims` says which dimensions a row keeps (a bit each, RollupDimension); the others hold ''
  *   and the row sums over them;
  * - `month` is the first day of a month (the bucket's day, i.e. the submission month, or the
- *   resolution month for `resolved`), or -infinity for the all-time sum.
+ *   resolution month for `resolved`), or -infinity for the all-time sum;
+ * - one row per projection key holds all its metrics, packed: `counts` (jsonb, metric → exact
+ *   decimal: counts and money) and `durations` (the `duration:` bins, apart, so that what does
+ *   not need the bins never reads them). A metric whose sum is zero is absent; a row whose maps
+ *   are both empty does not exist.
  *
  * Each of the 16 projections (8 subsets × month/all-time) is maintained in the transaction that
- * changes the daily buckets, from the same signed entries, in one statement per batch.
+ * changes the daily buckets, from the same signed entries: summed per key in Node (rollupDelta),
+ * then one upsert that adds the maps key-wise in SQL (reporting_add_metrics).
  */
 export const RollupDimension = {
   category: 1,
@@ -19,6 +26,8 @@ export const RollupDimension = {
 } as const;
 
 export const ALL_TIME = '-infinity';
+
+const DURATION_PREFIX = 'duration:';
 
 /** Every (dims, all time?) pair kept, as a VALUES list. */
 const PROJECTIONS = [0, 1, 2, 3, 4, 5, 6, 7]
@@ -33,15 +42,14 @@ export const ROLLUP_KEY = [
   'month',
   'host_country',
   'host_city',
-  'metric',
 ] as const;
 
 /**
- * The rollup rows that a set of signed bucket entries changes, summed per key, as the columns of
- * ROLLUP_KEY and then value, in key order: `input` is a relation with the bucket columns
- * (host_country, day, category, consulate_id, host_city, metric, value).
+ * The rollup's values per key and metric that a set of signed bucket entries changes, summed,
+ * as the columns of ROLLUP_KEY, then metric and value, in key order: `input` is a relation with
+ * the bucket columns (host_country, day, category, consulate_id, host_city, metric, value).
  */
-export function rollupDeltaSelect(input: string): string {
+export function rollupMetricSelect(input: string): string {
   const kept = (bit: number, column: string) =>
     `CASE WHEN g.dims & ${bit} <> 0 THEN d.${column} ELSE '' END`;
   return `SELECT g.dims::smallint AS dims,
@@ -56,3 +64,181 @@ export function rollupDeltaSelect(input: string): string {
     HAVING sum(d.value) <> 0
     ORDER BY 1, 2, 3, 4, 5, 6, 7`;
 }
+
+/**
+ * The same sums packed as rollup rows (the columns of ROLLUP_KEY, then counts and durations), in
+ * key order: what the migration fills the rollup with, and what a test compares it with.
+ */
+export function rollupPackedSelect(input: string): string {
+  const key = ROLLUP_KEY.join(', ');
+  const packed = (where: string) =>
+    `coalesce(jsonb_object_agg(metric, value) FILTER (WHERE ${where}), '{}'::jsonb)`;
+  return `SELECT ${key},
+      ${packed(`metric NOT LIKE '${DURATION_PREFIX}%'`)} AS counts,
+      ${packed(`metric LIKE '${DURATION_PREFIX}%'`)} AS durations
+    FROM (${rollupMetricSelect(input)}) AS r
+    GROUP BY ${key}
+    ORDER BY ${key}`;
+}
+
+/** One rollup row's change: its key, and the non-zero sums to add, as jsonb objects' text. */
+export interface RollupDelta {
+  dims: number;
+  category: string;
+  consulateId: string;
+  month: string;
+  hostCountry: string;
+  hostCity: string;
+  counts: string;
+  durations: string;
+}
+
+/** An exact decimal: digits × 10^-scale (a sum keeps the larger scale, as numeric addition does). */
+interface Decimal {
+  digits: bigint;
+  scale: number;
+}
+
+const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
+
+function parseDecimal(value: string): Decimal {
+  const match = DECIMAL.exec(value);
+  if (!match) throw new Error(`not a decimal bucket value: ${value}`);
+  const fraction = match[3] ?? '';
+  return { digits: BigInt(`${match[1]}${match[2]}${fraction}`), scale: fraction.length };
+}
+
+/** Adds `b` to `sum` in place. */
+function addInto(sum: Decimal, b: Decimal): void {
+  if (sum.scale === b.scale) {
+    sum.digits += b.digits;
+    return;
+  }
+  const scale = Math.max(sum.scale, b.scale);
+  const at = (d: Decimal) => d.digits * 10n ** BigInt(scale - d.scale);
+  sum.digits = at(sum) + at(b);
+  sum.scale = scale;
+}
+
+function formatDecimal({ digits, scale }: Decimal): string {
+  const negative = digits < 0n;
+  const text = (negative ? -digits : digits).toString().padStart(scale + 1, '0');
+  const whole = scale === 0 ? text : `${text.slice(0, -scale)}.${text.slice(-scale)}`;
+  return negative ? `-${whole}` : whole;
+}
+
+function jsonObject(sums: Map<string, Decimal>): string {
+  const members: string[] = [];
+  for (const [metric, sum] of sums) {
+    if (sum.digits !== 0n) members.push(`${JSON.stringify(metric)}:${formatDecimal(sum)}`);
+  }
+  return `{${members.join(',')}}`;
+}
+
+const SEPARATOR = '\u0000';
+
+/**
+ * The rollup rows that a set of signed bucket entries changes (each entry reaches the 16
+ * projections), summed exactly per key and metric, zero sums dropped, rows with nothing left
+ * dropped, in key order (a fixed lock order between concurrent writers).
+ */
+export function rollupDelta(entries: readonly BucketEntry[]): RollupDelta[] {
+  // First per finest key (a case's entries share one), then that fanned out: far fewer sums.
+  const finest = new Map<string, PackedSums>();
+  for (const e of entries) {
+    const month = `${e.day.slice(0, 7)}-01`;
+    const id = `${e.hostCountry}${SEPARATOR}${month}${SEPARATOR}${e.category}${SEPARATOR}${e.consulateId}${SEPARATOR}${e.hostCity}`;
+    let row = finest.get(id);
+    if (!row) {
+      row = {
+        key: {
+          dims: 7,
+          category: e.category,
+          consulateId: e.consulateId,
+          month,
+          hostCountry: e.hostCountry,
+          hostCity: e.hostCity,
+        },
+        counts: new Map(),
+        durations: new Map(),
+      };
+      finest.set(id, row);
+    }
+    addTo(
+      e.metric.startsWith(DURATION_PREFIX) ? row.durations : row.counts,
+      e.metric,
+      parseDecimal(e.value),
+    );
+  }
+  const rows = new Map<string, PackedSums>();
+  for (const { key: k, counts, durations } of finest.values()) {
+    for (let dims = 0; dims < 8; dims++) {
+      const category = dims & RollupDimension.category ? k.category : '';
+      const consulateId = dims & RollupDimension.consulate ? k.consulateId : '';
+      const hostCity = dims & RollupDimension.city ? k.hostCity : '';
+      for (const month of [ALL_TIME, k.month]) {
+        const id = `${dims}${SEPARATOR}${category}${SEPARATOR}${consulateId}${SEPARATOR}${month}${SEPARATOR}${k.hostCountry}${SEPARATOR}${hostCity}`;
+        let row = rows.get(id);
+        if (!row) {
+          row = {
+            key: { dims, category, consulateId, month, hostCountry: k.hostCountry, hostCity },
+            counts: new Map(),
+            durations: new Map(),
+          };
+          rows.set(id, row);
+        }
+        for (const [metric, sum] of counts) addTo(row.counts, metric, sum);
+        for (const [metric, sum] of durations) addTo(row.durations, metric, sum);
+      }
+    }
+  }
+  const out: RollupDelta[] = [];
+  for (const { key, counts, durations } of rows.values()) {
+    const delta: RollupDelta = {
+      dims: key.dims,
+      category: key.category,
+      consulateId: key.consulateId,
+      month: key.month,
+      hostCountry: key.hostCountry,
+      hostCity: key.hostCity,
+      counts: jsonObject(counts),
+      durations: jsonObject(durations),
+    };
+    if (delta.counts !== '{}' || delta.durations !== '{}') out.push(delta);
+  }
+  return out.sort(compareKeys);
+}
+
+/** Adds `value` to the sum of `metric` in `sums` (never sharing `value` itself). */
+function addTo(sums: Map<string, Decimal>, metric: string, value: Decimal): void {
+  const sum = sums.get(metric);
+  if (sum) addInto(sum, value);
+  else sums.set(metric, { ...value });
+}
+
+interface PackedSums {
+  key: Omit<RollupDelta, 'counts' | 'durations'>;
+  counts: Map<string, Decimal>;
+  durations: Map<string, Decimal>;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareKeys(a: RollupDelta, b: RollupDelta): number {
+  return (
+    a.dims - b.dims ||
+    compareText(a.category, b.category) ||
+    compareText(a.consulateId, b.consulateId) ||
+    compareText(a.month, b.month) ||
+    compareText(a.hostCountry, b.hostCountry) ||
+    compareText(a.hostCity, b.hostCity)
+  );
+}
+
+/**
+ * The SQL function the upsert adds packed maps with (created by the migration): key-wise exact
+ * sums, zero sums dropped.
+ */
+export const ADD_METRICS_FUNCTION = 'reporting_add_metrics';

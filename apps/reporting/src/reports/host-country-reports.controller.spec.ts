@@ -13,9 +13,7 @@ describe('host-country reports in the OpenAPI document', () => {
   beforeAll(async () => {
     const module = await Test.createTestingModule({
       controllers: [HostCountryReportsController],
-      providers: [
-        { provide: PublishedReports, useValue: {} },
-      ],
+      providers: [{ provide: PublishedReports, useValue: {} }],
     }).compile();
     app = module.createNestApplication();
     await app.init();

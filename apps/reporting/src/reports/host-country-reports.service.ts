@@ -62,10 +62,17 @@ function rollupDims(filters: ReportFilters, dimension: Dimension): number {
   return dims;
 }
 
+/** What a period source selects and the conditions it adds: `@period` is its month or day. */
+interface SourceShape {
+  select: string;
+  where: string[];
+}
+
 /**
  * The rows of a period, as SELECTs to UNION ALL: the rollup's all-time or whole-month rows of
  * the projection `dims`, and the daily rows of `dailyTable` for the partial months at the edges.
- * `select` lists the columns wanted, with `@period` standing for the row's month or day.
+ * `rollup` says what to read from a packed rollup row (`from` may join its maps' members) and
+ * `daily` from a bucket row.
  */
 function periodSources(
   params: Params,
@@ -74,10 +81,10 @@ function periodSources(
   country: string | null,
   dims: number,
   dailyTable: string,
-  select: string,
-  extra: string[],
+  rollup: SourceShape & { from?: string },
+  daily: SourceShape,
 ): string[] {
-  const common = [...filterConditions(params, filters, country), ...extra];
+  const common = filterConditions(params, filters, country);
   // The rollup's key columns a projection does not keep hold '': naming them keeps the read on
   // one range of the key.
   const kept: string[] = [];
@@ -85,21 +92,21 @@ function periodSources(
   if ((dims & RollupDimension.consulate) === 0) kept.push("consulate_id = ''");
   const sources: string[] = [];
   // Bound only when a rollup source is used: PostgreSQL refuses a parameter no clause types.
-  const rollup = (period: string) =>
-    `SELECT ${select.replaceAll('@period', 'month')} FROM ${LIVE_TABLES.rollup}
-     WHERE ${[`dims = ${params.bind(dims)}`, ...kept, ...common, period].join(' AND ')}`;
-  if (parts.allTime) sources.push(rollup(`month = '${ALL_TIME}'::date`));
+  const fromRollup = (period: string) =>
+    `SELECT ${rollup.select.replaceAll('@period', 'month')} FROM ${LIVE_TABLES.rollup} ${rollup.from ?? ''}
+     WHERE ${[`dims = ${params.bind(dims)}`, ...kept, ...common, ...rollup.where, period].join(' AND ')}`;
+  if (parts.allTime) sources.push(fromRollup(`month = '${ALL_TIME}'::date`));
   if (parts.months !== null) {
     const from = params.bind(parts.months.from);
     const to = params.bind(parts.months.to);
-    sources.push(rollup(`month BETWEEN ${from}::date AND ${to}::date`));
+    sources.push(fromRollup(`month BETWEEN ${from}::date AND ${to}::date`));
   }
   for (const days of parts.days) {
     const from = params.bind(days.from);
     const to = params.bind(days.to);
     sources.push(
-      `SELECT ${select.replaceAll('@period', 'day')} FROM ${dailyTable}
-       WHERE ${[`day BETWEEN ${from}::date AND ${to}::date`, ...common].join(' AND ')}`,
+      `SELECT ${daily.select.replaceAll('@period', 'day')} FROM ${dailyTable}
+       WHERE ${[`day BETWEEN ${from}::date AND ${to}::date`, ...common, ...daily.where].join(' AND ')}`,
     );
   }
   return sources;
@@ -225,6 +232,8 @@ export class HostCountryReportsService {
   ): Promise<Grouped<Map<string, string>>> {
     const params = new Params();
     const column = DIMENSIONS[dimension].column;
+    // Bound once, used by whichever sources there are.
+    const resolved = params.bind(Metric.resolved);
     const sources = periodSources(
       params,
       periodParts(filters.from, filters.to),
@@ -232,8 +241,18 @@ export class HostCountryReportsService {
       country,
       rollupDims(filters, dimension),
       LIVE_TABLES.caseBucket,
-      `${column} AS grp, metric, value`,
-      [`metric <> ${params.bind(Metric.resolved)}`],
+      {
+        // Every member of both maps (the figures need the duration bins).
+        select: `${column} AS grp, e.metric, e.value::numeric AS value`,
+        from: `CROSS JOIN LATERAL (SELECT * FROM jsonb_each_text(counts)
+                                   UNION ALL SELECT * FROM jsonb_each_text(durations))
+                 AS e(metric, value)`,
+        where: [`e.metric <> ${resolved}`],
+      },
+      {
+        select: `${column} AS grp, metric, value`,
+        where: [`metric <> ${resolved}`],
+      },
     );
     const result: Grouped<Map<string, string>> = { groups: new Map(), total: new Map() };
     if (sources.length === 0) return result;
@@ -274,6 +293,8 @@ export class HostCountryReportsService {
     const dims = rollupDims(filters, 'hostCountry');
     const perMonth = async (table: string, metric: string) => {
       const params = new Params();
+      // Bound once, used by whichever sources there are.
+      const name = `${params.bind(metric)}::text`;
       const sources = periodSources(
         params,
         months,
@@ -281,8 +302,15 @@ export class HostCountryReportsService {
         country,
         dims,
         table,
-        "to_char(@period, 'YYYY-MM') AS month, value",
-        [`metric = ${params.bind(metric)}`],
+        // The counts map only: the series never reads the duration bins.
+        {
+          select: `to_char(@period, 'YYYY-MM') AS month, (counts ->> ${name})::numeric AS value`,
+          where: [`counts ? ${name}`],
+        },
+        {
+          select: "to_char(@period, 'YYYY-MM') AS month, value",
+          where: [`metric = ${name}`],
+        },
       );
       if (sources.length === 0) return new Map<string, number>();
       const rows = await m.query<{ month: string; value: string }[]>(

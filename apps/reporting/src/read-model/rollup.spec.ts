@@ -1,0 +1,77 @@
+import type { BucketEntry } from './contributions';
+import { ALL_TIME, rollupDelta } from './rollup';
+
+const entry = (metric: string, value: string, over: Partial<BucketEntry> = {}): BucketEntry => ({
+  table: 'case',
+  hostCountry: 'RU',
+  day: '2024-03-15',
+  category: 'unpaid_wages',
+  consulateId: 'RU-MOW',
+  hostCity: 'Moscow',
+  metric,
+  value,
+  ...over,
+});
+
+describe('rollupDelta', () => {
+  it('reaches the 16 projections of an entry, in key order', () => {
+    const rows = rollupDelta([entry('received', '1')]);
+    expect(rows).toHaveLength(16);
+    expect(rows.map((r) => [r.dims, r.month])).toEqual(
+      [0, 1, 2, 3, 4, 5, 6, 7].flatMap((d) => [
+        [d, ALL_TIME],
+        [d, '2024-03-01'],
+      ]),
+    );
+    expect(rows[0]).toEqual({
+      dims: 0,
+      category: '',
+      consulateId: '',
+      month: ALL_TIME,
+      hostCountry: 'RU',
+      hostCity: '',
+      counts: '{"received":1}',
+      durations: '{}',
+    });
+    expect(rows[15]).toMatchObject({
+      dims: 7,
+      category: 'unpaid_wages',
+      consulateId: 'RU-MOW',
+      hostCity: 'Moscow',
+    });
+  });
+
+  it('sums money exactly, keeps the larger scale, drops zero sums and empty rows', () => {
+    const rows = rollupDelta([
+      entry('claimed:EUR', '0.10'),
+      entry('claimed:EUR', '0.20'),
+      entry('claimed:USD', '12345678901234567890.05'),
+      entry('claimed:USD', '1'),
+      entry('received', '1'),
+      entry('received', '-1'),
+      entry('duration:to_assignment:12', '1'),
+      entry('assigned', '-1', { hostCountry: 'KZ' }),
+      entry('assigned', '1', { hostCountry: 'KZ' }),
+    ]);
+    expect(rows).toHaveLength(16);
+    expect(rows[0].counts).toBe('{"claimed:EUR":0.30,"claimed:USD":12345678901234567891.05}');
+    expect(rows[0].durations).toBe('{"duration:to_assignment:12":1}');
+    expect(rollupDelta([entry('claimed:EUR', '-0.05')])[0].counts).toBe('{"claimed:EUR":-0.05}');
+  });
+
+  it('stays exact past the safe integers, and with mixed scales', () => {
+    const [row] = rollupDelta([
+      entry('claimed:EUR', '90071992547409.91'),
+      entry('claimed:EUR', '0.02'),
+      entry('claimed:EUR', '0.001'),
+      entry('received', '900719925474099'),
+      entry('received', '900719925474099'),
+      entry('received', '8000000000000000'),
+    ]);
+    expect(row.counts).toBe('{"claimed:EUR":90071992547409.931,"received":9801439850948198}');
+  });
+
+  it('refuses a value that is not a decimal', () => {
+    expect(() => rollupDelta([entry('received', '1e3')])).toThrow(/not a decimal/);
+  });
+});
