@@ -138,11 +138,7 @@ export class HostCountryReportsService {
    * figures.
    */
   async version(): Promise<string> {
-    return versionOf(
-      await this.dataSource.query<StateRow[]>(
-        `SELECT last_event_at, events_applied, updated_at FROM ${LIVE_TABLES.state} WHERE id = 1`,
-      ),
-    );
+    return versionOf(await this.dataSource.query<StateRow[]>(STATE_QUERY));
   }
 
   /** `lagSeconds` for a report read at `asOf`, now. */
@@ -209,9 +205,7 @@ export class HostCountryReportsService {
   }
 
   private async freshness(m: EntityManager): Promise<ReportFreshness & { version: string }> {
-    const state = await m.query<StateRow[]>(
-      `SELECT last_event_at, events_applied, updated_at FROM ${LIVE_TABLES.state} WHERE id = 1`,
-    );
+    const state = await m.query<StateRow[]>(STATE_QUERY);
     const asOf = state[0]?.last_event_at ?? null;
     return {
       asOf: asOf?.toISOString() ?? null,
@@ -334,6 +328,9 @@ export interface Versioned<T> {
   version: string;
   report: T;
 }
+
+/** The state row: how far the model is (asOf) and its version. */
+const STATE_QUERY = `SELECT last_event_at, events_applied, updated_at FROM ${LIVE_TABLES.state} WHERE id = 1`;
 
 interface StateRow {
   last_event_at: Date | null;
