@@ -38,6 +38,7 @@ export class AppModule {
           // (ReadModelWriter.applyMany): a whole fetch of a partition in one transaction, as the
           // rebuild applies it.
           maxChunk: REPORTING_MAX_CHUNK,
+          concurrency: env.REPORTING_PARTITIONS_AT_ONCE,
         }),
         ReadModelModule,
         ReportsModule,

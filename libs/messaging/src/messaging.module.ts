@@ -24,7 +24,11 @@ export class MessagingModule {
             provide: EVENT_TRANSPORT,
             useFactory: (consumers: EventConsumerFactory) =>
               new CasebridgeKafkaTransport(
-                { groupId: consumerGroup, maxChunk: options.maxChunk },
+                {
+                  groupId: consumerGroup,
+                  maxChunk: options.maxChunk,
+                  concurrency: options.concurrency,
+                },
                 consumers,
               ),
             inject: [EventConsumerFactory],

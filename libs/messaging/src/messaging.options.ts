@@ -16,6 +16,12 @@ export interface MessagingOptions {
   consumerGroup?: string;
   /** Messages of one partition applied in one transaction, at most (default MAX_CHUNK, 200). */
   maxChunk?: number;
+  /**
+   * Partitions applied at once by this instance (default 1). More than one only where the
+   * handlers take their row locks in one global order (reporting's writer does), or runs
+   * deadlock.
+   */
+  concurrency?: number;
 }
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');

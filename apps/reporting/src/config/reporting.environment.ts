@@ -32,4 +32,16 @@ export class ReportingEnvironment extends CommonEnvironment {
   @Min(1)
   @Max(1000)
   REPORT_MIN_CELL_SIZE = 5;
+
+  /**
+   * Partitions of the event topics this instance applies at once (docs/performance.md): runs
+   * of different partitions take the read model's row locks in one order, so they overlap
+   * until the rows they share, and neither deadlocks. The database pool must hold that many
+   * connections besides the reports' (DATABASE_POOL_MAX).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(8)
+  REPORTING_PARTITIONS_AT_ONCE = 2;
 }

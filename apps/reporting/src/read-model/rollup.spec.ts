@@ -14,16 +14,15 @@ const entry = (metric: string, value: string, over: Partial<BucketEntry> = {}): 
 });
 
 describe('rollupDelta', () => {
-  it('reaches the 16 projections of an entry, in key order', () => {
+  it('reaches the 16 projections of an entry, least shared rows first (the lock order)', () => {
     const rows = rollupDelta([entry('received', '1')]);
     expect(rows).toHaveLength(16);
-    expect(rows.map((r) => [r.dims, r.month])).toEqual(
-      [0, 1, 2, 3, 4, 5, 6, 7].flatMap((d) => [
-        [d, ALL_TIME],
-        [d, '2024-03-01'],
-      ]),
-    );
-    expect(rows[0]).toEqual({
+    // Months before all time, fine projections before coarse: the rows every run shares last.
+    expect(rows.map((r) => [r.dims, r.month])).toEqual([
+      ...[7, 6, 5, 4, 3, 2, 1, 0].map((d) => [d, '2024-03-01']),
+      ...[7, 6, 5, 4, 3, 2, 1, 0].map((d) => [d, ALL_TIME]),
+    ]);
+    expect(rows[15]).toEqual({
       dims: 0,
       category: '',
       consulateId: '',
@@ -33,12 +32,36 @@ describe('rollupDelta', () => {
       counts: '{"received":1}',
       durations: '{}',
     });
-    expect(rows[15]).toMatchObject({
+    expect(rows[0]).toMatchObject({
       dims: 7,
       category: 'unpaid_wages',
       consulateId: 'RU-MOW',
       hostCity: 'Moscow',
     });
+  });
+
+  it('orders rows of one projection by their key', () => {
+    const rows = rollupDelta([
+      entry('received', '1', { hostCountry: 'RU', category: 'unpaid_wages' }),
+      entry('received', '1', { hostCountry: 'KZ', category: 'detention' }),
+    ]).filter((r) => r.dims === 1 && r.month === ALL_TIME);
+    expect(rows.map((r) => r.category)).toEqual(['detention', 'unpaid_wages']);
+  });
+
+  it('sums whole numbers exactly past the safe-integer range, and with decimals', () => {
+    // 20 × 900,719,925,474,099 is about 2 × 2^53: a double would round it.
+    const big = Array.from({ length: 20 }, () => entry('claimed:UZS', '900719925474099'));
+    expect(rollupDelta(big)[0].counts).toBe('{"claimed:UZS":18014398509481980}');
+    expect(rollupDelta([entry('claimed:UZS', '9007199254740993')])[0].counts).toBe(
+      '{"claimed:UZS":9007199254740993}',
+    );
+    const mixed = rollupDelta([
+      entry('claimed:EUR', '1'),
+      entry('claimed:EUR', '0.5'),
+      entry('received', '-0'),
+    ]);
+    expect(mixed[0].counts).toBe('{"claimed:EUR":1.5}');
+    expect(rollupDelta([entry('received', '-0')])).toEqual([]);
   });
 
   it('sums money exactly, keeps the larger scale, drops zero sums and empty rows', () => {

@@ -145,9 +145,10 @@ export class EventConsumer {
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
     await consumer.run({
-      // One batch transaction at a time per instance: batches of several partitions at once
-      // lock the same hot rows (a caseworker's load, a day's bucket) in different orders, and
-      // deadlocked each other hundreds of times a minute under load (the bench's logs).
+      // One batch transaction at a time per instance unless the service says otherwise: batches
+      // of several partitions at once that lock the same hot rows (a caseworker's load) in
+      // different orders deadlocked each other hundreds of times a minute under load (the
+      // bench's logs). Reporting's writer locks in one global order and applies two at once.
       partitionsConsumedConcurrently: concurrency ?? 1,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.handleBatch(payload),
