@@ -115,6 +115,8 @@ describe('rebuilding the read model from the event log', () => {
       kafka,
       log: (line) => lines.push(line),
       progressIntervalMs: 50,
+      // Two partitions at once, as the service's default (REPORTING_PARTITIONS_AT_ONCE).
+      concurrency: 2,
       onBatch: async (progress) => {
         if (seenDuringRebuild.length > 0 || progress.read >= progress.target) return;
         seenDuringRebuild.push(progress);
@@ -160,6 +162,8 @@ describe('rebuilding the read model from the event log', () => {
       dataSource,
       kafka,
       log: () => undefined,
+      // The swap waits for the batches in hand, and the batches that come meanwhile wait for it.
+      concurrency: 2,
       onBatch: async () => {
         if (produced) return;
         produced = true;

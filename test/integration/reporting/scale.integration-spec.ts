@@ -118,7 +118,12 @@ describe(`reporting at ${CASES.toLocaleString('en')} cases`, () => {
   it('rebuilds a model equal, row for row, to the incremental one', async () => {
     const before = await snapshot();
     expect(before.facts).toHaveLength(CASES);
-    const result = await rebuildReadModel({ dataSource, kafka, log: () => undefined });
+    const result = await rebuildReadModel({
+      dataSource,
+      kafka,
+      log: () => undefined,
+      concurrency: 2,
+    });
     expect(result).toMatchObject({ phase: 'done', applied: events.length, failed: 0 });
     const after = await snapshot();
     expect(after.facts).toEqual(before.facts);

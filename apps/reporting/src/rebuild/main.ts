@@ -26,6 +26,7 @@ async function main(): Promise<void> {
       dataSource,
       kafka: createKafka('casebridge-reporting-rebuild', kafkaConnection('reporting', env)),
       signal: abort.signal,
+      concurrency: env.REPORTING_PARTITIONS_AT_ONCE,
     });
   } finally {
     await dataSource.destroy();

@@ -30,6 +30,8 @@ export interface RebuildOptions {
   signal?: AbortSignal;
   /** Called after each batch is committed to the shadow tables. */
   onBatch?: (progress: RebuildProgress) => Promise<void>;
+  /** Partitions replayed at once (default 1). */
+  concurrency?: number;
 }
 
 /**
@@ -85,6 +87,7 @@ async function rebuild(
         if (options.signal?.aborted) throw new Error('the rebuild was aborted');
       },
       onBatch: options.onBatch && (() => options.onBatch!({ ...progress })),
+      concurrency: options.concurrency,
     },
     log,
   );

@@ -5,23 +5,13 @@ import { MessageApplier } from '@casebridge/messaging';
 import { readModelHandlers } from '../read-model/read-model-handlers';
 import { REPORTING_CONSUMER_GROUP, shadowTables } from '../read-model/read-model-tables';
 import { ReadModelWriter } from '../read-model/read-model.writer';
+import { BatchGate } from './batch-gate';
 import type { RebuildProgressLog } from './rebuild-progress';
 
 /** How often the replay also looks at the offsets its group committed (see waitUntilReplayed). */
 const COMMIT_CHECK_MS = 2000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Runs one task at a time: batches and the swap never overlap. */
-class Gate {
-  private tail: Promise<unknown> = Promise.resolve();
-
-  run<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(task);
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
-}
 
 export interface ReplayOptions {
   dataSource: DataSource;
@@ -31,6 +21,8 @@ export interface ReplayOptions {
   /** Throws once the rebuild must stop (aborted): checked before every attempt. */
   assertRunning: () => void;
   onBatch?: () => Promise<void>;
+  /** Partitions applied at once (REPORTING_PARTITIONS_AT_ONCE, as the live consumer). */
+  concurrency?: number;
 }
 
 /**
@@ -41,7 +33,7 @@ export interface ReplayOptions {
  */
 export class Replay {
   readonly groupId = `${REPORTING_CONSUMER_GROUP}-rebuild-${Date.now()}-${randomUUID().slice(0, 8)}`;
-  private readonly gate = new Gate();
+  private readonly gate = new BatchGate();
   private readonly applier: MessageApplier;
   /** Captured end offset and next offset to read, per `topic/partition` that had messages. */
   private readonly ends = new Map<string, number>();
@@ -97,7 +89,7 @@ export class Replay {
     await consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
     // Offsets are resolved only for applied batches: a skipped batch is fetched again.
     await consumer.run({
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: this.options.concurrency ?? 1,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.eachBatch(payload),
     });
@@ -119,7 +111,7 @@ export class Replay {
 
   /** Runs `task` between batches; once it returns true, no further batch is applied. */
   async exclusively(task: () => Promise<boolean>): Promise<boolean> {
-    return this.gate.run(async () => {
+    return this.gate.exclusively(async () => {
       const last = await task();
       if (last) this.finished = true;
       return last;
@@ -170,7 +162,7 @@ export class Replay {
     isRunning,
     isStale,
   }: EachBatchPayload): Promise<void> {
-    const applied = await this.gate.run(async () => {
+    const applied = await this.gate.batch(async () => {
       if (this.finished || !isRunning() || isStale()) return false;
       const { topic, partition, messages } = batch;
       // One transaction per batch; a batch that fails is applied message by message.
