@@ -70,9 +70,9 @@ interface SourceShape {
 
 /**
  * The rows of a period, as SELECTs to UNION ALL: the rollup's all-time or whole-month rows of
- * the projection `dims`, and the daily rows of `dailyTable` for the partial months at the edges.
- * `rollup` says what to read from a packed rollup row (`from` may join its maps' members) and
- * `daily` from a bucket row.
+ * the projection `dims`, and the rows of each daily bucket table of `daily` for the partial
+ * months at the edges. `rollup` says what to read from a packed rollup row (`from` may join its
+ * maps' members) and each of `daily` what to read from its table's rows.
  */
 function periodSources(
   params: Params,
@@ -80,9 +80,8 @@ function periodSources(
   filters: ReportFilters,
   country: string | null,
   dims: number,
-  dailyTable: string,
   rollup: SourceShape & { from?: string },
-  daily: SourceShape,
+  daily: (SourceShape & { table: string })[],
 ): string[] {
   const common = filterConditions(params, filters, country);
   // The rollup's key columns a projection does not keep hold '': naming them keeps the read on
@@ -104,10 +103,12 @@ function periodSources(
   for (const days of parts.days) {
     const from = params.bind(days.from);
     const to = params.bind(days.to);
-    sources.push(
-      `SELECT ${daily.select.replaceAll('@period', 'day')} FROM ${dailyTable}
-       WHERE ${[`day BETWEEN ${from}::date AND ${to}::date`, ...common, ...daily.where].join(' AND ')}`,
-    );
+    for (const { table, select, where } of daily) {
+      sources.push(
+        `SELECT ${select.replaceAll('@period', 'day')} FROM ${table}
+         WHERE ${[`day BETWEEN ${from}::date AND ${to}::date`, ...common, ...where].join(' AND ')}`,
+      );
+    }
   }
   return sources;
 }
@@ -234,7 +235,6 @@ export class HostCountryReportsService {
       filters,
       country,
       rollupDims(filters, dimension),
-      LIVE_TABLES.caseBucket,
       {
         // Every member of both maps (the figures need the duration bins).
         select: `${column} AS grp, e.metric, e.value::numeric AS value`,
@@ -243,10 +243,13 @@ export class HostCountryReportsService {
                  AS e(metric, value)`,
         where: [`e.metric <> ${resolved}`],
       },
-      {
-        select: `${column} AS grp, metric, value`,
-        where: [`metric <> ${resolved}`],
-      },
+      [
+        {
+          table: LIVE_TABLES.caseBucket,
+          select: `${column} AS grp, metric, value`,
+          where: [`metric <> ${resolved}`],
+        },
+      ],
     );
     const result: Grouped<Map<string, string>> = { groups: new Map(), total: new Map() };
     if (sources.length === 0) return result;
@@ -284,41 +287,60 @@ export class HostCountryReportsService {
     const months: PeriodParts = parts.allTime
       ? { allTime: false, months: { from: '0001-01-01', to: '9999-12-01' }, days: [] }
       : parts;
-    const dims = rollupDims(filters, 'hostCountry');
-    const perMonth = async (table: string, metric: string) => {
-      const params = new Params();
-      // Bound once, used by whichever sources there are.
-      const name = `${params.bind(metric)}::text`;
-      const sources = periodSources(
-        params,
-        months,
-        filters,
-        country,
-        dims,
-        table,
-        // The counts map only: the series never reads the duration bins.
+    const params = new Params();
+    // Bound once, used by whichever sources there are.
+    const received = `${params.bind(Metric.received)}::text`;
+    const resolved = `${params.bind(Metric.resolved)}::text`;
+    // Both series in one read: the rollup's rows hold both counts (the counts map only: the
+    // series never reads the duration bins); the edge days come from each one's bucket table.
+    const sources = periodSources(
+      params,
+      months,
+      filters,
+      country,
+      rollupDims(filters, 'hostCountry'),
+      {
+        select: `to_char(@period, 'YYYY-MM') AS month,
+                 (counts ->> ${received})::numeric AS received,
+                 (counts ->> ${resolved})::numeric AS resolved`,
+        where: [`counts ?| ARRAY[${received}, ${resolved}]`],
+      },
+      [
         {
-          select: `to_char(@period, 'YYYY-MM') AS month, (counts ->> ${name})::numeric AS value`,
-          where: [`counts ? ${name}`],
+          table: LIVE_TABLES.caseBucket,
+          select:
+            "to_char(@period, 'YYYY-MM') AS month, value AS received, NULL::numeric AS resolved",
+          where: [`metric = ${received}`],
         },
         {
-          select: "to_char(@period, 'YYYY-MM') AS month, value",
-          where: [`metric = ${name}`],
+          table: LIVE_TABLES.resolutionBucket,
+          select:
+            "to_char(@period, 'YYYY-MM') AS month, NULL::numeric AS received, value AS resolved",
+          where: [`metric = ${resolved}`],
         },
+      ],
+    );
+    const rows =
+      sources.length === 0
+        ? []
+        : await m.query<{ month: string; received: string | null; resolved: string | null }[]>(
+            `SELECT month, sum(received)::text AS received, sum(resolved)::text AS resolved
+             FROM (${sources.join(' UNION ALL ')}) AS s
+             GROUP BY month`,
+            params.values,
+          );
+    const series = (pick: (row: (typeof rows)[number]) => string | null) =>
+      new Map(
+        rows.flatMap((row) => {
+          const value = pick(row);
+          return value === null ? [] : [[row.month, Number(value)] as const];
+        }),
       );
-      if (sources.length === 0) return new Map<string, number>();
-      const rows = await m.query<{ month: string; value: string }[]>(
-        `SELECT month, sum(value)::text AS value FROM (${sources.join(' UNION ALL ')}) AS s
-         GROUP BY month`,
-        params.values,
-      );
-      return new Map(rows.map((r) => [r.month, Number(r.value)]));
-    };
     return monthlySeries(
       filters.from,
       filters.to,
-      await perMonth(LIVE_TABLES.caseBucket, Metric.received),
-      await perMonth(LIVE_TABLES.resolutionBucket, Metric.resolved),
+      series((row) => row.received),
+      series((row) => row.resolved),
     );
   }
 }
