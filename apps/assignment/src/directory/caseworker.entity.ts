@@ -3,6 +3,9 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 /** A caseworker's id: 1–64 letters, digits, dots, dashes or underscores (DTOs of every feature check it). */
 export const CASEWORKER_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** A staff identity (a token's `sub`): 1–255 characters, none of them blank or a control character. */
+export const STAFF_SUBJECT = /^[^\s\p{C}]{1,255}$/u;
+
 /** A member of a consular office's staff who works cases. */
 @Entity('caseworker')
 export class Caseworker {
@@ -12,6 +15,8 @@ export class Caseworker {
   @Column('text', { array: true }) languages!: string[];
   @Column('boolean') active!: boolean;
   @Column('integer', { name: 'max_open_cases' }) maxOpenCases!: number;
+  /** The `sub` of this person's tokens, set by an administrator; null: not linked. */
+  @Column('text', { name: 'staff_subject', nullable: true }) staffSubject!: string | null;
   /** Cases held in an open state (submitted … awaiting_third_party); maintained by the service. */
   @Column('integer', { name: 'open_cases' }) openCases!: number;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;

@@ -16,6 +16,11 @@ export class CaseworkersRepository {
     return manager.find(Caseworker, { where: { consulateId }, order: { id: 'ASC' } });
   }
 
+  /** The caseworker linked to a staff identity (a token's `sub`), if any. */
+  findByStaffSubject(manager: EntityManager, staffSubject: string): Promise<Caseworker | null> {
+    return manager.findOneBy(Caseworker, { staffSubject });
+  }
+
   exists(manager: EntityManager, id: string): Promise<boolean> {
     return manager.existsBy(Caseworker, { id });
   }
@@ -57,6 +62,27 @@ export class CaseworkersRepository {
       'UPDATE caseworker SET open_cases = GREATEST(open_cases + $2, 0) WHERE id = $1',
       [caseworkerId, delta],
     );
+  }
+
+  /** Several workload changes in one statement (the rows are locked by the caller). */
+  async adjustOpenCasesMany(
+    manager: EntityManager,
+    deltas: ReadonlyMap<string, number>,
+  ): Promise<void> {
+    const changed = [...deltas].filter(([, delta]) => delta !== 0);
+    if (changed.length === 0) return;
+    await manager.query(
+      `UPDATE caseworker AS w SET open_cases = GREATEST(w.open_cases + d.delta, 0)
+       FROM unnest($1::text[], $2::int[]) AS d(id, delta) WHERE w.id = d.id`,
+      [changed.map(([id]) => id), changed.map(([, delta]) => delta)],
+    );
+  }
+
+  async deactivate(manager: EntityManager, id: string, at: Date): Promise<void> {
+    await manager.query('UPDATE caseworker SET active = false, updated_at = $2 WHERE id = $1', [
+      id,
+      at,
+    ]);
   }
 
   async insert(manager: EntityManager, values: NewCaseworker, now: Date): Promise<Caseworker> {

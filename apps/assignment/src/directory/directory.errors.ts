@@ -8,6 +8,7 @@ export enum DirectoryErrorCode {
   CaseworkerExists = 'caseworker_exists',
   HeadquartersRequired = 'headquarters_required',
   OutsideConsulate = 'outside_consulate',
+  StaffSubjectTaken = 'staff_subject_taken',
 }
 
 export const directoryErrors = errorCatalogue<DirectoryErrorCode>({
@@ -17,4 +18,5 @@ export const directoryErrors = errorCatalogue<DirectoryErrorCode>({
   [DirectoryErrorCode.CaseworkerExists]: { status: 409, title: 'Conflict' },
   [DirectoryErrorCode.HeadquartersRequired]: { status: 409, title: 'Conflict' },
   [DirectoryErrorCode.OutsideConsulate]: { status: 403, title: 'Forbidden' },
+  [DirectoryErrorCode.StaffSubjectTaken]: { status: 409, title: 'Conflict' },
 });

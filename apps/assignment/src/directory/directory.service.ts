@@ -48,6 +48,14 @@ const caseworkerExists = (id: string): DomainProblem =>
     `A caseworker with id ${id} already exists.`,
   );
 
+const STAFF_SUBJECT_KEY = 'caseworker_staff_subject_key';
+
+const staffSubjectTaken = (): DomainProblem =>
+  directoryErrors.problem(
+    DirectoryErrorCode.StaffSubjectTaken,
+    'Another caseworker is already linked to this staff identity; unlink it there first.',
+  );
+
 /**
  * The directory of consular offices and their caseworkers (administrators maintain it), and the
  * directory's rules other features rely on: a consulate or caseworker named in a request exists
@@ -179,6 +187,7 @@ export class DirectoryService {
             languages: dto.languages,
             active: dto.active ?? true,
             maxOpenCases: dto.maxOpenCases,
+            staffSubject: dto.staffSubject ?? null,
           },
           new Date(),
         );
@@ -186,6 +195,7 @@ export class DirectoryService {
       });
     } catch (error) {
       if (isUniqueViolation(error, 'caseworker_pkey')) throw caseworkerExists(dto.id);
+      if (isUniqueViolation(error, STAFF_SUBJECT_KEY)) throw staffSubjectTaken();
       throw error;
     }
   }
@@ -196,6 +206,19 @@ export class DirectoryService {
     dto: UpdateCaseworkerDto,
   ): Promise<CaseworkerResponse> {
     requireSomeChange(dto);
+    try {
+      return await this.changeCaseworker(consulateId, caseworkerId, dto);
+    } catch (error) {
+      if (isUniqueViolation(error, STAFF_SUBJECT_KEY)) throw staffSubjectTaken();
+      throw error;
+    }
+  }
+
+  private changeCaseworker(
+    consulateId: string,
+    caseworkerId: string,
+    dto: UpdateCaseworkerDto,
+  ): Promise<CaseworkerResponse> {
     return inTransaction(this.dataSource, async (manager) => {
       await this.assertConsulateExists(consulateId, manager);
       const found = await this.caseworkers.lockAt(manager, caseworkerId, consulateId);
@@ -204,6 +227,7 @@ export class DirectoryService {
       if (dto.languages !== undefined) found.languages = dto.languages;
       if (dto.maxOpenCases !== undefined) found.maxOpenCases = dto.maxOpenCases;
       if (dto.active !== undefined) found.active = dto.active;
+      if (dto.staffSubject !== undefined) found.staffSubject = dto.staffSubject;
       found.updatedAt = new Date();
       await this.caseworkers.save(manager, found);
       return toCaseworkerResponse(found);

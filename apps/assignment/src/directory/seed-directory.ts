@@ -45,8 +45,9 @@ export async function seedDemoDirectory(
     result.consulates += inserted.length;
     for (const w of c.caseworkers) {
       const added = (await db.query(
-        `INSERT INTO caseworker (id, consulate_id, name, languages, active, max_open_cases)
-         SELECT $1, $2, $3, $4, true, $5 WHERE EXISTS (SELECT 1 FROM consulate WHERE id = $2)
+        // Demo staff sign in with their caseworker id as `sub` (npm run token -- --sub ru-mow-01).
+        `INSERT INTO caseworker (id, consulate_id, name, languages, active, max_open_cases, staff_subject)
+         SELECT $1, $2, $3, $4, true, $5, $1 WHERE EXISTS (SELECT 1 FROM consulate WHERE id = $2)
          ON CONFLICT DO NOTHING RETURNING id`,
         [w.id, c.id, w.name, w.languages, w.maxOpenCases],
       )) as unknown[];

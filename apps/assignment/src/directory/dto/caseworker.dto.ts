@@ -15,8 +15,11 @@ import {
 } from 'class-validator';
 import { LANGUAGES } from '@casebridge/contracts';
 import { TextLength } from '@casebridge/common';
-import { CASEWORKER_ID } from '../caseworker.entity';
+import { CASEWORKER_ID, STAFF_SUBJECT } from '../caseworker.entity';
 const MAX_OPEN_CASES_LIMIT = 1000;
+
+const STAFF_SUBJECT_MESSAGE =
+  "staffSubject must be 1–255 characters without spaces or control characters (the `sub` of the person's tokens)";
 
 const trimmed = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim() : value;
@@ -59,6 +62,18 @@ export class CreateCaseworkerDto {
   @IsOptional()
   @IsBoolean()
   active?: boolean;
+
+  @ApiPropertyOptional({
+    example: 'nargiza.tursunova@mfa.example',
+    maxLength: 255,
+    description:
+      "The staff identity (the `sub` claim of this person's tokens) that works as this caseworker: their own queue, claiming. " +
+      'At most one caseworker per identity.',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(STAFF_SUBJECT, { message: STAFF_SUBJECT_MESSAGE })
+  staffSubject?: string;
 }
 
 export class UpdateCaseworkerDto {
@@ -91,4 +106,15 @@ export class UpdateCaseworkerDto {
   @IsOptional()
   @IsBoolean()
   active?: boolean;
+
+  @ApiPropertyOptional({
+    example: 'nargiza.tursunova@mfa.example',
+    maxLength: 255,
+    nullable: true,
+    description: 'Links the caseworker to a staff identity (a token `sub`); null unlinks it',
+  })
+  @IsOptional() // null passes too: it unlinks
+  @IsString()
+  @Matches(STAFF_SUBJECT, { message: STAFF_SUBJECT_MESSAGE })
+  staffSubject?: string | null;
 }

@@ -24,6 +24,13 @@ export class CaseworkerResponse {
   @ApiProperty({ example: true }) active!: boolean;
   @ApiProperty({ example: 30 }) maxOpenCases!: number;
   @ApiProperty({
+    example: 'nargiza.tursunova@mfa.example',
+    nullable: true,
+    type: String,
+    description: 'The staff identity (token `sub`) linked to this caseworker; null: none',
+  })
+  staffSubject!: string | null;
+  @ApiProperty({
     example: 12,
     description: 'Cases this caseworker holds that are not resolved, closed, withdrawn or rejected',
   })
@@ -54,6 +61,7 @@ export function toCaseworkerResponse(w: Caseworker): CaseworkerResponse {
     languages: w.languages,
     active: w.active,
     maxOpenCases: w.maxOpenCases,
+    staffSubject: w.staffSubject,
     openCases: w.openCases,
     createdAt: w.createdAt.toISOString(),
     updatedAt: w.updatedAt.toISOString(),
