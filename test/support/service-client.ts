@@ -5,6 +5,8 @@ import { tokenFor } from './tokens';
 export interface Caller {
   role: Role;
   consulateId?: string;
+  /** The token's `sub`; by default one derived from role and consulate. */
+  sub?: string;
 }
 
 export interface ApiResult<T = Record<string, unknown>> {
@@ -28,7 +30,9 @@ export class ServiceClient {
     const res = await fetch(`${this.url}${path}`, {
       method,
       headers: {
-        ...(caller ? { Authorization: `Bearer ${tokenFor(caller.role, caller.consulateId)}` } : {}),
+        ...(caller
+          ? { Authorization: `Bearer ${tokenFor(caller.role, caller.consulateId, caller.sub)}` }
+          : {}),
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...headers,
       },

@@ -549,7 +549,11 @@ describe('The queue', () => {
     expect(
       (await api.call(consul('GB-LON'), 'GET', '/v1/assignments?consulateId=RU-MOW')).status,
     ).toBe(403);
-    expect((await api.call(caseworker('GB-LON'), 'GET', '/v1/assignments')).status).toBe(200);
+    // A caseworker reads the office's unassigned cases, not the whole queue (casework.integration-spec.ts).
+    expect((await api.call(caseworker('GB-LON'), 'GET', '/v1/assignments')).status).toBe(403);
+    expect(
+      (await api.call(caseworker('GB-LON'), 'GET', '/v1/assignments?unassigned=true')).status,
+    ).toBe(200);
     expect((await api.call({ role: 'manager' }, 'GET', '/v1/assignments')).status).toBe(403);
     expect((await api.call(admin, 'GET', '/v1/assignments?consulateId=GB-LON')).body).toMatchObject(
       {

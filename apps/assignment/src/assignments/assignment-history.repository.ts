@@ -3,6 +3,9 @@ import type { EntityManager } from 'typeorm';
 import type { AssignmentReason } from '@casebridge/contracts';
 import { insertRows, RowInsert } from '@casebridge/common';
 
+/** How a reassignment came about when it was not a single reassign: claimed, or a handover. */
+export type HistoryVia = 'claim' | 'handover';
+
 /** One holder of a case, as recorded. */
 export interface HistoryEntry {
   caseId: string;
@@ -14,6 +17,7 @@ export interface HistoryEntry {
   actorId: string;
   actorRole: string | null;
   at: Date;
+  via?: HistoryVia | null;
 }
 
 /** A row of a case's history as read back (snake_case, as the database names it). */
@@ -25,6 +29,7 @@ export interface AssignmentHistoryRow {
   transfer_reason: string | null;
   actor_id: string;
   at: Date;
+  via: HistoryVia | null;
 }
 
 /** The SQL on assignment_history: every holder a case has had, by sequence. */
@@ -48,6 +53,7 @@ export class AssignmentHistoryRepository {
         'actor_id',
         'actor_role',
         'at',
+        'via',
       ],
       values: [
         e.caseId,
@@ -59,13 +65,14 @@ export class AssignmentHistoryRepository {
         e.actorId,
         e.actorRole,
         e.at,
+        e.via ?? null,
       ],
     };
   }
 
   ofCase(manager: EntityManager, caseId: string): Promise<AssignmentHistoryRow[]> {
     return manager.query<AssignmentHistoryRow[]>(
-      `SELECT sequence, consulate_id, caseworker_id, reason, transfer_reason, actor_id, at
+      `SELECT sequence, consulate_id, caseworker_id, reason, transfer_reason, actor_id, at, via
        FROM assignment_history WHERE case_id = $1 ORDER BY sequence`,
       [caseId],
     );

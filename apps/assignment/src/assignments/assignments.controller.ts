@@ -35,14 +35,19 @@ export class AssignmentsController {
   @ApiOperation({
     summary: 'A queue of assignments with counts by state',
     description:
-      "Consular staff see their own consulate's queue (consulateId defaults to it); admins any consulate, or all. " +
-      "Filter by caseworkerId (a caseworker's queue; `state` narrows the items, not the counts). Oldest first, keyset-paginated.",
+      "Consuls see their own consulate's whole queue (consulateId defaults to it); admins any consulate, or all. " +
+      "Caseworkers read only the office's unassigned cases (`unassigned=true`) and their own queue (`caseworkerId` = the " +
+      'caseworker linked to their identity; see also GET /v1/me/assignments). Filter by caseworkerId or unassigned ' +
+      '(`state` narrows the items, not the counts). Oldest first, keyset-paginated.',
   })
   @ApiOkResponse({ type: AssignmentQueueResponse })
   @ApiBadRequestResponse({
     description: 'Invalid filter or cursor (problem+json naming the field)',
   })
-  @ApiForbiddenResponse({ description: "Consular staff asking for another consulate's queue" })
+  @ApiForbiddenResponse({
+    description:
+      "Consular staff asking for another consulate's queue; a caseworker asking for the whole office queue or a colleague's (office_queue_for_consuls)",
+  })
   @ApiNotFoundResponse({ description: 'Admin naming a consulate that does not exist' })
   queue(
     @CurrentUser() user: AuthUser,
@@ -66,6 +71,34 @@ export class AssignmentsController {
     @Param('caseId', caseIdPipe()) caseId: string,
   ): Promise<AssignmentDetailResponse> {
     return this.assignments.get(user, caseId);
+  }
+
+  @Post(':caseId/claim')
+  @HttpCode(200)
+  @Roles('caseworker', 'consul')
+  @ApiOperation({
+    summary: "Take a case from the office's queue",
+    description:
+      'The caller must be linked to an active caseworker of the office holding the case (an administrator sets the ' +
+      "caseworker's staffSubject to the caller's token `sub`), speak the complainant's language and be below their " +
+      'maxOpenCases. Two claims at once: exactly one wins, the other gets 409. Publishes case.assigned (reason ' +
+      '`reassigned`, previous caseworker null); the history entry says `via: claim`.',
+  })
+  @ApiParam(CASE_ID_PARAM)
+  @ApiOkResponse({ type: AssignmentDetailResponse })
+  @ApiForbiddenResponse({
+    description: 'Not consular staff, or not linked to a caseworker of your consulate',
+  })
+  @ApiNotFoundResponse({ description: 'No such case in your scope' })
+  @ApiConflictResponse({
+    description:
+      'Case not open, held by someone (you or another caseworker), caseworker inactive, at capacity, or not speaking the language',
+  })
+  claim(
+    @CurrentUser() user: AuthUser,
+    @Param('caseId', caseIdPipe()) caseId: string,
+  ): Promise<AssignmentDetailResponse> {
+    return this.assignments.claim(user, caseId);
   }
 
   @Post(':caseId/reassign')

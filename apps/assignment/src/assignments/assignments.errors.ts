@@ -14,6 +14,11 @@ export enum AssignmentErrorCode {
   CaseworkerAtCapacity = 'caseworker_at_capacity',
   SameConsulate = 'same_consulate',
   ConsulateInactive = 'consulate_inactive',
+  StaffNotLinked = 'staff_not_linked',
+  OfficeQueueForConsuls = 'office_queue_for_consuls',
+  HeldByAnother = 'case_held_by_another',
+  LanguageMismatch = 'language_mismatch',
+  IdempotencyKeyReused = 'idempotency_key_reused',
 }
 
 export const assignmentErrors = errorCatalogue<AssignmentErrorCode>({
@@ -25,6 +30,11 @@ export const assignmentErrors = errorCatalogue<AssignmentErrorCode>({
   [AssignmentErrorCode.CaseworkerAtCapacity]: { status: 409, title: 'Conflict' },
   [AssignmentErrorCode.SameConsulate]: { status: 409, title: 'Conflict' },
   [AssignmentErrorCode.ConsulateInactive]: { status: 409, title: 'Conflict' },
+  [AssignmentErrorCode.StaffNotLinked]: { status: 403, title: 'Forbidden' },
+  [AssignmentErrorCode.OfficeQueueForConsuls]: { status: 403, title: 'Forbidden' },
+  [AssignmentErrorCode.HeldByAnother]: { status: 409, title: 'Conflict' },
+  [AssignmentErrorCode.LanguageMismatch]: { status: 409, title: 'Conflict' },
+  [AssignmentErrorCode.IdempotencyKeyReused]: { status: 409, title: 'Conflict' },
 });
 
 /** Not routed yet, or outside the caller's scope: the two look the same to the caller. */

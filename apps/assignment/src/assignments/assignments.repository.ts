@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { AssignmentReason, CaseStatus, Priority } from '@casebridge/contracts';
+import { AssignmentReason, CaseStatus, OPEN_CASE_STATUSES, Priority } from '@casebridge/contracts';
 import { insertFromCte, RowInsert } from '@casebridge/common';
+import { entitiesFrom } from '../database/rows';
 import { HQ_CONSULATE_ID } from '../directory/headquarters';
 import { Assignment } from './assignment.entity';
 import type { PendingStatusChange } from './pending-status-changes.repository';
@@ -51,9 +52,36 @@ export interface QueueFilter {
   /** null: every consulate. */
   consulateId: string | null;
   caseworkerId?: string;
+  /** Only the cases waiting in the office queue (no caseworker). */
+  unassigned?: boolean;
   /** Narrows the items and the total, not the counts. */
   state?: CaseStatus;
 }
+
+/** A case of a caseworker's own queue with the deadline it runs against now. */
+export interface OwnQueueRow {
+  assignment: Assignment;
+  /** Acceptance until the case is started, then resolution. */
+  stage: 'acceptance' | 'resolution';
+  dueAt: Date;
+}
+
+/** The keyset position in a caseworker's own queue: running clocks first, soonest deadline first. */
+export interface OwnQueuePosition {
+  paused: boolean;
+  dueAt: Date;
+  caseId: string;
+}
+
+/** A new holder for one case of a bulk move (a handover). */
+export interface BulkHolderChange {
+  caseId: string;
+  caseworkerId: string | null;
+  sequence: number;
+}
+
+/** The deadline an open case runs against: acceptance until it is met, then resolution. */
+const NEXT_DUE_AT = `CASE WHEN acceptance_met_at IS NULL THEN acceptance_due_at ELSE resolution_due_at END`;
 
 /** The keyset position after which a page of the queue starts. */
 export interface QueuePosition {
@@ -225,6 +253,7 @@ export class AssignmentsRepository {
       scope.andWhere('a.consulateId = :consulateId', { consulateId: filter.consulateId });
     if (filter.caseworkerId !== undefined)
       scope.andWhere('a.caseworkerId = :caseworkerId', { caseworkerId: filter.caseworkerId });
+    if (filter.unassigned === true) scope.andWhere('a.caseworkerId IS NULL');
 
     const counts = await scope
       .clone()
@@ -249,5 +278,89 @@ export class AssignmentsRepository {
       });
     }
     return { counts, total, rows: await page.getMany() };
+  }
+
+  /**
+   * A page of one caseworker's open cases at their consulate, with the total: cases whose SLA
+   * clocks run first (paused ones, awaiting a third party, after them), the soonest deadline
+   * first.
+   */
+  async ownQueue(
+    manager: EntityManager,
+    caseworkerId: string,
+    consulateId: string,
+    after: OwnQueuePosition | null,
+    take: number,
+  ): Promise<{ total: number; rows: OwnQueueRow[] }> {
+    const scope = `caseworker_id = $1 AND consulate_id = $2 AND state = ANY($3::text[])`;
+    const params: unknown[] = [caseworkerId, consulateId, [...OPEN_CASE_STATUSES]];
+    const [{ total }] = await manager.query<{ total: number }[]>(
+      `SELECT count(*)::int AS total FROM assignment WHERE ${scope}`,
+      params,
+    );
+    const page = [...params, take];
+    let keyset = '';
+    if (after !== null) {
+      keyset = `AND (paused_at IS NOT NULL, ${NEXT_DUE_AT}, case_id) > ($5::boolean, $6::timestamptz, $7::uuid)`;
+      page.push(after.paused, after.dueAt, after.caseId);
+    }
+    const rows = await manager.query<Record<string, unknown>[]>(
+      `SELECT *, ${NEXT_DUE_AT} AS next_due_at FROM assignment
+       WHERE ${scope} ${keyset}
+       ORDER BY paused_at IS NOT NULL, ${NEXT_DUE_AT}, case_id LIMIT $4`,
+      page,
+    );
+    const entities = entitiesFrom(manager, Assignment, rows);
+    return {
+      total,
+      rows: entities.map((assignment, i) => ({
+        assignment,
+        stage: assignment.acceptanceMetAt === null ? 'acceptance' : 'resolution',
+        dueAt: rows[i].next_due_at as Date,
+      })),
+    };
+  }
+
+  /**
+   * Locks the open cases a caseworker holds (except those named), in case-id order, soonest
+   * deadline first in the result.
+   */
+  async lockOpenHeldBy(
+    manager: EntityManager,
+    caseworkerId: string,
+    except: readonly string[] = [],
+  ): Promise<Assignment[]> {
+    const rows = await manager.query<Record<string, unknown>[]>(
+      `SELECT * FROM (
+         SELECT * FROM assignment
+         WHERE caseworker_id = $1 AND state = ANY($2::text[]) AND case_id <> ALL($3::uuid[])
+         ORDER BY case_id FOR UPDATE) AS held
+       ORDER BY ${NEXT_DUE_AT}, case_id`,
+      [caseworkerId, [...OPEN_CASE_STATUSES], [...except]],
+    );
+    return entitiesFrom(manager, Assignment, rows);
+  }
+
+  /** New holders for many cases of one consulate in one statement (their rows are locked). */
+  async updateHolders(
+    manager: EntityManager,
+    changes: readonly BulkHolderChange[],
+    reason: AssignmentReason,
+    at: Date,
+  ): Promise<void> {
+    if (changes.length === 0) return;
+    await manager.query(
+      `UPDATE assignment AS a SET caseworker_id = c.caseworker_id, sequence = c.sequence,
+         reason = $4, assigned_at = $5, updated_at = $5
+       FROM unnest($1::uuid[], $2::text[], $3::int[]) AS c(case_id, caseworker_id, sequence)
+       WHERE a.case_id = c.case_id`,
+      [
+        changes.map((c) => c.caseId),
+        changes.map((c) => c.caseworkerId),
+        changes.map((c) => c.sequence),
+        reason,
+        at,
+      ],
+    );
   }
 }

@@ -2,27 +2,35 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AssignmentReason, EventTypes } from '@casebridge/contracts';
-import { AuthUser, decodeCursor, encodeCursor, DEFAULT_PAGE_SIZE } from '@casebridge/common';
+import {
+  AuthUser,
+  decodeCursor,
+  encodeCursor,
+  DEFAULT_PAGE_SIZE,
+  PageQuery,
+  ValidationProblem,
+} from '@casebridge/common';
 import { OutboxWriter } from '@casebridge/messaging';
 import { inTransaction } from '../database/transactions';
 import type { Caseworker } from '../directory/caseworker.entity';
 import { CaseworkersRepository } from '../directory/caseworkers.repository';
 import { DirectoryService } from '../directory/directory.service';
 import { Assignment } from './assignment.entity';
-import { canManageAssignment, canSeeAssignment } from './assignment-access';
-import { AssignmentHistoryRepository } from './assignment-history.repository';
+import { canManageAssignment, canSeeAssignment, isStaffOf } from './assignment-access';
+import { AssignmentHistoryRepository, HistoryVia } from './assignment-history.repository';
 import { assignmentErrors, AssignmentErrorCode, assignmentNotFound } from './assignments.errors';
-import { AssignmentsRepository, QueuePosition } from './assignments.repository';
+import { AssignmentsRepository, OwnQueuePosition, QueuePosition } from './assignments.repository';
 import { AssignmentQueueQuery, ReassignDto, TransferDto } from './dto/assignment.dto';
 import {
   AssignmentDetailResponse,
   AssignmentQueueResponse,
+  OwnQueueResponse,
   toAssignmentResponse,
   toHistoryEntry,
   toStateCounts,
 } from './dto/assignment.response';
 import { isOpenState } from './lifecycle';
-import { chooseCaseworker } from './routing';
+import { chooseCaseworker, speaks } from './routing';
 
 interface Holder {
   consulateId: string;
@@ -50,6 +58,13 @@ export class AssignmentsService {
 
   async queue(user: AuthUser, query: AssignmentQueueQuery): Promise<AssignmentQueueResponse> {
     const consulateId = await this.queueScope(user, query.consulateId);
+    if (query.unassigned === true && query.caseworkerId !== undefined) {
+      throw new ValidationProblem(
+        [{ field: 'unassigned', message: 'cannot be combined with caseworkerId' }],
+        'Ask for the unassigned cases or for one caseworker, not both.',
+      );
+    }
+    await this.assertMayReadQueue(user, query);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     let after: QueuePosition | null = null;
     if (query.cursor !== undefined) {
@@ -58,7 +73,12 @@ export class AssignmentsService {
     }
     const { counts, total, rows } = await this.assignments.queue(
       this.dataSource.manager,
-      { consulateId, caseworkerId: query.caseworkerId, state: query.state },
+      {
+        consulateId,
+        caseworkerId: query.caseworkerId,
+        unassigned: query.unassigned,
+        state: query.state,
+      },
       after,
       limit + 1,
     );
@@ -73,6 +93,126 @@ export class AssignmentsService {
           ? encodeCursor([last.routedAt.toISOString(), last.caseId])
           : null,
     };
+  }
+
+  /** The caller's own open cases (the caseworker linked to their identity), deadlines first. */
+  async ownQueue(user: AuthUser, query: PageQuery): Promise<OwnQueueResponse> {
+    const manager = this.dataSource.manager;
+    const me = await this.linkedCaseworker(manager, user);
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    let after: OwnQueuePosition | null = null;
+    if (query.cursor !== undefined) {
+      const [paused, dueAt, caseId] = decodeCursor(query.cursor, ['serial', 'timestamp', 'uuid']);
+      if (paused !== '0' && paused !== '1') {
+        throw new ValidationProblem([
+          { field: 'cursor', message: 'cursor must be the nextCursor of a previous page' },
+        ]);
+      }
+      after = { paused: paused === '1', dueAt: new Date(dueAt), caseId };
+    }
+    const { total, rows } = await this.assignments.ownQueue(
+      manager,
+      me.id,
+      me.consulateId,
+      after,
+      limit + 1,
+    );
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return {
+      caseworker: {
+        id: me.id,
+        consulateId: me.consulateId,
+        active: me.active,
+        openCases: me.openCases,
+        maxOpenCases: me.maxOpenCases,
+      },
+      items: items.map((r) => ({
+        ...toAssignmentResponse(r.assignment),
+        nextDeadline: {
+          stage: r.stage,
+          dueAt: r.dueAt.toISOString(),
+          paused: r.assignment.pausedAt !== null,
+        },
+      })),
+      total,
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor([
+              last.assignment.pausedAt !== null ? '1' : '0',
+              last.dueAt.toISOString(),
+              last.assignment.caseId,
+            ])
+          : null,
+    };
+  }
+
+  /**
+   * The caller takes an unassigned case of their office: they must be an active caseworker of
+   * it, speak the complainant's language and be below their maxOpenCases. The assignment row's
+   * lock decides between two claims at once: the second finds the case held (409).
+   */
+  async claim(user: AuthUser, caseId: string): Promise<AssignmentDetailResponse> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const me = await this.linkedCaseworker(manager, user);
+      const a = await this.assignments.lockAssignment(manager, caseId);
+      if (!a || !isStaffOf(user, a.consulateId)) throw assignmentNotFound();
+      if (!isOpenState(a.state)) {
+        throw assignmentErrors.problem(
+          AssignmentErrorCode.CaseNotOpen,
+          `The case is ${a.state}; only open cases can be claimed.`,
+        );
+      }
+      if (a.caseworkerId === me.id) {
+        throw assignmentErrors.problem(
+          AssignmentErrorCode.AlreadyAssigned,
+          'You already hold this case.',
+        );
+      }
+      if (a.caseworkerId !== null) {
+        throw assignmentErrors.problem(
+          AssignmentErrorCode.HeldByAnother,
+          'Another caseworker holds this case; only cases in the office queue can be claimed (a consul reassigns the others).',
+        );
+      }
+      const [locked] = await this.caseworkers.lockStaff(manager, null, [me.id]);
+      const target = this.directory.requireCaseworkerAt(
+        locked ? [locked] : [],
+        me.id,
+        a.consulateId,
+      );
+      this.assertCanTakeCase(target);
+      if (!speaks(target, a.preferredLanguage)) {
+        throw assignmentErrors.problem(
+          AssignmentErrorCode.LanguageMismatch,
+          `The complainant's language is ${a.preferredLanguage}, which your directory entry does not list.`,
+        );
+      }
+      return this.move(
+        manager,
+        user,
+        a,
+        { consulateId: a.consulateId, caseworkerId: target.id },
+        'reassigned',
+        null,
+        'claim',
+      );
+    });
+  }
+
+  /**
+   * The directory caseworker linked to the caller's identity (token `sub`) at the caller's own
+   * consulate; 403 when there is none (an administrator links staff to caseworkers).
+   */
+  async linkedCaseworker(manager: EntityManager, user: AuthUser): Promise<Caseworker> {
+    const found = await this.caseworkers.findByStaffSubject(manager, user.sub);
+    if (!found || user.consulateId === null || found.consulateId !== user.consulateId) {
+      throw assignmentErrors.problem(
+        AssignmentErrorCode.StaffNotLinked,
+        `Your staff identity is not linked to a caseworker of ${user.consulateId ?? 'a consulate'}; an administrator links it (the caseworker's staffSubject).`,
+      );
+    }
+    return found;
   }
 
   async reassign(
@@ -190,6 +330,7 @@ export class AssignmentsService {
     to: Holder,
     reason: AssignmentReason,
     transferReason: string | null,
+    via: HistoryVia | null = null,
   ): Promise<AssignmentDetailResponse> {
     const now = new Date();
     const previous: Holder = { consulateId: a.consulateId, caseworkerId: a.caseworkerId };
@@ -207,6 +348,7 @@ export class AssignmentsService {
       actorId: user.sub,
       actorRole: user.roles.join(','),
       at: now,
+      via,
     });
     await this.outbox.add(manager, EventTypes.CaseAssigned, {
       caseId: a.caseId,
@@ -219,6 +361,24 @@ export class AssignmentsService {
       sequence,
     });
     return this.detail(manager, await this.assignments.getById(manager, a.caseId));
+  }
+
+  /**
+   * SPEC's split of the office queue: a caseworker (who is not also a consul) reads their own
+   * queue and the office's unassigned cases; the whole queue, and colleagues' queues, are the
+   * consul's.
+   */
+  private async assertMayReadQueue(user: AuthUser, query: AssignmentQueueQuery): Promise<void> {
+    if (user.roles.includes('admin') || user.roles.includes('consul')) return;
+    if (query.unassigned === true) return;
+    if (query.caseworkerId !== undefined) {
+      const me = await this.linkedCaseworker(this.dataSource.manager, user);
+      if (me.id === query.caseworkerId) return;
+    }
+    throw assignmentErrors.problem(
+      AssignmentErrorCode.OfficeQueueForConsuls,
+      "A caseworker reads their own queue (GET /v1/me/assignments) and the office's unassigned cases (unassigned=true); the whole office queue is the consul's.",
+    );
   }
 
   /**

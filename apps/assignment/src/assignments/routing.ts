@@ -66,16 +66,18 @@ export function chooseOffice(
   return { consulateId: HQ_CONSULATE_ID, reason: 'no_coverage' };
 }
 
+/** Whether the caseworker speaks the language (case-insensitive, as routing compares it). */
+export function speaks(c: Pick<CaseworkerCandidate, 'languages'>, language: string): boolean {
+  const wanted = language.toLowerCase();
+  return c.languages.some((l) => l.toLowerCase() === wanted);
+}
+
 export function chooseCaseworker<T extends CaseworkerCandidate>(
   caseworkers: readonly T[],
   language: string,
 ): T | null {
-  const wanted = language.toLowerCase();
   const eligible = caseworkers.filter(
-    (c) =>
-      c.active &&
-      c.openCases < c.maxOpenCases &&
-      c.languages.some((l) => l.toLowerCase() === wanted),
+    (c) => c.active && c.openCases < c.maxOpenCases && speaks(c, language),
   );
   eligible.sort((a, b) => a.openCases - b.openCases || byId(a, b));
   return eligible[0] ?? null;

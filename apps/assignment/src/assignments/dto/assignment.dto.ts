@@ -1,6 +1,7 @@
 import { PageQuery } from '@casebridge/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, Matches } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, Matches } from 'class-validator';
 import { CASE_STATUSES, CaseStatus, CONSULATE_ID_PATTERN } from '@casebridge/contracts';
 import { CASEWORKER_ID } from '../../directory/caseworker.entity';
 
@@ -61,4 +62,17 @@ export class AssignmentQueueQuery extends PageQuery {
   @IsOptional()
   @IsIn(CASE_STATUSES, { message: `state must be one of: ${CASE_STATUSES.join(', ')}` })
   state?: CaseStatus;
+
+  @ApiPropertyOptional({
+    example: true,
+    type: Boolean,
+    description:
+      'true: only the cases waiting in the office queue (no caseworker), the ones a caseworker may claim',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    value === 'true' ? true : value === 'false' ? false : value,
+  )
+  @IsBoolean({ message: 'unassigned must be true or false' })
+  unassigned?: boolean;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AssignmentReason, CASE_STATUSES, CaseStatus, Priority } from '@casebridge/contracts';
 import type { Assignment } from '../assignment.entity';
-import type { AssignmentHistoryRow } from '../assignment-history.repository';
+import type { AssignmentHistoryRow, HistoryVia } from '../assignment-history.repository';
 
 export class SlaClockResponse {
   @ApiProperty({
@@ -92,6 +92,15 @@ export class AssignmentHistoryEntry {
   })
   actorId!: string;
   @ApiProperty({ example: '2026-03-04T11:20:00.000Z' }) at!: string;
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    enum: ['claim', 'handover'],
+    description:
+      '`claim`: the caseworker took the case from the office queue; `handover`: moved with all open cases of a leaving caseworker',
+  })
+  via!: HistoryVia | null;
 }
 
 export class AssignmentDetailResponse extends AssignmentResponse {
@@ -126,6 +135,55 @@ export class AssignmentQueueResponse {
   @ApiProperty({
     example: null,
     nullable: true,
+    description: 'Pass as `cursor` for the next page; null on the last page',
+  })
+  nextCursor!: string | null;
+}
+
+export class NextDeadlineResponse {
+  @ApiProperty({
+    example: 'acceptance',
+    enum: ['acceptance', 'resolution'],
+    description: 'Acceptance until the case is started, then resolution',
+  })
+  stage!: 'acceptance' | 'resolution';
+  @ApiProperty({ example: '2026-03-02T13:00:00.000Z' }) dueAt!: string;
+  @ApiProperty({
+    example: false,
+    description: 'Awaiting a third party: the clock is stopped and the deadline moves on resume',
+  })
+  paused!: boolean;
+}
+
+export class OwnAssignmentResponse extends AssignmentResponse {
+  @ApiProperty({ type: NextDeadlineResponse }) nextDeadline!: NextDeadlineResponse;
+}
+
+export class OwnCaseworkerResponse {
+  @ApiProperty({ example: 'ru-mow-01' }) id!: string;
+  @ApiProperty({ example: 'RU-MOW' }) consulateId!: string;
+  @ApiProperty({ example: true }) active!: boolean;
+  @ApiProperty({ example: 12 }) openCases!: number;
+  @ApiProperty({ example: 30 }) maxOpenCases!: number;
+}
+
+export class OwnQueueResponse {
+  @ApiProperty({
+    type: OwnCaseworkerResponse,
+    description: 'The directory caseworker linked to your identity',
+  })
+  caseworker!: OwnCaseworkerResponse;
+  @ApiProperty({
+    type: OwnAssignmentResponse,
+    isArray: true,
+    description: 'Your open cases: running clocks first, soonest deadline first; paused ones last',
+  })
+  items!: OwnAssignmentResponse[];
+  @ApiProperty({ example: 12, description: 'Your open cases' }) total!: number;
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
     description: 'Pass as `cursor` for the next page; null on the last page',
   })
   nextCursor!: string | null;
@@ -174,6 +232,7 @@ export function toHistoryEntry(row: AssignmentHistoryRow): AssignmentHistoryEntr
     transferReason: row.transfer_reason,
     actorId: row.actor_id,
     at: row.at.toISOString(),
+    via: row.via,
   };
 }
 
