@@ -190,11 +190,11 @@ describe('Acknowledging escalations', () => {
   });
 
   it.each<[string, Caller]>([
-    ['caseworker of the holding office', { role: 'caseworker', consulateId: 'RU-MOW' }],
-    ['manager', { role: 'manager' }],
-    ['intake officer', { role: 'intake_officer' }],
-    ['integration', { role: 'integration' }],
-  ])('refuses a %s with 403', async (_who, caller) => {
+    ['a caseworker of the holding office', { role: 'caseworker', consulateId: 'RU-MOW' }],
+    ['a manager', { role: 'manager' }],
+    ['an intake officer', { role: 'intake_officer' }],
+    ['an integration', { role: 'integration' }],
+  ])('refuses %s with 403', async (_who, caller) => {
     const [{ breachId }] = await breachedCases(1);
     const res = await acknowledge(caller, breachId);
     expect(res.status).toBe(403);
@@ -340,6 +340,35 @@ describe('Acknowledging escalations', () => {
     const bad = await api.get<Problem>(MOW_CONSUL, '/v1/escalations?acknowledged=yes');
     expect(bad.status).toBe(400);
     expect(bad.body.errors?.map((e) => e.field)).toContain('acknowledged');
+  });
+
+  it('describes every answer of the route in the OpenAPI document', async () => {
+    const doc = await api.get<{
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+    }>(null, '/docs/openapi.json');
+    const route = doc.body.paths['/v1/escalations/{breachId}/acknowledge'].post;
+    expect(Object.keys(route.responses).sort()).toEqual(['200', '400', '401', '403', '404', '409']);
+    expect(Object.keys(doc.body.paths['/v1/escalations'].get.responses).sort()).toEqual([
+      '200',
+      '400',
+      '401',
+      '403',
+      '404',
+    ]);
+    expect(doc.body.components.schemas.AcknowledgeEscalationDto.properties.reason).toMatchObject({
+      enum: [
+        'caseworker_contacted',
+        'complainant_unreachable',
+        'waiting_host_authority',
+        'reassigned',
+        'workload',
+        'other',
+      ],
+    });
+    expect(doc.body.components.schemas.EscalationResponse.properties).toHaveProperty(
+      'acknowledgement',
+    );
   });
 
   it('keeps acknowledgements as recorded: the database refuses to change or delete one', async () => {
