@@ -4,7 +4,6 @@ import { disconnectTestProducer, produceEvent } from '../../support/kafka';
 import { ServiceProcess, startServiceProcess } from '../../support/service-process';
 import { ApiResult, Caller, ServiceClient } from '../../support/service-client';
 import { submittedCase } from '../../support/events';
-import { tokenFor } from '../../support/tokens';
 
 /**
  * Acknowledging escalations through the HTTP API. Normal-priority cases must be started within
@@ -91,13 +90,7 @@ function acknowledgeAs(
   breachId: string,
   reason = 'caseworker_contacted',
 ): Promise<ApiResult<Escalation & Problem>> {
-  return api.call<Escalation & Problem>(
-    null,
-    'POST',
-    `/v1/escalations/${breachId}/acknowledge`,
-    { reason },
-    { Authorization: `Bearer ${tokenFor('consul', 'RU-MOW', sub)}` },
-  );
+  return acknowledge({ ...MOW_CONSUL, sub }, breachId, { reason });
 }
 
 async function storedAcknowledgements(breachId: string): Promise<Record<string, unknown>[]> {
