@@ -1,6 +1,7 @@
 import { PageQuery } from '@casebridge/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, Matches } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, Matches } from 'class-validator';
 import {
   AssignmentReason,
   CaseStatus,
@@ -9,6 +10,11 @@ import {
   SlaStage,
   CONSULATE_ID_PATTERN,
 } from '@casebridge/contracts';
+import {
+  Acknowledgement,
+  ACKNOWLEDGEMENT_REASONS,
+  AcknowledgementReason,
+} from '../escalation-acknowledgement';
 import type { EscalationRow } from '../sla-breaches.repository';
 
 export class EscalationsQuery extends PageQuery {
@@ -26,6 +32,39 @@ export class EscalationsQuery extends PageQuery {
   @IsOptional()
   @IsIn(SLA_STAGES, { message: `stage must be one of: ${SLA_STAGES.join(', ')}` })
   stage?: SlaStage;
+
+  @ApiPropertyOptional({
+    example: false,
+    type: Boolean,
+    description: 'true: acknowledged escalations only; false: open ones only (default both)',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    value === 'true' ? true : value === 'false' ? false : value,
+  )
+  @IsBoolean({ message: 'acknowledged must be true or false' })
+  acknowledged?: boolean;
+}
+
+export class AcknowledgeEscalationDto {
+  @ApiProperty({ example: 'caseworker_contacted', enum: ACKNOWLEDGEMENT_REASONS })
+  @IsIn(ACKNOWLEDGEMENT_REASONS, {
+    message: `reason must be one of: ${ACKNOWLEDGEMENT_REASONS.join(', ')}`,
+  })
+  reason!: AcknowledgementReason;
+}
+
+/** Who acknowledged an escalation, why and when. */
+export class AcknowledgementResponse {
+  @ApiProperty({ example: 'caseworker_contacted', enum: ACKNOWLEDGEMENT_REASONS })
+  reason!: AcknowledgementReason;
+  @ApiProperty({ example: 'consul-ru-mow', description: 'Staff user id (the token subject)' })
+  actorId!: string;
+  @ApiProperty({ example: 'consul', description: "The acknowledger's roles, comma-separated" })
+  actorRole!: string;
+  @ApiProperty({ example: 'RU-MOW', description: 'The office holding the case at the time' })
+  consulateId!: string;
+  @ApiProperty({ example: '2026-03-02T15:40:00.000Z' }) at!: string;
 }
 
 export class HolderResponse {
@@ -52,6 +91,12 @@ export class EscalationResponse {
   @ApiProperty({ example: 'urgent', enum: ['urgent', 'high', 'normal'] }) priority!: Priority;
   @ApiProperty({ example: 'RU' }) hostCountry!: string;
   @ApiProperty({ example: 'auto' }) assignmentReason!: AssignmentReason;
+  @ApiProperty({
+    type: AcknowledgementResponse,
+    nullable: true,
+    description: 'null while the escalation is open',
+  })
+  acknowledgement!: AcknowledgementResponse | null;
 }
 
 export class EscalationListResponse {
@@ -77,5 +122,30 @@ export function toEscalationResponse(r: EscalationRow): EscalationResponse {
     priority: r.priority,
     hostCountry: r.host_country.trim(),
     assignmentReason: r.reason,
+    acknowledgement: acknowledgementOf(r),
   };
+}
+
+export function toAcknowledgementResponse(a: Acknowledgement): AcknowledgementResponse {
+  return {
+    reason: a.reason,
+    actorId: a.actorId,
+    actorRole: a.actorRole,
+    consulateId: a.consulateId,
+    at: a.at.toISOString(),
+  };
+}
+
+/** The row's acknowledgement (its columns are all set or, from the outer join, all null). */
+function acknowledgementOf(r: EscalationRow): AcknowledgementResponse | null {
+  const { ack_reason, ack_actor_id, ack_actor_role, ack_consulate_id, ack_at } = r;
+  if (ack_reason === null || ack_actor_id === null || ack_actor_role === null) return null;
+  if (ack_consulate_id === null || ack_at === null) return null;
+  return toAcknowledgementResponse({
+    reason: ack_reason,
+    actorId: ack_actor_id,
+    actorRole: ack_actor_role,
+    consulateId: ack_consulate_id,
+    at: ack_at,
+  });
 }
