@@ -14,6 +14,7 @@ const MESSAGE_NAMES: Record<EventType, string> = {
   [EventTypes.CaseStatusChanged]: 'caseStatusChanged',
   [EventTypes.CaseAssigned]: 'caseAssigned',
   [EventTypes.CaseSlaBreached]: 'caseSlaBreached',
+  [EventTypes.CaseDuplicateDecided]: 'caseDuplicateDecided',
 };
 
 const SUMMARIES: Record<EventType, string> = {
@@ -25,6 +26,8 @@ const SUMMARIES: Record<EventType, string> = {
     'A case was routed, reassigned or transferred; `sequence` orders the assignments of one case.',
   [EventTypes.CaseSlaBreached]:
     'An acceptance or resolution deadline passed (published once per case and stage).',
+  [EventTypes.CaseDuplicateDecided]:
+    'Staff confirmed or dismissed a possible duplicate; a confirmed one is also closed (case.status-changed, reason `duplicate`) and leaves the statistics.',
 };
 
 function headersSchema(type: EventType) {
@@ -114,6 +117,7 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
       messages: {
         caseSubmitted: ref(EventTypes.CaseSubmitted),
         caseStatusChanged: ref(EventTypes.CaseStatusChanged),
+        caseDuplicateDecided: ref(EventTypes.CaseDuplicateDecided),
       },
       bindings: topicBinding(EVENT_TOPIC_PARTITIONS),
     },
@@ -176,6 +180,7 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
         intakePublishesCaseEvents: operation('send', 'caseEvents', 'Intake publishes case events', [
           'caseSubmitted',
           'caseStatusChanged',
+          'caseDuplicateDecided',
         ]),
         assignmentPublishesAssignmentEvents: operation(
           'send',
@@ -187,7 +192,7 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
           'receive',
           'caseEvents',
           'Assignment, reporting and integrations consume case events',
-          ['caseSubmitted', 'caseStatusChanged'],
+          ['caseSubmitted', 'caseStatusChanged', 'caseDuplicateDecided'],
         ),
         subscribeToAssignmentEvents: operation(
           'receive',

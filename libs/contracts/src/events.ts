@@ -3,6 +3,7 @@ import type {
   CaseCategory,
   CaseStatus,
   Channel,
+  DuplicateDecision,
   OutcomeType,
   Priority,
   RiskIndicator,
@@ -16,6 +17,7 @@ export const EventTypes = {
   CaseStatusChanged: 'casebridge.case.status-changed.v1',
   CaseAssigned: 'casebridge.case.assigned.v1',
   CaseSlaBreached: 'casebridge.case.sla-breached.v1',
+  CaseDuplicateDecided: 'casebridge.case.duplicate-decided.v1',
 } as const;
 export type EventType = (typeof EventTypes)[keyof typeof EventTypes];
 
@@ -101,12 +103,30 @@ export interface CaseSlaBreachedV1 {
   breachedAt: string;
 }
 
+/**
+ * Staff decided whether a case flagged `possibleDuplicateOf` duplicates that earlier case. A
+ * confirmed duplicate is closed (a case.status-changed to `closed`, reason `duplicate`, in the
+ * same transaction) and leaves every statistic: the complaint counts once, as the earlier case.
+ */
+export interface CaseDuplicateDecidedV1 {
+  caseId: string;
+  hostCountry: string;
+  /** The earlier case this one was flagged as possibly duplicating. */
+  duplicateOf: string;
+  decision: DuplicateDecision;
+  at: string;
+  actor: StatusActor;
+  /** The case version after the decision. */
+  version: number;
+}
+
 /** Typed map from CloudEvents type to its data: every emit and handler is type-checked. */
 export interface EventDataMap {
   [EventTypes.CaseSubmitted]: CaseSubmittedV1;
   [EventTypes.CaseStatusChanged]: CaseStatusChangedV1;
   [EventTypes.CaseAssigned]: CaseAssignedV1;
   [EventTypes.CaseSlaBreached]: CaseSlaBreachedV1;
+  [EventTypes.CaseDuplicateDecided]: CaseDuplicateDecidedV1;
 }
 
 export const EVENT_TOPIC_OF: Record<EventType, EventTopic> = {
@@ -114,6 +134,7 @@ export const EVENT_TOPIC_OF: Record<EventType, EventTopic> = {
   [EventTypes.CaseStatusChanged]: CASE_EVENTS_TOPIC,
   [EventTypes.CaseAssigned]: ASSIGNMENT_EVENTS_TOPIC,
   [EventTypes.CaseSlaBreached]: ASSIGNMENT_EVENTS_TOPIC,
+  [EventTypes.CaseDuplicateDecided]: CASE_EVENTS_TOPIC,
 };
 
 /**

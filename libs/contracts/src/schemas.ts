@@ -4,6 +4,7 @@ import {
   CASE_STATUSES,
   CHANNELS,
   CONSULATE_ID_PATTERN,
+  DUPLICATE_DECISIONS,
   OUTCOME_TYPES,
   PRIORITIES,
   RISK_INDICATORS,
@@ -41,6 +42,18 @@ const money = {
   properties: {
     amount: { type: 'number', minimum: 0 },
     currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+  },
+} as const;
+
+/** Who made a change: a staff user (JWT `sub`, never a complainant) or a system component. */
+const actor = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type', 'id'],
+  properties: {
+    type: { enum: ['user', 'system'] },
+    id: { type: 'string', minLength: 1, maxLength: 128 },
+    role: { type: 'string', maxLength: 32 },
   },
 } as const;
 
@@ -89,16 +102,7 @@ export const caseStatusChangedV1Schema = {
     from: { enum: CASE_STATUSES },
     to: { enum: CASE_STATUSES },
     at: dateTime,
-    actor: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['type', 'id'],
-      properties: {
-        type: { enum: ['user', 'system'] },
-        id: { type: 'string', minLength: 1, maxLength: 128 },
-        role: { type: 'string', maxLength: 32 },
-      },
-    },
+    actor,
     version: { type: 'integer', minimum: 1, maximum: MAX_COUNTER },
     reason: { type: ['string', 'null'], pattern: '^[a-z_]{1,64}$' },
     outcome: {
@@ -168,9 +172,27 @@ export const caseSlaBreachedV1Schema = {
   },
 } as const;
 
+export const caseDuplicateDecidedV1Schema = {
+  $id: 'https://casebridge.example/schemas/casebridge.case.duplicate-decided.v1.json',
+  title: EventTypes.CaseDuplicateDecided,
+  type: 'object',
+  additionalProperties: false,
+  required: ['caseId', 'hostCountry', 'duplicateOf', 'decision', 'at', 'actor', 'version'],
+  properties: {
+    caseId: uuid,
+    hostCountry: country,
+    duplicateOf: uuid,
+    decision: { enum: DUPLICATE_DECISIONS },
+    at: dateTime,
+    actor,
+    version: { type: 'integer', minimum: 1, maximum: MAX_COUNTER },
+  },
+} as const;
+
 export const EVENT_SCHEMAS: Record<EventType, object> = {
   [EventTypes.CaseSubmitted]: caseSubmittedV1Schema,
   [EventTypes.CaseStatusChanged]: caseStatusChangedV1Schema,
   [EventTypes.CaseAssigned]: caseAssignedV1Schema,
   [EventTypes.CaseSlaBreached]: caseSlaBreachedV1Schema,
+  [EventTypes.CaseDuplicateDecided]: caseDuplicateDecidedV1Schema,
 };

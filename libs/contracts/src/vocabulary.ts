@@ -144,6 +144,10 @@ export const TRANSITION_REASONS = [
 ] as const;
 export type TransitionReason = (typeof TRANSITION_REASONS)[number];
 
+/** What staff decided about a possible duplicate. */
+export const DUPLICATE_DECISIONS = ['confirmed', 'dismissed'] as const;
+export type DuplicateDecision = (typeof DUPLICATE_DECISIONS)[number];
+
 export const CASE_ACTIONS = [
   'start',
   'await_third_party',
