@@ -92,6 +92,25 @@ function breached(stage: 'acceptance' | 'resolution', at: string): AnyCasebridge
   };
 }
 
+function duplicateDecided(
+  decision: 'confirmed' | 'dismissed',
+  version: number,
+  at: string,
+): AnyCasebridgeEvent {
+  return {
+    ...envelope(EventTypes.CaseDuplicateDecided, at),
+    data: {
+      caseId: CASE,
+      hostCountry: 'RU',
+      duplicateOf: '0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d',
+      decision,
+      at,
+      actor: { type: 'user', id: 'officer-1', role: 'intake_officer' },
+      version,
+    },
+  };
+}
+
 const fold = (events: AnyCasebridgeEvent[]): CaseFact => events.reduce(mergeEvent, emptyFact(CASE));
 
 /** A full life: assigned, started, paused, transferred, resolved, reopened, resolved again, closed. */
@@ -235,5 +254,19 @@ describe('case fact merge', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('marks a confirmed duplicate, whatever the order, and ignores a dismissal', () => {
+    const confirmed = [
+      submitted(),
+      assigned(1, 'RU-MOW', '2026-03-01T12:00:00.000Z'),
+      status('assigned', 'closed', 3, '2026-03-02T09:00:00.000Z'),
+      duplicateDecided('confirmed', 3, '2026-03-02T09:00:00.000Z'),
+    ];
+    expect(fold(confirmed).duplicateOf).toBe('0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d');
+    expect(fold([...confirmed].reverse())).toEqual(fold(confirmed));
+    expect(
+      fold([submitted(), duplicateDecided('dismissed', 2, '2026-03-02T09:00:00.000Z')]).duplicateOf,
+    ).toBeNull();
   });
 });

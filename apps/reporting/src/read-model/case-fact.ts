@@ -52,6 +52,8 @@ export interface CaseFact {
   assignmentSequence: number;
   slaAcceptanceBreaches: number;
   slaResolutionBreaches: number;
+  /** Set once staff confirm the case duplicates this earlier one: it then counts nowhere. */
+  duplicateOf: string | null;
   /** Newest event time seen for the case. */
   lastEventAt: Date | null;
 }
@@ -84,6 +86,7 @@ export function emptyFact(caseId: string): CaseFact {
     assignmentSequence: 0,
     slaAcceptanceBreaches: 0,
     slaResolutionBreaches: 0,
+    duplicateOf: null,
     lastEventAt: null,
   };
 }
@@ -160,6 +163,13 @@ export function mergeEvent(fact: CaseFact, event: AnyCasebridgeEvent): CaseFact 
       next.hostCountry ??= d.hostCountry ?? null;
       if (d.stage === 'acceptance') next.slaAcceptanceBreaches += 1;
       else next.slaResolutionBreaches += 1;
+      return next;
+    }
+    case EventTypes.CaseDuplicateDecided: {
+      const d = event.data;
+      next.hostCountry ??= d.hostCountry;
+      // A confirmation is final (intake refuses to decide twice), so setting it is order-free.
+      if (d.decision === 'confirmed') next.duplicateOf = d.duplicateOf;
       return next;
     }
   }

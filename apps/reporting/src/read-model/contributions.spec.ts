@@ -32,6 +32,23 @@ describe('bucket contributions', () => {
     ).toEqual([]);
   });
 
+  it('count a confirmed duplicate nowhere (its complaint is the earlier case), and take it out when confirmed', () => {
+    const resolved: CaseFact = {
+      ...submittedFact,
+      status: 'closed',
+      firstAssignedAt: new Date('2026-03-01T00:00:00.000Z'),
+      resolvedAt: new Date('2026-03-02T00:00:00.000Z'),
+    };
+    const duplicate: CaseFact = {
+      ...resolved,
+      duplicateOf: '0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d',
+    };
+    expect(contributions(duplicate)).toEqual([]);
+    const delta = contributionDelta(resolved, duplicate);
+    expect(delta.length).toBe(contributions(resolved).length);
+    expect(delta.every((e) => e.value.startsWith('-'))).toBe(true);
+  });
+
   it('count a submitted case once, by its UTC submission day, with an empty city and consulate', () => {
     expect(metrics(contributions(submittedFact))).toEqual({
       'case:2026-02-28::received': '1',

@@ -26,10 +26,14 @@ function utcDay(date: Date): string {
 
 /**
  * Everything one case adds to the bucket tables. A case whose submitted event is not yet known
- * adds nothing: it counts as received only once its submission is known.
+ * adds nothing: it counts as received only once its submission is known. A confirmed duplicate
+ * adds nothing either.
  */
 export function contributions(fact: CaseFact): BucketEntry[] {
   if (fact.submittedAt === null || fact.hostCountry === null || fact.category === null) return [];
+  // A confirmed duplicate is the earlier case's complaint again: counting it would count one
+  // complaint twice (received, statuses, durations, money), so it leaves every figure.
+  if (fact.duplicateOf !== null) return [];
   const base = {
     hostCountry: fact.hostCountry,
     category: fact.category,

@@ -10,6 +10,7 @@ export const REPORTED_EVENT_TYPES = [
   EventTypes.CaseStatusChanged,
   EventTypes.CaseAssigned,
   EventTypes.CaseSlaBreached,
+  EventTypes.CaseDuplicateDecided,
 ] as const;
 
 /**

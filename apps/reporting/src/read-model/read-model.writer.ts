@@ -32,6 +32,7 @@ interface CaseFactRow {
   assignment_sequence: number;
   sla_acceptance_breaches: number;
   sla_resolution_breaches: number;
+  duplicate_of: string | null;
   last_event_at: Date | null;
 }
 
@@ -64,6 +65,7 @@ function toFact(row: CaseFactRow): CaseFact {
     assignmentSequence: row.assignment_sequence,
     slaAcceptanceBreaches: row.sla_acceptance_breaches,
     slaResolutionBreaches: row.sla_resolution_breaches,
+    duplicateOf: row.duplicate_of,
     lastEventAt: row.last_event_at,
   };
 }
@@ -185,6 +187,7 @@ export class ReadModelWriter {
       assignment_sequence: f.assignmentSequence,
       sla_acceptance_breaches: f.slaAcceptanceBreaches,
       sla_resolution_breaches: f.slaResolutionBreaches,
+      duplicate_of: f.duplicateOf,
       last_event_at: f.lastEventAt,
     }));
     await manager.query(
@@ -200,7 +203,8 @@ export class ReadModelWriter {
          amount_recovered_currency = d.amount_recovered_currency, consulate_id = d.consulate_id,
          caseworker_id = d.caseworker_id, assignment_sequence = d.assignment_sequence,
          sla_acceptance_breaches = d.sla_acceptance_breaches,
-         sla_resolution_breaches = d.sla_resolution_breaches, last_event_at = d.last_event_at
+         sla_resolution_breaches = d.sla_resolution_breaches, duplicate_of = d.duplicate_of,
+         last_event_at = d.last_event_at
        FROM jsonb_to_recordset($1::jsonb) AS d(
          case_id uuid, host_country text, host_city text, category text, priority text,
          risk_indicators text[], channel text, submitted_at timestamptz, amount_claimed numeric,
@@ -209,7 +213,7 @@ export class ReadModelWriter {
          first_action_at timestamptz, resolved_at timestamptz, resolution_version integer,
          outcome_type text, amount_recovered numeric, amount_recovered_currency text,
          consulate_id text, caseworker_id text, assignment_sequence integer,
-         sla_acceptance_breaches integer, sla_resolution_breaches integer,
+         sla_acceptance_breaches integer, sla_resolution_breaches integer, duplicate_of uuid,
          last_event_at timestamptz)
        WHERE f.case_id = d.case_id`,
       [JSON.stringify(rows)],

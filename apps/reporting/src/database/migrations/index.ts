@@ -1,10 +1,12 @@
 import { InitialReportingSchema1764460800000 } from './1764460800000-InitialReportingSchema';
 import { ReportedCities1767312000000 } from './1767312000000-ReportedCities';
 import { ReportRollup1767398400000 } from './1767398400000-ReportRollup';
+import { DuplicateCases1767484800000 } from './1767484800000-DuplicateCases';
 
 /** Listed explicitly (no glob): the build is the single source of the migration set. */
 export const reportingMigrations = [
   InitialReportingSchema1764460800000,
   ReportedCities1767312000000,
   ReportRollup1767398400000,
+  DuplicateCases1767484800000,
 ];
