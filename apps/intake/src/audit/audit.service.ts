@@ -8,6 +8,7 @@ export type AuditAction =
   | 'case.read'
   | 'case.listed'
   | 'case.transitioned'
+  | 'case.duplicate_decided'
   | 'case.note_added'
   | 'case.notes_read'
   | 'case.history_read'

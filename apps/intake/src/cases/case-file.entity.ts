@@ -3,6 +3,7 @@ import type {
   CaseCategory,
   CaseStatus,
   Channel,
+  DuplicateDecision,
   OutcomeType,
   Priority,
   RiskIndicator,
@@ -38,6 +39,13 @@ export class CaseFile {
   amountRecoveredCurrency!: string | null;
   @Column('uuid', { name: 'possible_duplicate_of', nullable: true }) possibleDuplicateOf!:
     string | null;
+  /** What staff decided about possibleDuplicateOf; null: not decided (or not flagged). */
+  @Column('text', { name: 'duplicate_decision', nullable: true })
+  duplicateDecision!: DuplicateDecision | null;
+  @Column('timestamptz', { name: 'duplicate_decided_at', nullable: true })
+  duplicateDecidedAt!: Date | null;
+  @Column('text', { name: 'duplicate_decided_by', nullable: true })
+  duplicateDecidedBy!: string | null;
   @Column('text', { name: 'consulate_id', nullable: true }) consulateId!: string | null;
   @Column('text', { name: 'caseworker_id', nullable: true }) caseworkerId!: string | null;
   @Column('integer', { name: 'assignment_sequence' }) assignmentSequence!: number;

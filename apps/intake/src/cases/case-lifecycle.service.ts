@@ -47,6 +47,13 @@ export class CaseLifecycleService {
           { currentVersion: c.version },
         );
       }
+      if (dto.action === 'reopen' && c.duplicateDecision === 'confirmed') {
+        throw caseErrors.problem(
+          CaseErrorCode.InvalidTransition,
+          'This case was closed as a confirmed duplicate; work the earlier case instead.',
+          { caseStatus: c.status, allowedActions: [] },
+        );
+      }
       const to = nextStatus(c.status, dto.action);
       if (!to) {
         const allowed = allowedActions(c.status);

@@ -4,13 +4,16 @@ import type { AuthUser } from '@casebridge/common';
 import { PersonalDataCipher } from '../crypto/personal-data-cipher';
 import { CaseFile, Complainant, Employer } from './case-file.entity';
 import {
+  CaseFileExtras,
   CaseResponse,
   CaseSummaryResponse,
   toCaseResponse,
   toCaseSummary,
 } from './dto/case.response';
+import { canAccessCase } from './case-access';
 import { earlierCaseIds, visibleDuplicates } from './duplicate-visibility';
 import { CaseFileRepository, EarlierCase } from './repositories/case-file.repository';
+import { CaseLinkRepository } from './repositories/case-link.repository';
 
 /** Case files as a caller may see them: decrypted, with `possibleDuplicateOf` only where allowed. */
 @Injectable()
@@ -18,6 +21,7 @@ export class CasePresenter {
   constructor(
     private readonly cipher: PersonalDataCipher,
     private readonly caseFiles: CaseFileRepository,
+    private readonly links: CaseLinkRepository,
   ) {}
 
   /** A stored case file, decrypted. */
@@ -42,7 +46,36 @@ export class CasePresenter {
     description: string,
   ): Promise<CaseResponse> {
     const shown = await this.duplicatesShown(manager, user, [c]);
-    return toCaseResponse(c, complainant, employer, description, shown.get(c.id));
+    return toCaseResponse(
+      c,
+      complainant,
+      employer,
+      description,
+      shown.get(c.id),
+      await this.extras(manager, user, c),
+    );
+  }
+
+  /** The duplicate decision and the linked cases the caller may see (a case outside their scope is left out). */
+  private async extras(
+    manager: EntityManager,
+    user: AuthUser,
+    c: CaseFile,
+  ): Promise<CaseFileExtras> {
+    const linked = await this.links.ofCase(manager, c.id);
+    return {
+      duplicateDecision:
+        c.duplicateDecision !== null && c.duplicateDecidedAt !== null
+          ? {
+              decision: c.duplicateDecision,
+              decidedAt: c.duplicateDecidedAt.toISOString(),
+              decidedBy: c.duplicateDecidedBy ?? '',
+            }
+          : null,
+      linkedCases: linked
+        .filter((l) => canAccessCase(user, l.consulate_id))
+        .map((l) => ({ caseId: l.linked_case_id, reference: l.reference, relation: l.relation })),
+    };
   }
 
   /**

@@ -8,6 +8,8 @@ describe('case error catalogue', () => {
       idempotency_key_reused: { status: 409, title: 'Conflict' },
       stale_version: { status: 409, title: 'Conflict' },
       invalid_transition: { status: 409, title: 'Conflict' },
+      not_a_possible_duplicate: { status: 409, title: 'Conflict' },
+      duplicate_already_decided: { status: 409, title: 'Conflict' },
     });
   });
 

@@ -6,6 +6,8 @@ export enum CaseErrorCode {
   IdempotencyKeyReused = 'idempotency_key_reused',
   StaleVersion = 'stale_version',
   InvalidTransition = 'invalid_transition',
+  NotAPossibleDuplicate = 'not_a_possible_duplicate',
+  DuplicateAlreadyDecided = 'duplicate_already_decided',
 }
 
 export const caseErrors = errorCatalogue<CaseErrorCode>({
@@ -13,6 +15,8 @@ export const caseErrors = errorCatalogue<CaseErrorCode>({
   [CaseErrorCode.IdempotencyKeyReused]: { status: 409, title: 'Conflict' },
   [CaseErrorCode.StaleVersion]: { status: 409, title: 'Conflict' },
   [CaseErrorCode.InvalidTransition]: { status: 409, title: 'Conflict' },
+  [CaseErrorCode.NotAPossibleDuplicate]: { status: 409, title: 'Conflict' },
+  [CaseErrorCode.DuplicateAlreadyDecided]: { status: 409, title: 'Conflict' },
 });
 
 /** The one answer for a case that does not exist and a case outside the caller's scope alike. */

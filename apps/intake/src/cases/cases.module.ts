@@ -9,30 +9,35 @@ import { CaseQueriesService } from './case-queries.service';
 import { CaseScope } from './case-scope.service';
 import { CasePresenter } from './case.presenter';
 import { CasesController } from './cases.controller';
+import { DuplicateDecisionController } from './duplicate-decision.controller';
+import { DuplicateDecisionService } from './duplicate-decision.service';
 import { CaseAssignmentChangeRepository } from './repositories/case-assignment-change.repository';
 import { CaseFileRepository } from './repositories/case-file.repository';
+import { CaseLinkRepository } from './repositories/case-link.repository';
 import { CaseStatusChangeRepository } from './repositories/case-status-change.repository';
 import { IdempotencyKeyRepository } from './repositories/idempotency-key.repository';
 
 /**
- * The case file: intake (creation, idempotency), its lifecycle, reading and listing, and the
+ * The case file: intake (creation, idempotency), its lifecycle, duplicate decisions, reading and listing, and the
  * projection of `case.assigned`. Exports what the notes and history features build on: the
  * scope check and the case tables they read.
  */
 @Module({
   imports: [AuditModule],
-  controllers: [CasesController, AssignmentEventsConsumer],
+  controllers: [CasesController, DuplicateDecisionController, AssignmentEventsConsumer],
   providers: [
     CaseFileRepository,
     IdempotencyKeyRepository,
     CaseStatusChangeRepository,
     CaseAssignmentChangeRepository,
+    CaseLinkRepository,
     CaseScope,
     CasePresenter,
     CaseIntakeService,
     CaseLifecycleService,
     CaseQueriesService,
     AssignmentProjectionService,
+    DuplicateDecisionService,
   ],
   exports: [
     CaseScope,
@@ -43,6 +48,8 @@ import { IdempotencyKeyRepository } from './repositories/idempotency-key.reposit
 })
 export class CasesModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(AccessRefusalAuditMiddleware).forRoutes(CasesController);
+    consumer
+      .apply(AccessRefusalAuditMiddleware)
+      .forRoutes(CasesController, DuplicateDecisionController);
   }
 }

@@ -3,6 +3,7 @@ import type {
   CaseCategory,
   CaseStatus,
   Channel,
+  DuplicateDecision,
   OutcomeType,
   Priority,
   RiskIndicator,
@@ -28,6 +29,32 @@ class OutcomeResponse {
   amountRecovered!: MoneyResponse | null;
 }
 
+export class DuplicateDecisionResponse {
+  @ApiProperty({ example: 'confirmed', enum: ['confirmed', 'dismissed'] })
+  decision!: DuplicateDecision;
+  @ApiProperty({ example: '2026-03-04T11:20:00.000Z' }) decidedAt!: string;
+  @ApiProperty({ example: 'intake-officer-7', description: 'Staff user id (token `sub`)' })
+  decidedBy!: string;
+}
+
+export class LinkedCaseResponse {
+  @ApiProperty({ format: 'uuid' }) caseId!: string;
+  @ApiProperty({ example: 'CB-2026-000117' }) reference!: string;
+  @ApiProperty({
+    example: 'duplicate_of',
+    enum: ['duplicate_of', 'duplicated_by'],
+    description:
+      '`duplicate_of`: this case is a confirmed duplicate of the linked one; `duplicated_by`: the reverse',
+  })
+  relation!: 'duplicate_of' | 'duplicated_by';
+}
+
+/** What a case file shows beyond its row: the duplicate decision and the linked cases. */
+export interface CaseFileExtras {
+  duplicateDecision: DuplicateDecisionResponse | null;
+  linkedCases: LinkedCaseResponse[];
+}
+
 /** The case file as the API shows it. Fields are listed one by one: a new column never leaks. */
 export class CaseResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -46,6 +73,20 @@ export class CaseResponse {
   @ApiProperty({ type: MoneyResponse, nullable: true }) amountClaimed!: MoneyResponse | null;
   @ApiProperty({ type: OutcomeResponse, nullable: true }) outcome!: OutcomeResponse | null;
   @ApiProperty(POSSIBLE_DUPLICATE_OF) possibleDuplicateOf!: string | null;
+  @ApiProperty({
+    type: DuplicateDecisionResponse,
+    nullable: true,
+    description:
+      'What staff decided about possibleDuplicateOf (confirmed: this case was closed as its duplicate); shown where possibleDuplicateOf is',
+  })
+  duplicateDecision!: DuplicateDecisionResponse | null;
+  @ApiProperty({
+    type: LinkedCaseResponse,
+    isArray: true,
+    description:
+      'Cases linked to this one (confirmed duplicates, both ways), only those in your scope',
+  })
+  linkedCases!: LinkedCaseResponse[];
   @ApiProperty({ example: 'RU-MOW', nullable: true }) consulateId!: string | null;
   @ApiProperty({ nullable: true }) caseworkerId!: string | null;
   @ApiProperty() submittedAt!: string;
@@ -66,6 +107,7 @@ export function toCaseResponse(
   description: string,
   /** The earlier case's id, only where the caller may see it (see CasesService). */
   visibleDuplicateOf: string | undefined,
+  extras: CaseFileExtras = { duplicateDecision: null, linkedCases: [] },
 ): CaseResponse {
   return {
     id: c.id,
@@ -99,6 +141,8 @@ export function toCaseResponse(
         }
       : null,
     possibleDuplicateOf: visibleDuplicateOf ?? null,
+    duplicateDecision: visibleDuplicateOf === undefined ? null : extras.duplicateDecision,
+    linkedCases: extras.linkedCases,
     consulateId: c.consulateId,
     caseworkerId: c.caseworkerId,
     submittedAt: c.submittedAt.toISOString(),

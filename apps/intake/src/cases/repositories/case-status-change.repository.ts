@@ -8,7 +8,8 @@ export interface UserStatusChange {
   caseId: string;
   from: CaseStatus;
   to: CaseStatus;
-  action: CaseAction;
+  /** A lifecycle action, or the duplicate decision that closed the case. */
+  action: CaseAction | 'confirm_duplicate';
   actorId: string;
   actorRole: string;
   reason: string | null;

@@ -1,10 +1,12 @@
 import { InitialIntakeSchema1764201600000 } from './1764201600000-InitialIntakeSchema';
 import { AuditEntryInsertOnly1765152000000 } from './1765152000000-AuditEntryInsertOnly';
 import { OutboxNotify1767225600000 } from './1767225600000-OutboxNotify';
+import { DuplicateDecisions1767312000000 } from './1767312000000-DuplicateDecisions';
 
 /** Listed explicitly (no glob): the build is the single source of the migration set. */
 export const intakeMigrations = [
   InitialIntakeSchema1764201600000,
   AuditEntryInsertOnly1765152000000,
   OutboxNotify1767225600000,
+  DuplicateDecisions1767312000000,
 ];
