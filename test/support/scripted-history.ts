@@ -34,6 +34,7 @@ export type Step = { at: Date } & (
   | { kind: 'assign'; consulateId: string; caseworkerId: string | null; reason: AssignmentReason }
   | { kind: 'status'; to: CaseStatus; outcome?: CaseOutcome }
   | { kind: 'breach'; stage: SlaStage; withCountry: boolean }
+  | { kind: 'duplicate'; of: string }
 );
 
 export interface CaseScript {
@@ -280,6 +281,14 @@ export function scriptedHistory(
         status('in_progress');
         break;
     }
+    // One case in every 72 (a Russian one in progress) is then confirmed a duplicate of the
+    // first case: closed, and counted nowhere. Its times need no randomness, so every other case
+    // of the history stays what it was before duplicates existed.
+    if (path === 'in_progress' && i % COUNTRIES.length === 0 && cases.length > 0) {
+      clock += 60_000;
+      steps.push({ kind: 'status', at: new Date(clock), to: 'closed' });
+      steps.push({ kind: 'duplicate', at: new Date(clock), of: cases[0].caseId });
+    }
     cases.push({
       caseId: uuid(next),
       path,
@@ -362,6 +371,9 @@ export function eventsOf(script: CaseScript, next: () => number): ScriptedEvent[
             ...(step.to === 'withdrawn' || step.to === 'rejected'
               ? { reason: 'duplicate_complaint' }
               : {}),
+            ...(script.steps.some((s) => s.kind === 'duplicate') && step.to === 'closed'
+              ? { reason: 'duplicate', outcome: null }
+              : {}),
             ...(step.outcome ? { outcome: step.outcome } : {}),
           },
         });
@@ -383,6 +395,22 @@ export function eventsOf(script: CaseScript, next: () => number): ScriptedEvent[
           },
         });
         break;
+      case 'duplicate':
+        events.push({
+          id,
+          type: EventTypes.CaseDuplicateDecided,
+          at: step.at,
+          data: {
+            caseId: script.caseId,
+            hostCountry: script.hostCountry,
+            duplicateOf: step.of,
+            decision: 'confirmed',
+            at: step.at.toISOString(),
+            actor: { type: 'user', id: 'officer-test', role: 'intake_officer' },
+            version,
+          },
+        });
+        break;
     }
   }
   return events;
@@ -398,6 +426,8 @@ export interface CaseTruth {
   outcome: CaseOutcome | null;
   consulateId: string | null;
   breaches: Record<SlaStage, number>;
+  /** Confirmed a duplicate of an earlier case: counted in no figure. */
+  duplicate: boolean;
 }
 
 export function truthOf(script: CaseScript): CaseTruth {
@@ -420,6 +450,7 @@ export function truthOf(script: CaseScript): CaseTruth {
       resolution: script.steps.filter((s) => s.kind === 'breach' && s.stage === 'resolution')
         .length,
     },
+    duplicate: script.steps.some((s) => s.kind === 'duplicate'),
   };
 }
 
@@ -541,6 +572,11 @@ export function selected(cases: CaseTruth[], f: ExpectedFilters): CaseTruth[] {
   return cases.filter((c) => withinDays(c.script.submittedAt, f) && matchesCase(c, f));
 }
 
+/** The cases the figures count: a confirmed duplicate is counted nowhere. */
+function counted(cases: CaseTruth[]): CaseTruth[] {
+  return cases.filter((c) => !c.duplicate);
+}
+
 function groupRows<K extends string>(
   cases: CaseTruth[],
   keyName: K,
@@ -558,7 +594,8 @@ function groupRows<K extends string>(
     .sort((a, b) => b.received - a.received || ((a[keyName] ?? '') < (b[keyName] ?? '') ? -1 : 1));
 }
 
-export function expectedReport(cases: CaseTruth[], f: ExpectedFilters = {}) {
+export function expectedReport(all: CaseTruth[], f: ExpectedFilters = {}) {
+  const cases = counted(all);
   const chosen = selected(cases, f);
   return {
     rows: groupRows(chosen, 'hostCountry', (c) => c.script.hostCountry),
@@ -567,7 +604,8 @@ export function expectedReport(cases: CaseTruth[], f: ExpectedFilters = {}) {
   };
 }
 
-export function expectedCountry(cases: CaseTruth[], code: string, f: ExpectedFilters = {}) {
+export function expectedCountry(all: CaseTruth[], code: string, f: ExpectedFilters = {}) {
+  const cases = counted(all);
   const chosen = selected(cases, f).filter((c) => c.script.hostCountry === code);
   return {
     country: { hostCountry: code, ...expectedFigures(chosen) },
@@ -578,8 +616,8 @@ export function expectedCountry(cases: CaseTruth[], code: string, f: ExpectedFil
 }
 
 /** Received by submission month and resolved by resolution month, each within the period. */
-export function expectedMonthly(cases: CaseTruth[], f: ExpectedFilters, country: string | null) {
-  const scoped = cases.filter(
+export function expectedMonthly(all: CaseTruth[], f: ExpectedFilters, country: string | null) {
+  const scoped = counted(all).filter(
     (c) => matchesCase(c, f) && (country === null || c.script.hostCountry === country),
   );
   const received = new Map<string, number>();

@@ -477,7 +477,8 @@ describe('host-country reports over the real event log', () => {
     async (filters) => {
       // After the out-of-order and duplicate delivery above: every end state, both histories.
       const exact = async (group: string, code: string | null, p: number) => {
-        const conditions = ['submitted_at IS NOT NULL'];
+        // The cases reports count: a confirmed duplicate counts nowhere.
+        const conditions = ['submitted_at IS NOT NULL', 'duplicate_of IS NULL'];
         const params: unknown[] = [];
         const bind = (v: unknown) => {
           params.push(v);
