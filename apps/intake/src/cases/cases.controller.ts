@@ -3,11 +3,13 @@ import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthUser, CurrentUser, Roles } from '@casebridge/common';
@@ -90,13 +92,15 @@ export class CasesController {
 
   @Post(':id/transitions')
   @HttpCode(200)
-  @Roles('caseworker', 'consul')
+  @Roles('intake_officer', 'caseworker', 'consul')
   @ApiOperation({
     summary: 'Move a case through its lifecycle',
     description:
       'Actions: start (assigned → in_progress), await_third_party, resume, resolve (outcome required; wages_recovered needs the amount), ' +
-      'close, reopen, withdraw and reject (reason code required). Any other move is 409 naming the allowed actions; a stale version ' +
-      '(If-Match or body) is 409.',
+      'close, reopen, withdraw and reject (reason code required). Staff of the consulate holding the case take every action; ' +
+      'intake officers may only withdraw or reject a case still submitted (not yet routed): once routed it belongs to its consulate. ' +
+      'Any other move is 409 naming the actions you may take (allowedActions); a stale version (If-Match or body) is 409. ' +
+      'Publishes case.status-changed.',
   })
   @ApiHeader({
     name: 'If-Match',
@@ -104,8 +108,16 @@ export class CasesController {
     description: 'The case version you read, e.g. "3"',
   })
   @ApiOkResponse({ type: CaseResponse })
+  @ApiBadRequestResponse({
+    description:
+      'Invalid body: unknown field, unknown action or reason, missing reason or outcome (problem+json naming the field)',
+  })
+  @ApiUnauthorizedResponse({ description: 'No valid bearer token' })
+  @ApiForbiddenResponse({ description: 'Managers, admins and integrations work no cases' })
+  @ApiNotFoundResponse({ description: 'No such case in your scope' })
   @ApiConflictResponse({
-    description: 'Transition not allowed from the current status, or stale version',
+    description:
+      'Transition not allowed from the current status or not to you (invalid_transition, with allowedActions), or stale version (stale_version, with currentVersion)',
   })
   async transition(
     @CurrentUser() user: AuthUser,
