@@ -9,6 +9,7 @@ import { CaseQueriesService } from './case-queries.service';
 import { CaseScope } from './case-scope.service';
 import { CasePresenter } from './case.presenter';
 import { CasesController } from './cases.controller';
+import { PassportSearchThrottleGuard } from './passport-search-throttle.guard';
 import { CaseAssignmentChangeRepository } from './repositories/case-assignment-change.repository';
 import { CaseFileRepository } from './repositories/case-file.repository';
 import { CaseStatusChangeRepository } from './repositories/case-status-change.repository';
@@ -33,6 +34,7 @@ import { IdempotencyKeyRepository } from './repositories/idempotency-key.reposit
     CaseLifecycleService,
     CaseQueriesService,
     AssignmentProjectionService,
+    PassportSearchThrottleGuard,
   ],
   exports: [
     CaseScope,
