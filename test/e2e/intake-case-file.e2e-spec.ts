@@ -40,7 +40,7 @@ describe('The case file (intake API)', () => {
     id: string,
     action: CaseAction,
     extra: Record<string, unknown> = {},
-    caller: Caller = caseworker,
+    caller: Caller | null = caseworker,
   ) {
     return api.call<Record<string, unknown>>(caller, 'POST', `/v1/cases/${id}/transitions`, {
       action,
@@ -274,8 +274,14 @@ describe('The case file (intake API)', () => {
         ok: 200,
       },
     ];
-    const callers: { who: string; caller: Caller; may: string[] }[] = [
-      { who: 'intake officer', caller: officer, may: ['read', 'notes', 'history'] },
+    const callers: { who: string; caller: Caller; may: string[]; conflict?: string[] }[] = [
+      {
+        who: 'intake officer',
+        caller: officer,
+        may: ['read', 'notes', 'history'],
+        // A routed case is its consulate's: the officer may use the route, not end this case.
+        conflict: ['transition'],
+      },
       {
         who: 'caseworker (own consulate)',
         caller: caseworker,
@@ -302,20 +308,22 @@ describe('The case file (intake API)', () => {
       notes: ['intake_officer', ...consular],
       history: ['intake_officer', ...consular],
       'add note': consular,
-      transition: consular,
+      transition: ['intake_officer', ...consular],
     };
 
     it('gives every role on every case route the status SPEC.md defines (2xx, 403, or 404 outside its consulate)', async () => {
       const table: string[] = [];
-      for (const { who, caller, may } of callers) {
+      for (const { who, caller, may, conflict = [] } of callers) {
         for (const route of routes) {
           const { id } = await createAssigned();
           const res = await api.call(caller, route.method, route.path(id), route.body);
           const expected = may.includes(route.name)
             ? route.ok
-            : rolesOf[route.name].includes(caller.role)
-              ? 404
-              : 403;
+            : conflict.includes(route.name)
+              ? 409
+              : rolesOf[route.name].includes(caller.role)
+                ? 404
+                : 403;
           if (res.status !== expected)
             table.push(`${who} ${route.name}: got ${res.status}, want ${expected}`);
         }
@@ -383,6 +391,337 @@ describe('The case file (intake API)', () => {
         });
         expect(res.status).toBe(401);
       }
+    });
+  });
+
+  describe('ending a case not yet routed', () => {
+    async function createSubmitted(b: CaseBody = body()): Promise<string> {
+      const res = await api.call<{ id: string; status: string }>(officer, 'POST', '/v1/cases', b);
+      expect(res.body.status).toBe('submitted');
+      return res.body.id;
+    }
+
+    it('gives every role on a submitted case the status SPEC.md defines: intake officers end it, no one else sees it', async () => {
+      const expected: [string, Caller, number][] = [
+        ['intake officer', officer, 200],
+        ['caseworker', caseworker, 404],
+        ['consul', consul, 404],
+        ['caseworker (other consulate)', { role: 'caseworker', consulateId: KZ }, 404],
+        ['consul (other consulate)', { role: 'consul', consulateId: KZ }, 404],
+        ['manager', { role: 'manager' }, 403],
+        ['admin', { role: 'admin' }, 403],
+        ['integration', { role: 'integration' }, 403],
+      ];
+      const table: string[] = [];
+      for (const [who, caller, want] of expected) {
+        for (const action of ['withdraw', 'reject'] as const) {
+          const id = await createSubmitted();
+          const res = await act(id, action, { reason: 'duplicate' }, caller);
+          if (res.status !== want) table.push(`${who} ${action}: got ${res.status}, want ${want}`);
+        }
+      }
+      expect(table).toEqual([]);
+      expect((await act(await createSubmitted(), 'withdraw', {}, null)).status).toBe(401);
+    });
+
+    it.each([
+      ['withdraw', 'complainant_request', 'withdrawn'],
+      ['reject', 'out_of_scope', 'rejected'],
+    ] as const)(
+      'lets an intake officer %s a submitted case with a reason, published and audited like any transition',
+      async (action, reason, status) => {
+        const id = await createSubmitted();
+        expect((await act(id, action, {}, officer)).body).toMatchObject({
+          status: 400,
+          errors: [{ field: 'reason' }],
+        });
+        const start = await act(id, 'start', {}, officer);
+        expect(start).toMatchObject({
+          status: 409,
+          body: { code: 'invalid_transition', allowedActions: ['withdraw', 'reject'] },
+        });
+        expect((await act(id, action, { reason, version: 5 }, officer)).body).toMatchObject({
+          code: 'stale_version',
+          currentVersion: 1,
+        });
+
+        const ended = await act(id, action, { reason, version: 1 }, officer);
+        expect(ended).toMatchObject({ status: 200, body: { status, version: 2 } });
+        expect(ended.headers.get('etag')).toBe('"2"');
+        expect((await act(id, action, { reason }, officer)).body).toMatchObject({
+          code: 'invalid_transition',
+          allowedActions: [],
+        });
+
+        const [event] = await waitFor('the status change to be published', async () => {
+          const mine = (await readAll(CASE_EVENTS_TOPIC)).filter(
+            (m) => m.key === id && m.headers.ce_type === 'casebridge.case.status-changed.v1',
+          );
+          return mine.length ? mine : undefined;
+        });
+        expect(JSON.parse(event.value ?? 'null')).toMatchObject({
+          caseId: id,
+          from: 'submitted',
+          to: status,
+          reason,
+          version: 2,
+          actor: { type: 'user', id: 'test-intake_officer', role: 'intake_officer' },
+        });
+        const audit = await query<{ actor_role: string }>(
+          'intake',
+          "SELECT actor_role FROM audit_entry WHERE case_id = $1 AND action = 'case.transitioned'",
+          [id],
+        );
+        expect(audit).toEqual([{ actor_role: 'intake_officer' }]);
+        const history = await api.call<{ kind: string; summary: string; actorRole: string }[]>(
+          officer,
+          'GET',
+          `/v1/cases/${id}/history`,
+        );
+        expect(history.body).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({
+              kind: 'status_changed',
+              summary: `submitted → ${status}`,
+              actorRole: 'intake_officer',
+            }),
+          ]),
+        );
+      },
+    );
+
+    it('leaves a routed case to its consulate: an intake officer gets 409 and the case is unchanged', async () => {
+      const { id, version } = await createAssigned();
+      for (const action of ['withdraw', 'reject'] as const) {
+        const res = await act(id, action, { reason: 'duplicate' }, officer);
+        expect(res).toMatchObject({
+          status: 409,
+          body: { code: 'invalid_transition', caseStatus: 'assigned', allowedActions: [] },
+        });
+        expect(String(res.body.detail)).toContain('not yet routed');
+      }
+      const read = await api.call(officer, 'GET', `/v1/cases/${id}`);
+      expect(read.body).toMatchObject({ status: 'assigned', version });
+      expect((await act(id, 'withdraw', { reason: 'duplicate' }, consul)).status).toBe(200);
+    });
+
+    it('keeps a case withdrawn when its routing reaches intake afterwards', async () => {
+      const id = await createSubmitted();
+      expect((await act(id, 'withdraw', { reason: 'duplicate' }, officer)).status).toBe(200);
+      await assignCase(id, 'RU', RU, 'ru-mow-01');
+      const read = await api.call(officer, 'GET', `/v1/cases/${id}`);
+      expect(read.body).toMatchObject({
+        status: 'withdrawn',
+        version: 2,
+        consulateId: RU,
+        caseworkerId: 'ru-mow-01',
+      });
+      const changes = await query<{ from_status: string; to_status: string }>(
+        'intake',
+        'SELECT from_status, to_status FROM case_status_change WHERE case_id = $1',
+        [id],
+      );
+      expect(changes).toEqual([{ from_status: 'submitted', to_status: 'withdrawn' }]);
+      const published = await query<{ n: string }>(
+        'intake',
+        `SELECT count(*) AS n FROM outbox_event
+         WHERE message_key = $1 AND event_type = 'casebridge.case.status-changed.v1'`,
+        [id],
+      );
+      expect(published).toEqual([{ n: '1' }]);
+    });
+  });
+
+  describe('search', () => {
+    type Page = { items: { id: string; reference: string }[]; nextCursor: string | null };
+    const byReference = (caller: Caller, reference: string, more = '') =>
+      api.call<Page>(caller, 'GET', `/v1/cases?reference=${encodeURIComponent(reference)}${more}`);
+    const byPassport = (caller: Caller | null, search: unknown) =>
+      api.call<Page>(caller, 'POST', '/v1/cases/search', search);
+    const kzCaseworker: Caller = { role: 'caseworker', consulateId: KZ };
+    const kzConsul: Caller = { role: 'consul', consulateId: KZ };
+
+    it('finds a case by its exact reference, only within the caller’s scope, never telling whether it exists elsewhere', async () => {
+      const held = await createAssigned(body(), RU);
+      const unrouted = await api.call<{ id: string; reference: string }>(
+        officer,
+        'POST',
+        '/v1/cases',
+        body(),
+      );
+      const { reference } = (
+        await api.call<{ reference: string }>(officer, 'GET', `/v1/cases/${held.id}`)
+      ).body;
+      const found = async (caller: Caller, ref: string, more = '') => {
+        const res = await byReference(caller, ref, more);
+        expect(res.status).toBe(200);
+        return res.body;
+      };
+      for (const caller of [officer, caseworker, consul]) {
+        expect(await found(caller, reference)).toEqual({
+          items: [expect.objectContaining({ id: held.id, reference })],
+          nextCursor: null,
+        });
+      }
+      const nowhere = await found(officer, 'CB-1999-999999');
+      expect(nowhere).toEqual({ items: [], nextCursor: null });
+      for (const caller of [kzCaseworker, kzConsul])
+        expect(await found(caller, reference)).toEqual(nowhere);
+      expect((await found(officer, unrouted.body.reference)).items.map((i) => i.id)).toEqual([
+        unrouted.body.id,
+      ]);
+      expect(await found(caseworker, unrouted.body.reference)).toEqual(nowhere);
+      expect(await found(officer, reference, '&status=closed')).toEqual(nowhere);
+      expect((await found(officer, reference, '&status=assigned')).items).toHaveLength(1);
+
+      for (const bad of ['cb-2026-000123', 'CB-26-1', `${reference} `, `${reference}' OR '1'='1`]) {
+        const res = await byReference(officer, bad);
+        expect({ bad, status: res.status }).toEqual({ bad, status: 400 });
+        expect(res.body).toMatchObject({ errors: [{ field: 'reference' }] });
+      }
+      for (const role of ['manager', 'admin', 'integration'] as const)
+        expect((await byReference({ role }, reference)).status).toBe(403);
+
+      const audit = await query<{ case_id: string | null; consulate_id: string | null }>(
+        'intake',
+        `SELECT case_id, consulate_id FROM audit_entry
+         WHERE action = 'case.searched_by_reference' AND (case_id = $1 OR consulate_id = $2)
+         ORDER BY id`,
+        [held.id, KZ],
+      );
+      expect(audit).toEqual(
+        expect.arrayContaining([
+          { case_id: held.id, consulate_id: null },
+          { case_id: held.id, consulate_id: RU },
+          { case_id: null, consulate_id: KZ },
+        ]),
+      );
+    });
+
+    it('finds every case of a passport for intake officers, however the number is typed, newest first and page by page', async () => {
+      const passport = `PS${counter}77`;
+      const same = (overrides: Partial<CaseBody> = {}) => {
+        const b = body(overrides);
+        return { ...b, complainant: { ...b.complainant, passportNumber: passport } };
+      };
+      const first = await createAssigned(same({ category: 'unpaid_wages' }), RU);
+      const second = await createAssigned(same({ category: 'detention', hostCountry: 'KZ' }), KZ);
+      const third = (await api.call<{ id: string }>(officer, 'POST', '/v1/cases', same())).body;
+      const other = (await api.call<{ id: string }>(officer, 'POST', '/v1/cases', body())).body;
+
+      const typed = `${passport.slice(0, 2).toLowerCase()} ${passport.slice(2, 5)}-${passport.slice(5)}`;
+      const all = await byPassport(officer, { passportNumber: typed });
+      expect(all.status).toBe(200);
+      expect(all.body.items.map((i) => i.id)).toEqual([third.id, second.id, first.id]);
+      expect(all.body.nextCursor).toBeNull();
+      // Rows carry classifications only: no complainant, and never the number asked for.
+      expect(Object.keys(all.body.items[0])).not.toContain('complainant');
+      expect(JSON.stringify(all.body)).not.toContain(passport);
+
+      const page1 = await byPassport(officer, { passportNumber: passport, limit: 2 });
+      expect(page1.body.items.map((i) => i.id)).toEqual([third.id, second.id]);
+      expect(page1.body.nextCursor).not.toBeNull();
+      const page2 = await byPassport(officer, {
+        passportNumber: passport,
+        limit: 2,
+        cursor: page1.body.nextCursor,
+      });
+      expect(page2.body).toEqual({
+        items: [expect.objectContaining({ id: first.id })],
+        nextCursor: null,
+      });
+      expect((await byPassport(officer, { passportNumber: 'ZX0000001' })).body).toEqual({
+        items: [],
+        nextCursor: null,
+      });
+
+      const audit = await query<{ case_id: string | null; n: string }>(
+        'intake',
+        `SELECT case_id, count(*) AS n FROM audit_entry
+         WHERE action = 'case.searched_by_passport' AND actor_id = 'test-intake_officer'
+           AND (case_id = ANY($1::uuid[]) OR case_id IS NULL)
+         GROUP BY case_id ORDER BY case_id NULLS FIRST`,
+        [[first.id, second.id, third.id, other.id]],
+      );
+      expect(new Map(audit.map((a) => [a.case_id, Number(a.n)]))).toEqual(
+        new Map<string | null, number>([
+          [null, expect.any(Number) as number],
+          [first.id, 2],
+          [second.id, 2],
+          [third.id, 2],
+        ]),
+      );
+      const trail = JSON.stringify(await query('intake', 'SELECT * FROM audit_entry'));
+      expect(trail).not.toContain(passport);
+      expect(trail).not.toContain(passport.slice(2));
+      expect(intake.output()).not.toContain(passport.slice(2));
+    });
+
+    it('lets only intake officers search by passport: 403 for every other role (audited), 401 without a token', async () => {
+      const search = { passportNumber: 'AB1234567' };
+      const refusals = async () =>
+        Number(
+          (
+            await query<{ n: string }>(
+              'intake',
+              "SELECT count(*) AS n FROM audit_entry WHERE action = 'case.access_refused' AND case_id IS NULL",
+            )
+          )[0].n,
+        );
+      const before = await refusals();
+      const statuses: Record<string, number> = {};
+      for (const [who, caller] of [
+        ['caseworker', caseworker],
+        ['consul', consul],
+        ['caseworker (other consulate)', kzCaseworker],
+        ['manager', { role: 'manager' }],
+        ['admin', { role: 'admin' }],
+        ['integration', { role: 'integration' }],
+      ] as [string, Caller][])
+        statuses[who] = (await byPassport(caller, search)).status;
+      expect(statuses).toEqual({
+        caseworker: 403,
+        consul: 403,
+        'caseworker (other consulate)': 403,
+        manager: 403,
+        admin: 403,
+        integration: 403,
+      });
+      expect((await byPassport(null, search)).status).toBe(401);
+      await waitFor(
+        'the six refusals in the audit trail',
+        async () => (await refusals()) >= before + 6,
+      );
+    });
+
+    it('validates a passport search strictly (problem+json naming the field) and never echoes the number', async () => {
+      const secret = 'QW12345678901234567890123';
+      const cases: [unknown, string][] = [
+        [{}, 'passportNumber'],
+        [{ passportNumber: 'x1' }, 'passportNumber'],
+        [{ passportNumber: secret }, 'passportNumber'],
+        [{ passportNumber: 12345678 }, 'passportNumber'],
+        [{ passportNumber: 'AB1234567', reference: 'CB-2026-000001' }, 'reference'],
+        [{ passportNumber: 'AB1234567', limit: 0 }, 'limit'],
+        [{ passportNumber: 'AB1234567', limit: '5' }, 'limit'],
+        [{ passportNumber: 'AB1234567', cursor: 'bm9wZQ' }, 'cursor'],
+      ];
+      for (const [search, field] of cases) {
+        const res = await byPassport(officer, search);
+        expect({ search, status: res.status }).toEqual({ search, status: 400 });
+        expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(
+          (res.body as unknown as { errors: { field: string }[] }).errors.map((e) => e.field),
+        ).toContain(field);
+        expect(JSON.stringify(res.body)).not.toContain(secret);
+      }
+      const malformed = await byPassport(officer, '{"passportNumber": "AB12');
+      expect(malformed.status).toBe(400);
+      // Never in a URL: the list has no such filter.
+      expect((await api.call(officer, 'GET', '/v1/cases?passportNumber=AB1234567')).status).toBe(
+        400,
+      );
+      expect(intake.output()).not.toContain(secret);
     });
   });
 

@@ -230,7 +230,11 @@ describe('Rate limits', () => {
   let intake: ServiceProcess;
 
   beforeAll(async () => {
-    intake = await startServiceProcess('intake', { RATE_LIMIT_PER_MINUTE: '5' }, 4011);
+    intake = await startServiceProcess(
+      'intake',
+      { RATE_LIMIT_PER_MINUTE: '5', INTAKE_PASSPORT_SEARCH_PER_MINUTE: '3' },
+      4011,
+    );
   });
 
   afterAll(() => intake?.stop());
@@ -249,5 +253,31 @@ describe('Rate limits', () => {
     expect(limited.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect((await get('another-officer')).status).toBe(200);
     expect((await fetch(`${intake.url}/health/live`)).status).toBe(200);
+  });
+
+  it('holds passport searches to their own, lower limit per user (429 with Retry-After), other routes unaffected', async () => {
+    const search = (sub: string) =>
+      fetch(`${intake.url}/v1/cases/search`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${tokenFor('intake_officer', undefined, sub)}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ passportNumber: 'AB1234567' }),
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await search('searching-officer')).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const limited = await search('searching-officer');
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(limited.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect((await search('another-searching-officer')).status).toBe(200);
+    const list = await fetch(`${intake.url}/v1/cases?limit=1`, {
+      headers: {
+        Authorization: `Bearer ${tokenFor('intake_officer', undefined, 'searching-officer')}`,
+      },
+    });
+    expect(list.status).toBe(200);
   });
 });

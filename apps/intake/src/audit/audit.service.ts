@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AuthUser, currentCorrelation, RowInsert } from '@casebridge/common';
+import { AuthUser, currentCorrelation, insertRows, RowInsert } from '@casebridge/common';
 import { AuditEntryRepository } from './audit-entry.repository';
 
 export type AuditAction =
   | 'case.created'
   | 'case.read'
   | 'case.listed'
+  | 'case.searched_by_reference'
+  | 'case.searched_by_passport'
   | 'case.transitioned'
   | 'case.duplicate_decided'
   | 'case.note_added'
@@ -28,6 +30,23 @@ export class AuditService {
     requestId = currentCorrelation()?.correlationId ?? null,
   ): Promise<void> {
     await this.entries.insert(manager, user, action, caseId, requestId);
+  }
+
+  /**
+   * A search's entries, in one statement: one for each case its answer disclosed (so a case's
+   * trail tells who found it, and how), or one without a case when it disclosed none.
+   */
+  async recordFound(
+    manager: EntityManager,
+    user: AuthUser,
+    action: AuditAction,
+    caseIds: readonly string[],
+  ): Promise<void> {
+    const found = caseIds.length ? caseIds : [null];
+    await insertRows(
+      manager,
+      found.map((caseId) => this.row(user, action, caseId)),
+    );
   }
 
   /** The entry as a row, to be written in one statement with the change it records. */

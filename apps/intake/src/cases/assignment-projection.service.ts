@@ -19,6 +19,9 @@ export class AssignmentProjectionService {
   /**
    * Records who holds the case (it scopes consular access) and moves a submitted case to
    * `assigned`. Assignments are applied by sequence: an older one arriving late changes nothing.
+   * A case an intake officer ended while it was still submitted (routing raced the withdrawal)
+   * keeps its status: only its holder is recorded, and assignment ends its side on the
+   * status change it receives.
    * Runs on the consumer's transaction, which also marks the event as handled.
    */
   async applyAssignment(

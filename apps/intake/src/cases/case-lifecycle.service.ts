@@ -2,22 +2,34 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { EventTypes } from '@casebridge/contracts';
-import type { CaseStatus } from '@casebridge/contracts';
-import { AuthUser, ValidationProblem } from '@casebridge/common';
+import type { CaseAction, CaseStatus } from '@casebridge/contracts';
+import { AuthUser, DomainProblem, ValidationProblem } from '@casebridge/common';
 import { OutboxWriter } from '@casebridge/messaging';
 import { AuditService } from '../audit/audit.service';
 import { PersonalDataCipher } from '../crypto/personal-data-cipher';
-import { actingRole } from './case-access';
+import { casePartiesOf, roleActingAs } from './case-access';
 import { CasePresenter } from './case.presenter';
 import { CaseScope } from './case-scope.service';
 import { CaseErrorCode, caseErrors } from './cases.errors';
 import { CaseResponse } from './dto/case.response';
 import { eventOutcome, TransitionDto } from './dto/transition.dto';
-import { allowedActions, nextStatus, REASON_REQUIRED } from './lifecycle';
+import {
+  allowedActions,
+  CaseParty,
+  nextStatus,
+  permittedActions,
+  permittingParty,
+  REASON_REQUIRED,
+} from './lifecycle';
 import { CaseFileRepository } from './repositories/case-file.repository';
 import { CaseStatusChangeRepository } from './repositories/case-status-change.repository';
 
-/** Staff move a case through its lifecycle (SPEC.md, Intake API), under optimistic concurrency. */
+/**
+ * Staff move a case through its lifecycle (SPEC.md, Intake API), under optimistic concurrency: the
+ * holding consulate's staff work it; intake officers may only end (withdraw, reject) a case not
+ * yet routed (lifecycle.ts, permittingParty). The row lock orders a transition and the arrival of
+ * its case.assigned: whichever commits first, the other sees its result.
+ */
 @Injectable()
 export class CaseLifecycleService {
   constructor(
@@ -54,15 +66,10 @@ export class CaseLifecycleService {
           { caseStatus: c.status, allowedActions: [] },
         );
       }
+      const parties = casePartiesOf(user, c.consulateId);
+      const party = permittingParty(c.status, dto.action, parties);
       const to = nextStatus(c.status, dto.action);
-      if (!to) {
-        const allowed = allowedActions(c.status);
-        throw caseErrors.problem(
-          CaseErrorCode.InvalidTransition,
-          `A ${c.status} case cannot be '${dto.action}'. Allowed: ${allowed.length ? allowed.join(', ') : 'none (the case is final)'}.`,
-          { caseStatus: c.status, allowedActions: allowed },
-        );
-      }
+      if (!party || !to) throw invalidTransition(c.status, dto.action, parties);
       checkTransitionFields(dto);
       const from: CaseStatus = c.status;
       const now = new Date();
@@ -81,7 +88,7 @@ export class CaseLifecycleService {
         c.amountRecoveredCurrency = null;
       }
       await this.caseFiles.save(manager, c);
-      const role = actingRole(user);
+      const role = roleActingAs(user, party);
       const outcome = dto.action === 'resolve' ? eventOutcome(dto.outcome) : null;
       await this.statusChanges.insertByUser(manager, {
         caseId: c.id,
@@ -111,6 +118,28 @@ export class CaseLifecycleService {
       return this.presenter.file(manager, user, c);
     });
   }
+}
+
+/**
+ * 409 naming what the caller may do instead. An action the lifecycle allows but the caller's part
+ * in the case does not (an intake officer ending a case already routed) says why.
+ */
+function invalidTransition(
+  status: CaseStatus,
+  action: CaseAction,
+  parties: readonly CaseParty[],
+): DomainProblem {
+  const allowed = permittedActions(status, parties);
+  const why =
+    nextStatus(status, action) !== null
+      ? ` by you: intake officers end only cases not yet routed; once routed, the consulate holding the case decides`
+      : '';
+  const final = allowedActions(status).length === 0;
+  return caseErrors.problem(
+    CaseErrorCode.InvalidTransition,
+    `A ${status} case cannot be '${action}'${why}. Allowed: ${allowed.length ? allowed.join(', ') : final ? 'none (the case is final)' : 'none for you'}.`,
+    { caseStatus: status, allowedActions: allowed },
+  );
 }
 
 /** What the DTO alone cannot check: fields an action needs, or must not carry. */

@@ -1,15 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser, decodeCursor, encodeCursor, DEFAULT_PAGE_SIZE } from '@casebridge/common';
 import { AuditService } from '../audit/audit.service';
+import { PersonalDataCipher } from '../crypto/personal-data-cipher';
 import { consularScope } from './case-access';
 import { CaseFile } from './case-file.entity';
 import { CasePresenter } from './case.presenter';
 import { CaseScope } from './case-scope.service';
 import { CaseListResponse, CaseResponse } from './dto/case.response';
 import { ListCasesQuery } from './dto/list-cases.query';
-import { CaseFileRepository } from './repositories/case-file.repository';
+import { SearchCasesDto } from './dto/search-cases.dto';
+import { CaseFileRepository, CaseListFilter } from './repositories/case-file.repository';
 
 /** Keyset cursor: the last row's (submitted_at, id); only what this API issued is accepted. */
 function cursorOf(c: CaseFile): string {
@@ -21,11 +23,20 @@ function parseCursor(raw: string): { submittedAt: string; id: string } {
   return { submittedAt, id };
 }
 
-/** Reading case files: one file, or a page of the cases in the caller's scope. */
+/** The page size and keyset position a request asks for (a bad cursor is 400 before any query). */
+function pageOf(q: { limit?: number; cursor?: string }): {
+  limit: number;
+  before: { submittedAt: string; id: string } | null;
+} {
+  return { limit: q.limit ?? DEFAULT_PAGE_SIZE, before: q.cursor ? parseCursor(q.cursor) : null };
+}
+
+/** Reading case files: one file, a page of the cases in the caller's scope, a passport's cases. */
 @Injectable()
 export class CaseQueriesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cipher: PersonalDataCipher,
     private readonly audit: AuditService,
     private readonly scope: CaseScope,
     private readonly caseFiles: CaseFileRepository,
@@ -40,14 +51,16 @@ export class CaseQueriesService {
     });
   }
 
+  /** A page of the cases in the caller's scope; a `reference` filter is audited as a search. */
   async list(user: AuthUser, q: ListCasesQuery): Promise<CaseListResponse> {
-    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-    const before = q.cursor ? parseCursor(q.cursor) : null;
+    const { limit, before } = pageOf(q);
     return this.dataSource.transaction(async (manager) => {
-      const rows = await this.caseFiles.list(
+      const page = await this.page(
         manager,
+        user,
         {
           scope: consularScope(user),
+          reference: q.reference,
           consulateId: q.consulateId,
           status: q.status,
           hostCountry: q.hostCountry,
@@ -58,16 +71,56 @@ export class CaseQueriesService {
           submittedTo: q.submittedTo ? new Date(q.submittedTo) : undefined,
           before,
         },
-        // One row more than the page tells whether another page follows.
-        limit + 1,
+        limit,
       );
-      const items = rows.slice(0, limit);
-      const summaries = await this.presenter.summaries(manager, user, items);
-      await this.audit.record(manager, user, 'case.listed', null);
-      return {
-        items: summaries,
-        nextCursor: rows.length > limit ? cursorOf(items[items.length - 1]) : null,
-      };
+      if (q.reference)
+        await this.audit.recordFound(
+          manager,
+          user,
+          'case.searched_by_reference',
+          page.items.map((c) => c.id),
+        );
+      else await this.audit.record(manager, user, 'case.listed', null);
+      return page;
     });
+  }
+
+  /**
+   * The cases of a passport, matched by its blind index (the number itself is neither stored nor
+   * logged nor audited), newest first, within the caller's scope. The route is intake officers'.
+   */
+  async searchByPassport(user: AuthUser, q: SearchCasesDto): Promise<CaseListResponse> {
+    const { limit, before } = pageOf(q);
+    const passportIndex = this.cipher.passportIndex(q.passportNumber);
+    return this.dataSource.transaction(async (manager) => {
+      const page = await this.page(
+        manager,
+        user,
+        { scope: consularScope(user), passportIndex, before },
+        limit,
+      );
+      await this.audit.recordFound(
+        manager,
+        user,
+        'case.searched_by_passport',
+        page.items.map((c) => c.id),
+      );
+      return page;
+    });
+  }
+
+  private async page(
+    manager: EntityManager,
+    user: AuthUser,
+    filter: CaseListFilter,
+    limit: number,
+  ): Promise<CaseListResponse> {
+    // One row more than the page tells whether another page follows.
+    const rows = await this.caseFiles.list(manager, filter, limit + 1);
+    const items = rows.slice(0, limit);
+    return {
+      items: await this.presenter.summaries(manager, user, items),
+      nextCursor: rows.length > limit ? cursorOf(items[items.length - 1]) : null,
+    };
   }
 }

@@ -1,13 +1,27 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthUser, CurrentUser, Roles } from '@casebridge/common';
@@ -19,7 +33,13 @@ import { CaseQueriesService } from './case-queries.service';
 import { CaseListResponse, CaseResponse } from './dto/case.response';
 import { CreateCaseDto } from './dto/create-case.dto';
 import { ListCasesQuery } from './dto/list-cases.query';
+import { SearchCasesDto } from './dto/search-cases.dto';
 import { TransitionDto } from './dto/transition.dto';
+import { PassportSearchThrottleGuard } from './passport-search-throttle.guard';
+
+const RETRY_AFTER = {
+  'Retry-After': { description: 'Seconds until the limit resets', schema: { type: 'integer' } },
+};
 
 @ApiTags('cases')
 @Controller('v1/cases')
@@ -62,14 +82,49 @@ export class CasesController {
   @Get()
   @Roles('intake_officer', 'caseworker', 'consul')
   @ApiOperation({
-    summary: 'List cases, newest first',
+    summary: 'List cases, newest first; find one by its reference',
     description:
       'Filters combine with AND. Consular staff see only their consulate’s cases. Keyset pagination: pass nextCursor as cursor. ' +
-      'Rows carry classifications only; read a case for its file.',
+      'Rows carry classifications only; read a case for its file. `reference` finds one case by the reference it was given ' +
+      '(e.g. CB-2026-000123): an empty list when no case in your scope has it, the same whether it exists elsewhere or not. ' +
+      'A reference lookup is audited as a search (case.searched_by_reference).',
   })
   @ApiOkResponse({ type: CaseListResponse })
+  @ApiBadRequestResponse({
+    description: 'Invalid filter, unknown parameter or cursor (problem+json naming the field)',
+  })
+  @ApiUnauthorizedResponse({ description: 'No valid bearer token' })
+  @ApiForbiddenResponse({ description: 'Managers, admins and integrations read no case files' })
+  @ApiTooManyRequestsResponse({ description: 'Rate limit exceeded', headers: RETRY_AFTER })
   list(@CurrentUser() user: AuthUser, @Query() query: ListCasesQuery): Promise<CaseListResponse> {
     return this.queries.list(user, query);
+  }
+
+  @Post('search')
+  @HttpCode(200)
+  @Roles('intake_officer')
+  @UseGuards(PassportSearchThrottleGuard)
+  @ApiOperation({
+    summary: 'Find the cases of a passport number',
+    description:
+      'Intake officers only: is this complainant known already? Matches through the keyed blind index (case, spaces and dashes ' +
+      'do not matter), newest first, keyset-paginated like the list. The number travels in the body so that it never appears in a ' +
+      'URL or a log; it is not stored, logged or audited (the search is: case.searched_by_passport, one entry per case found). ' +
+      'Rows carry classifications only. Limited to INTAKE_PASSPORT_SEARCH_PER_MINUTE searches per user a minute.',
+  })
+  @ApiOkResponse({ type: CaseListResponse })
+  @ApiBadRequestResponse({
+    description:
+      'Malformed JSON, unknown field, or invalid passportNumber, limit or cursor (problem+json naming the field)',
+  })
+  @ApiUnauthorizedResponse({ description: 'No valid bearer token' })
+  @ApiForbiddenResponse({ description: 'Only intake officers search by passport' })
+  @ApiTooManyRequestsResponse({
+    description: 'Too many passport searches (or requests) in the last minute',
+    headers: RETRY_AFTER,
+  })
+  search(@CurrentUser() user: AuthUser, @Body() dto: SearchCasesDto): Promise<CaseListResponse> {
+    return this.queries.searchByPassport(user, dto);
   }
 
   @Get(':id')
@@ -90,13 +145,15 @@ export class CasesController {
 
   @Post(':id/transitions')
   @HttpCode(200)
-  @Roles('caseworker', 'consul')
+  @Roles('intake_officer', 'caseworker', 'consul')
   @ApiOperation({
     summary: 'Move a case through its lifecycle',
     description:
       'Actions: start (assigned → in_progress), await_third_party, resume, resolve (outcome required; wages_recovered needs the amount), ' +
-      'close, reopen, withdraw and reject (reason code required). Any other move is 409 naming the allowed actions; a stale version ' +
-      '(If-Match or body) is 409.',
+      'close, reopen, withdraw and reject (reason code required). Staff of the consulate holding the case take every action; ' +
+      'intake officers may only withdraw or reject a case still submitted (not yet routed): once routed it belongs to its consulate. ' +
+      'Any other move is 409 naming the actions you may take (allowedActions); a stale version (If-Match or body) is 409. ' +
+      'Publishes case.status-changed.',
   })
   @ApiHeader({
     name: 'If-Match',
@@ -104,8 +161,16 @@ export class CasesController {
     description: 'The case version you read, e.g. "3"',
   })
   @ApiOkResponse({ type: CaseResponse })
+  @ApiBadRequestResponse({
+    description:
+      'Invalid body: unknown field, unknown action or reason, missing reason or outcome (problem+json naming the field)',
+  })
+  @ApiUnauthorizedResponse({ description: 'No valid bearer token' })
+  @ApiForbiddenResponse({ description: 'Managers, admins and integrations work no cases' })
+  @ApiNotFoundResponse({ description: 'No such case in your scope' })
   @ApiConflictResponse({
-    description: 'Transition not allowed from the current status, or stale version',
+    description:
+      'Transition not allowed from the current status or not to you (invalid_transition, with allowedActions), or stale version (stale_version, with currentVersion)',
   })
   async transition(
     @CurrentUser() user: AuthUser,

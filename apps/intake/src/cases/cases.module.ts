@@ -11,6 +11,7 @@ import { CasePresenter } from './case.presenter';
 import { CasesController } from './cases.controller';
 import { DuplicateDecisionController } from './duplicate-decision.controller';
 import { DuplicateDecisionService } from './duplicate-decision.service';
+import { PassportSearchThrottleGuard } from './passport-search-throttle.guard';
 import { CaseAssignmentChangeRepository } from './repositories/case-assignment-change.repository';
 import { CaseFileRepository } from './repositories/case-file.repository';
 import { CaseLinkRepository } from './repositories/case-link.repository';
@@ -38,6 +39,7 @@ import { IdempotencyKeyRepository } from './repositories/idempotency-key.reposit
     CaseQueriesService,
     AssignmentProjectionService,
     DuplicateDecisionService,
+    PassportSearchThrottleGuard,
   ],
   exports: [
     CaseScope,

@@ -1,5 +1,5 @@
 import { CASE_ACTIONS, CASE_STATUSES } from '@casebridge/contracts';
-import { allowedActions, nextStatus } from './lifecycle';
+import { allowedActions, nextStatus, permittedActions, permittingParty } from './lifecycle';
 
 describe('case lifecycle', () => {
   it.each([
@@ -35,5 +35,40 @@ describe('case lifecycle', () => {
         CASE_ACTIONS.filter((a) => nextStatus(from, a) !== null),
       );
     }
+  });
+
+  describe('who may act', () => {
+    it('lets intake officers withdraw or reject a case not yet routed, and do nothing else', () => {
+      expect(permittedActions('submitted', ['intake'])).toEqual(['withdraw', 'reject']);
+      expect(permittingParty('submitted', 'withdraw', ['intake'])).toBe('intake');
+      expect(permittingParty('submitted', 'reject', ['intake'])).toBe('intake');
+      expect(permittingParty('submitted', 'start', ['intake'])).toBeNull();
+    });
+
+    it('leaves a routed case to its consulate: intake officers may not end it', () => {
+      for (const from of CASE_STATUSES.filter((s) => s !== 'submitted')) {
+        expect({ from, actions: permittedActions(from, ['intake']) }).toEqual({
+          from,
+          actions: [],
+        });
+      }
+    });
+
+    it('lets the holding consulate take every action the lifecycle allows', () => {
+      for (const from of CASE_STATUSES) {
+        expect(permittedActions(from, ['holding_consulate'])).toEqual(allowedActions(from));
+      }
+    });
+
+    it('credits the holding consulate when a caller is both, and nobody without a part', () => {
+      expect(permittingParty('submitted', 'withdraw', ['intake', 'holding_consulate'])).toBe(
+        'holding_consulate',
+      );
+      expect(permittedActions('assigned', ['intake', 'holding_consulate'])).toEqual(
+        allowedActions('assigned'),
+      );
+      expect(permittedActions('submitted', [])).toEqual([]);
+      expect(permittingParty('withdrawn', 'withdraw', ['intake', 'holding_consulate'])).toBeNull();
+    });
   });
 });

@@ -27,3 +27,38 @@ export function allowedActions(from: CaseStatus): CaseAction[] {
 
 /** Actions that must say why (a reason code). */
 export const REASON_REQUIRED: ReadonlySet<CaseAction> = new Set(['withdraw', 'reject']);
+
+/**
+ * The part a caller plays in a case: the intake desk (intake officers), or the staff of the
+ * consulate holding it.
+ */
+export type CaseParty = 'intake' | 'holding_consulate';
+
+/**
+ * What the intake desk may do: end a case that no consulate holds yet (a duplicate, a complaint
+ * withdrawn on the phone). Once routed (`assigned` and after) the case belongs to its consulate.
+ */
+const INTAKE_MAY: Partial<Record<CaseAction, readonly CaseStatus[]>> = {
+  withdraw: ['submitted'],
+  reject: ['submitted'],
+};
+
+/**
+ * The party whose standing permits `action` on a case in status `from`, or null when none of the
+ * caller's parties may (the holding consulate first: it works the case).
+ */
+export function permittingParty(
+  from: CaseStatus,
+  action: CaseAction,
+  parties: readonly CaseParty[],
+): CaseParty | null {
+  if (nextStatus(from, action) === null) return null;
+  if (parties.includes('holding_consulate')) return 'holding_consulate';
+  if (parties.includes('intake') && INTAKE_MAY[action]?.includes(from)) return 'intake';
+  return null;
+}
+
+/** The actions a caller with these parties may take on a case in status `from`. */
+export function permittedActions(from: CaseStatus, parties: readonly CaseParty[]): CaseAction[] {
+  return allowedActions(from).filter((a) => permittingParty(from, a, parties) !== null);
+}

@@ -53,6 +53,15 @@ export class IntakeEnvironment extends CommonEnvironment {
   /** HMAC key of the passport blind index, base64 of 32 bytes. */
   @Matches(BASE64_32_BYTES, { message: 'INTAKE_BLIND_INDEX_KEY must be base64 of 32 bytes' })
   INTAKE_BLIND_INDEX_KEY = DEV_BLIND_INDEX_KEY;
+
+  /**
+   * Passport searches per user a minute (POST /v1/cases/search), apart from RATE_LIMIT_PER_MINUTE:
+   * each one tells whether a passport has a case, so trying numbers in bulk must be slow.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  INTAKE_PASSPORT_SEARCH_PER_MINUTE = 30;
 }
 
 /** The production guard for intake's own secrets. */

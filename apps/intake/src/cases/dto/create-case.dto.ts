@@ -31,6 +31,11 @@ import {
 import { MaxDecimalPlaces, TextLength } from '@casebridge/common';
 import { IsPastDate } from './is-past-date.validator';
 
+/** A passport number as typed: the blind index ignores case, spaces and dashes. */
+export const PASSPORT_NUMBER = /^[A-Za-z0-9][A-Za-z0-9 -]{3,18}[A-Za-z0-9]$/;
+export const PASSPORT_NUMBER_MESSAGE =
+  'passportNumber must be 5–20 letters or digits (spaces and dashes allowed inside)';
+
 export class ComplainantDto {
   @ApiProperty({ example: 'Dilnoza Karimova', minLength: 1, maxLength: 200 })
   @IsString()
@@ -40,9 +45,7 @@ export class ComplainantDto {
   @ApiPropertyOptional({ example: 'AB1234567', description: 'Letters, digits, spaces and dashes' })
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9 -]{3,18}[A-Za-z0-9]$/, {
-    message: 'passportNumber must be 5–20 letters or digits (spaces and dashes allowed inside)',
-  })
+  @Matches(PASSPORT_NUMBER, { message: PASSPORT_NUMBER_MESSAGE })
   passportNumber?: string;
 
   @ApiPropertyOptional({ example: '1994-03-17', format: 'date' })

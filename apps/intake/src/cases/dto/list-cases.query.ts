@@ -9,7 +9,19 @@ import {
   PRIORITIES,
 } from '@casebridge/contracts';
 
+/** A case's reference as the system issues it: `CB-<year>-<sequence of six digits or more>`. */
+export const CASE_REFERENCE = /^CB-\d{4}-\d{6,12}$/;
+
 export class ListCasesQuery extends PageQuery {
+  @ApiPropertyOptional({
+    example: 'CB-2026-000123',
+    description:
+      'Exactly this reference (at most one case); within your scope like every filter, so a case your consulate does not hold is not found',
+  })
+  @IsOptional()
+  @Matches(CASE_REFERENCE, { message: 'reference must be a case reference, e.g. CB-2026-000123' })
+  reference?: string;
+
   @ApiPropertyOptional({ enum: CASE_STATUSES }) @IsOptional() @IsIn(CASE_STATUSES) status?: string;
   @ApiPropertyOptional({ example: 'RU' }) @IsOptional() @IsIn(COUNTRY_CODES) hostCountry?: string;
   @ApiPropertyOptional({ enum: CASE_CATEGORIES })

@@ -7,6 +7,9 @@ import { CaseFile } from '../case-file.entity';
 export interface CaseListFilter {
   /** Only cases held by this consulate (the caller's scope); null for every case. */
   scope: string | null;
+  reference?: string;
+  /** The blind index of a passport number (CaseFile.passportIndex), never the number. */
+  passportIndex?: string;
   consulateId?: string;
   status?: string;
   hostCountry?: string;
@@ -129,6 +132,9 @@ export class CaseFileRepository {
   list(manager: EntityManager, f: CaseListFilter, limit: number): Promise<CaseFile[]> {
     const qb = manager.createQueryBuilder(CaseFile, 'c');
     if (f.scope !== null) qb.andWhere('c.consulate_id = :scope', { scope: f.scope });
+    if (f.reference) qb.andWhere('c.reference = :reference', { reference: f.reference });
+    if (f.passportIndex)
+      qb.andWhere('c.passport_index = :passportIndex', { passportIndex: f.passportIndex });
     if (f.consulateId) qb.andWhere('c.consulate_id = :consulateId', { consulateId: f.consulateId });
     if (f.status) qb.andWhere('c.status = :status', { status: f.status });
     if (f.hostCountry) qb.andWhere('c.host_country = :hostCountry', { hostCountry: f.hostCountry });
