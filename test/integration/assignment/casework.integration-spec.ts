@@ -220,9 +220,14 @@ describe('Staff linked to their identity', () => {
     ).toBe(200);
   });
 
-  it('rejects a blank, over-long or control-character subject with 400, and links only through admins', async () => {
+  it('rejects an empty, over-long or control-character subject with 400, accepts any subject a token may carry, and links only through admins', async () => {
     const path = '/v1/consulates/NZ-LINK/caseworkers/nz-link-01';
-    for (const staffSubject of ['', 'has space', 'x'.repeat(256), 'tab\there', 7]) {
+    for (const staffSubject of ['Aziz Karimov', 'я'.repeat(128), 'auth0|5f7c8ec7c33c6c004bbafe82'])
+      expect(await api.call(admin, 'PATCH', path, { staffSubject })).toMatchObject({
+        status: 200,
+        body: { staffSubject },
+      });
+    for (const staffSubject of ['', 'x'.repeat(129), 'tab\there', 'nul\u0000', 7]) {
       const res = await api.call<{ errors: { field: string }[] }>(admin, 'PATCH', path, {
         staffSubject,
       });
@@ -419,6 +424,24 @@ describe('Claiming from the office queue', () => {
     expect(await holder(queued[1])).toBeNull();
   });
 
+  it('lists the open unassigned cases as the office queue, ended ones only when asked by state', async () => {
+    const queue = await api.call<{ items: Assignment[] }>(
+      erkin,
+      'GET',
+      '/v1/assignments?unassigned=true',
+    );
+    const ids = queue.body.items.map((i) => i.caseId);
+    expect(ids).toContain(queued[1]);
+    expect(ids).not.toContain(queued[4]); // rejected
+    expect(ids).not.toContain(queued[0]); // claimed
+    const ended = await api.call<{ items: Assignment[] }>(
+      consul('NZ-CLM'),
+      'GET',
+      '/v1/assignments?unassigned=true&state=rejected',
+    );
+    expect(ended.body.items.map((i) => i.caseId)).toEqual([queued[4]]);
+  });
+
   it('lets exactly one of two caseworkers claiming at once win; the other gets 409', async () => {
     for (const caseId of [queued[2], queued[3]]) {
       const results = await Promise.all([
@@ -613,6 +636,31 @@ describe('Handing over when a caseworker leaves', () => {
     expect(other).toMatchObject({ status: 409, body: { code: 'idempotency_key_reused' } });
     const after = await assignedEvents();
     for (const move of res.body.cases) expect(after.get(move.caseId)).toHaveLength(2);
+    // Another office's consul naming this caseworker under their own office, with the same key:
+    // nothing of this handover is answered.
+    expect(
+      await api.call(
+        consul('NZ-MINE'),
+        'POST',
+        '/v1/consulates/NZ-MINE/caseworkers/nz-hnd-01/handover',
+        { mode: 'routing' },
+        { 'Idempotency-Key': key },
+      ),
+    ).toMatchObject({ status: 404, body: { code: 'caseworker_not_found' } });
+    // Ids that cannot exist are 404; a NUL in the path is refused as malformed before any route.
+    for (const bad of [
+      '/v1/consulates/NZ-HND/caseworkers/%E2%80%AE/handover',
+      `/v1/consulates/NZ-HND/caseworkers/${'x'.repeat(300)}/handover`,
+      '/v1/consulates/nz-hnd/caseworkers/nz-hnd-01/handover',
+    ])
+      expect((await api.call(admin, 'POST', bad, { mode: 'routing' })).status).toBe(404);
+    for (const bad of [
+      '/v1/consulates/NZ-HND/caseworkers/nz%00hnd/handover',
+      '/v1/consulates/NZ%00HND/caseworkers/nz-hnd-01/handover',
+    ])
+      expect([400, 404]).toContain(
+        (await api.call(admin, 'POST', bad, { mode: 'routing' })).status,
+      );
     // Without a key a retry finds nothing left to move.
     expect(await api.call<Handover>(admin, 'POST', path, { mode: 'routing' })).toMatchObject({
       status: 200,
@@ -648,5 +696,62 @@ describe('Handing over when a caseworker leaves', () => {
     expect(await caseworkerRow('nz-hn2-01')).toEqual({ open_cases: 0, active: false });
     const events = await assignedEvents();
     for (const caseId of cases) expect(events.get(caseId)?.map((e) => e.sequence)).toEqual([1, 2]);
+  });
+
+  it('keeps every workload count true when a handover races claims, reassignments and status changes', async () => {
+    await office('NZ-HN3', 'Third Bay', [
+      { id: 'nz-hn3-01', languages: ['uz'], staffSubject: 'leaving@mfa.example' },
+      { id: 'nz-hn3-02', languages: ['uz'], active: false, staffSubject: 'staying@mfa.example' },
+    ]);
+    const held: string[] = [];
+    for (let i = 0; i < 8; i += 1) held.push(await route('Third Bay', 'uz'));
+    const queuedKo: string[] = [];
+    for (let i = 0; i < 3; i += 1) queuedKo.push(await route('Third Bay', 'ko'));
+    await api.call(admin, 'PATCH', '/v1/consulates/NZ-HN3/caseworkers/nz-hn3-02', {
+      active: true,
+      languages: ['uz', 'ko'],
+    });
+    await api.call(admin, 'PATCH', '/v1/consulates/NZ-HN3/caseworkers/nz-hn3-01', {
+      languages: ['uz', 'ko'],
+    });
+    const leaving = staff('NZ-HN3', 'leaving@mfa.example');
+    const staying = staff('NZ-HN3', 'staying@mfa.example');
+    const results = await Promise.all([
+      api.call<Handover>(
+        consul('NZ-HN3'),
+        'POST',
+        '/v1/consulates/NZ-HN3/caseworkers/nz-hn3-01/handover',
+        { mode: 'routing' },
+      ),
+      api.call(consul('NZ-HN3'), 'POST', `/v1/assignments/${held[0]}/reassign`, {
+        caseworkerId: 'nz-hn3-02',
+      }),
+      api.call(consul('NZ-HN3'), 'POST', `/v1/assignments/${held[1]}/reassign`, {
+        caseworkerId: 'nz-hn3-02',
+      }),
+      api.call(leaving, 'POST', `/v1/assignments/${queuedKo[0]}/claim`),
+      api.call(staying, 'POST', `/v1/assignments/${queuedKo[1]}/claim`),
+      changeStatus(held[2], 'assigned', 'withdrawn', 2).then(() => ({ status: 200 })),
+      changeStatus(held[3], 'assigned', 'in_progress', 2).then(() => ({ status: 200 })),
+    ]);
+    for (const r of results) expect([200, 409]).toContain(r.status);
+    expect(results[0].status).toBe(200);
+    // Whatever the interleaving: the leaving caseworker holds nothing open and is inactive, and
+    // each caseworker's count is the number of open cases they hold.
+    const counts = await query<{ id: string; open_cases: number; held: number; active: boolean }>(
+      'assignment',
+      `SELECT w.id, w.open_cases, w.active,
+         (SELECT count(*)::int FROM assignment a WHERE a.caseworker_id = w.id
+            AND a.state IN ('assigned', 'in_progress', 'awaiting_third_party')) AS held
+       FROM caseworker w WHERE w.consulate_id = 'NZ-HN3' ORDER BY w.id`,
+    );
+    for (const c of counts)
+      expect({ id: c.id, open: c.open_cases }).toEqual({ id: c.id, open: c.held });
+    expect(counts.find((c) => c.id === 'nz-hn3-01')).toMatchObject({ held: 0, active: false });
+    const events = await assignedEvents();
+    for (const caseId of [...held, ...queuedKo]) {
+      const sequences = (events.get(caseId) ?? []).map((e) => e.sequence);
+      expect(sequences).toEqual(sequences.map((_, i) => i + 1));
+    }
   });
 });

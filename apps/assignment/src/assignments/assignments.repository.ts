@@ -52,7 +52,7 @@ export interface QueueFilter {
   /** null: every consulate. */
   consulateId: string | null;
   caseworkerId?: string;
-  /** Only the cases waiting in the office queue (no caseworker). */
+  /** Only the cases waiting in the office queue (no caseworker): open ones unless `state` says otherwise. */
   unassigned?: boolean;
   /** Narrows the items and the total, not the counts. */
   state?: CaseStatus;
@@ -264,6 +264,9 @@ export class AssignmentsRepository {
 
     const filtered = scope.clone();
     if (filter.state !== undefined) filtered.andWhere('a.state = :state', { state: filter.state });
+    // The office queue proper: unassigned cases still to be worked (ended ones only when asked).
+    else if (filter.unassigned === true)
+      filtered.andWhere('a.state IN (:...open)', { open: [...OPEN_CASE_STATUSES] });
     const total = await filtered.clone().getCount();
 
     const page = filtered
@@ -323,18 +326,19 @@ export class AssignmentsRepository {
 
   /**
    * Locks the open cases a caseworker holds (except those named), in case-id order, soonest
-   * deadline first in the result.
+   * deadline first in the result. `noWait`: fail with 55P03 rather than wait for a locked row.
    */
   async lockOpenHeldBy(
     manager: EntityManager,
     caseworkerId: string,
     except: readonly string[] = [],
+    noWait = false,
   ): Promise<Assignment[]> {
     const rows = await manager.query<Record<string, unknown>[]>(
       `SELECT * FROM (
          SELECT * FROM assignment
          WHERE caseworker_id = $1 AND state = ANY($2::text[]) AND case_id <> ALL($3::uuid[])
-         ORDER BY case_id FOR UPDATE) AS held
+         ORDER BY case_id FOR UPDATE${noWait ? ' NOWAIT' : ''}) AS held
        ORDER BY ${NEXT_DUE_AT}, case_id`,
       [caseworkerId, [...OPEN_CASE_STATUSES], [...except]],
     );

@@ -49,8 +49,10 @@ export class HandoverRepository {
     return id;
   }
 
+  /** A handover of this office's caseworker under this key (another office's is never answered). */
   async findByKey(
     manager: EntityManager,
+    consulateId: string,
     caseworkerId: string,
     idempotencyKey: string,
   ): Promise<StoredHandover | null> {
@@ -58,8 +60,8 @@ export class HandoverRepository {
       { id: string; request_hash: string | null; summary: StoredHandover['summary'] }[]
     >(
       `SELECT id::text AS id, request_hash, summary FROM caseworker_handover
-       WHERE caseworker_id = $1 AND idempotency_key = $2`,
-      [caseworkerId, idempotencyKey],
+       WHERE caseworker_id = $1 AND idempotency_key = $2 AND consulate_id = $3`,
+      [caseworkerId, idempotencyKey, consulateId],
     );
     return row ? { id: row.id, requestHash: row.request_hash, summary: row.summary } : null;
   }

@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { EventTypes } from '@casebridge/contracts';
+import { CONSULATE_ID_PATTERN, EventTypes } from '@casebridge/contracts';
 import { AuthUser, insertRows, RowInsert, ValidationProblem } from '@casebridge/common';
 import { OutboxWriter } from '@casebridge/messaging';
 import { inTransaction, isUniqueViolation } from '../database/transactions';
+import { CASEWORKER_ID } from '../directory/caseworker.entity';
 import { CaseworkersRepository } from '../directory/caseworkers.repository';
+import { directoryErrors, DirectoryErrorCode } from '../directory/directory.errors';
 import { DirectoryService } from '../directory/directory.service';
 import { canManageAssignment } from './assignment-access';
 import { AssignmentHistoryRepository } from './assignment-history.repository';
@@ -21,6 +23,14 @@ import { HandoverRepository, StoredHandover } from './handover.repository';
 const CHUNK = 200;
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 const KEY_CONSTRAINT = 'caseworker_handover_idempotency_key';
+/** Attempts whose late-case lock does not wait; the last one waits. */
+const LATE_LOCK_ATTEMPTS = 5;
+
+/** PostgreSQL lock_not_available: a NOWAIT lock found the row locked. */
+function isLockNotAvailable(error: unknown): boolean {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } } | null;
+  return (e?.code ?? e?.driverError?.code) === '55P03';
+}
 
 /**
  * A caseworker leaves (or goes on long leave): their open cases move in one transaction, to a
@@ -74,7 +84,24 @@ export class HandoverService {
         "You may only hand over your own consulate's caseworkers.",
       );
     }
+    // The office and its caseworker first, read without locks: nothing of another office is
+    // locked, replayed or revealed, and ids that cannot exist never reach SQL.
+    if (!CONSULATE_ID_PATTERN.test(consulateId)) {
+      throw directoryErrors.problem(
+        DirectoryErrorCode.ConsulateNotFound,
+        'No consulate with this id exists.',
+      );
+    }
     await this.directory.assertConsulateExists(consulateId);
+    const member =
+      CASEWORKER_ID.test(caseworkerId) &&
+      (await this.caseworkers.existsAt(this.dataSource.manager, caseworkerId, consulateId));
+    if (!member) {
+      throw directoryErrors.problem(
+        DirectoryErrorCode.CaseworkerNotFound,
+        `No such caseworker works at consulate ${consulateId}.`,
+      );
+    }
     const target: HandoverTarget =
       dto.mode === 'caseworker' && dto.caseworkerId !== undefined
         ? { mode: 'caseworker', caseworkerId: dto.caseworkerId }
@@ -85,20 +112,42 @@ export class HandoverService {
       .digest('hex');
     const key = idempotencyKey ?? null;
     try {
-      return await inTransaction(this.dataSource, async (manager) => {
-        if (key !== null) {
-          const stored = await this.handovers.findByKey(manager, caseworkerId, key);
-          if (stored) return this.replay(stored, requestHash);
+      for (let attempt = 1; ; attempt += 1) {
+        // The first attempts never wait for a case locked after the office's staff (see move);
+        // the last one waits, with PostgreSQL's deadlock detection (and inTransaction's retry)
+        // behind it.
+        const waitForLateCases = attempt >= LATE_LOCK_ATTEMPTS;
+        try {
+          return await inTransaction(this.dataSource, async (manager) => {
+            if (key !== null) {
+              const stored = await this.handovers.findByKey(
+                manager,
+                consulateId,
+                caseworkerId,
+                key,
+              );
+              if (stored) return this.replay(stored, requestHash);
+            }
+            return this.move(manager, user, consulateId, caseworkerId, target, deactivate, {
+              key,
+              requestHash,
+              waitForLateCases,
+            });
+          });
+        } catch (error) {
+          if (waitForLateCases || !isLockNotAvailable(error)) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 25 * attempt + Math.random() * 50));
         }
-        return this.move(manager, user, consulateId, caseworkerId, target, deactivate, {
-          key,
-          requestHash,
-        });
-      });
+      }
     } catch (error) {
       // The same key sent twice at once: the first commits, the second answers from its record.
       if (key === null || !isUniqueViolation(error, KEY_CONSTRAINT)) throw error;
-      const stored = await this.handovers.findByKey(this.dataSource.manager, caseworkerId, key);
+      const stored = await this.handovers.findByKey(
+        this.dataSource.manager,
+        consulateId,
+        caseworkerId,
+        key,
+      );
       if (!stored) throw error;
       return this.replay(stored, requestHash);
     }
@@ -121,18 +170,21 @@ export class HandoverService {
     caseworkerId: string,
     target: HandoverTarget,
     deactivate: boolean,
-    request: { key: string | null; requestHash: string },
+    request: { key: string | null; requestHash: string; waitForLateCases: boolean },
   ): Promise<HandoverResponse> {
     // Lock order as everywhere: assignment rows first, then the office's caseworkers.
     const cases = await this.assignments.lockOpenHeldBy(manager, caseworkerId);
     const staff = await this.caseworkers.lockStaff(manager, consulateId);
     const leaving = this.directory.requireCaseworkerAt(staff, caseworkerId, consulateId);
-    // Cases routed to them while we waited for the office's locks (routing holds them until it
-    // commits; from now on it waits for us).
+    // Cases that became theirs while we waited for the office's locks (routed, claimed or
+    // reassigned meanwhile; from now on all of that waits for us). Locking these breaks the
+    // order, so it does not wait: a transaction holding one of them may be waiting for the
+    // staff rows we hold. NOWAIT fails instead (55P03) and the whole handover is tried again.
     const late = await this.assignments.lockOpenHeldBy(
       manager,
       caseworkerId,
       cases.map((c) => c.caseId),
+      !request.waitForLateCases,
     );
     const all = [...cases, ...late];
     if (target.mode === 'caseworker') {

@@ -3,8 +3,12 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 /** A caseworker's id: 1–64 letters, digits, dots, dashes or underscores (DTOs of every feature check it). */
 export const CASEWORKER_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** A staff identity (a token's `sub`): 1–255 characters, none of them blank or a control character. */
-export const STAFF_SUBJECT = /^[^\s\p{C}]{1,255}$/u;
+/**
+ * A staff identity: what the services accept as a token's `sub` (1–128 UTF-16 code units, no
+ * control characters; see TokenVerifier), so that every linkable identity can sign in.
+ */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+export const STAFF_SUBJECT = /^[^\u0000-\u001f\u007f-\u009f]{1,128}$/;
 
 /** A member of a consular office's staff who works cases. */
 @Entity('caseworker')

@@ -21,6 +21,10 @@ export class CaseworkersRepository {
     return manager.findOneBy(Caseworker, { staffSubject });
   }
 
+  existsAt(manager: EntityManager, id: string, consulateId: string): Promise<boolean> {
+    return manager.existsBy(Caseworker, { id, consulateId });
+  }
+
   exists(manager: EntityManager, id: string): Promise<boolean> {
     return manager.existsBy(Caseworker, { id });
   }

@@ -67,7 +67,7 @@ export class AssignmentQueueQuery extends PageQuery {
     example: true,
     type: Boolean,
     description:
-      'true: only the cases waiting in the office queue (no caseworker), the ones a caseworker may claim',
+      'true: only the cases waiting in the office queue (no caseworker), the ones a caseworker may claim: open ones unless `state` names another',
   })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) =>

@@ -19,7 +19,7 @@ import { CASEWORKER_ID, STAFF_SUBJECT } from '../caseworker.entity';
 const MAX_OPEN_CASES_LIMIT = 1000;
 
 const STAFF_SUBJECT_MESSAGE =
-  "staffSubject must be 1–255 characters without spaces or control characters (the `sub` of the person's tokens)";
+  "staffSubject must be 1–128 characters without control characters (the `sub` of the person's tokens)";
 
 const trimmed = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim() : value;
@@ -65,7 +65,7 @@ export class CreateCaseworkerDto {
 
   @ApiPropertyOptional({
     example: 'nargiza.tursunova@mfa.example',
-    maxLength: 255,
+    maxLength: 128,
     description:
       "The staff identity (the `sub` claim of this person's tokens) that works as this caseworker: their own queue, claiming. " +
       'At most one caseworker per identity.',
@@ -109,7 +109,7 @@ export class UpdateCaseworkerDto {
 
   @ApiPropertyOptional({
     example: 'nargiza.tursunova@mfa.example',
-    maxLength: 255,
+    maxLength: 128,
     nullable: true,
     description: 'Links the caseworker to a staff identity (a token `sub`); null unlinks it',
   })
