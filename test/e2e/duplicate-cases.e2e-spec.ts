@@ -261,4 +261,33 @@ describe('Possible duplicates decided', () => {
     });
     expect(report.totals.received).toBe(5);
   });
+
+  it('keeps a duplicate confirmed across consulates to what each reader may see, history included', async () => {
+    // An intake officer sees both G (held in Almaty) and F (London) and confirms G.
+    const confirmed = await decide(officer, ids.g, { decision: 'confirm' });
+    expect(confirmed.body).toMatchObject({
+      status: 'closed',
+      possibleDuplicateOf: ids.f,
+      linkedCases: [{ caseId: ids.f, relation: 'duplicate_of' }],
+    });
+    // Almaty's consul holds G but may not learn that the complainant has a case in London.
+    const g = await read(consul('KZ-ALA'), ids.g);
+    expect(g.body).toMatchObject({
+      status: 'closed',
+      possibleDuplicateOf: null,
+      duplicateDecision: null,
+      linkedCases: [],
+    });
+    const history = await intake.call(consul('KZ-ALA'), 'GET', `/v1/cases/${ids.g}/history`);
+    expect(history.status).toBe(200);
+    const text = JSON.stringify(history.body);
+    expect(text).not.toContain('duplicate');
+    expect(text).not.toContain(ids.f);
+    // London's consul sees F linked to a case they cannot read: the link is left out.
+    const f = await read(consul('GB-LON'), ids.f);
+    expect(f.body.linkedCases).toEqual([]);
+    expect((await read(officer, ids.f)).body.linkedCases).toEqual([
+      { caseId: ids.g, reference: confirmed.body.reference, relation: 'duplicated_by' },
+    ]);
+  });
 });

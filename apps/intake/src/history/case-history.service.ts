@@ -4,11 +4,16 @@ import { DataSource } from 'typeorm';
 import type { AuthUser } from '@casebridge/common';
 import { AuditEntryRepository } from '../audit/audit-entry.repository';
 import { AuditService } from '../audit/audit.service';
+import { canAccessCase } from '../cases/case-access';
 import { CaseScope } from '../cases/case-scope.service';
+import { CaseFileRepository } from '../cases/repositories/case-file.repository';
 import { CaseAssignmentChangeRepository } from '../cases/repositories/case-assignment-change.repository';
 import { CaseStatusChangeRepository } from '../cases/repositories/case-status-change.repository';
 import { CaseNoteRepository } from '../notes/case-note.repository';
 import { HistoryEntryResponse } from './dto/history-entry.response';
+
+/** The status change of a confirmed duplicate (DuplicateDecisionService). */
+const CONFIRM = 'confirm_duplicate';
 
 /** A case's history, gathered from the tables of the features that wrote it. */
 @Injectable()
@@ -21,6 +26,7 @@ export class CaseHistoryService {
     private readonly assignmentChanges: CaseAssignmentChangeRepository,
     private readonly notes: CaseNoteRepository,
     private readonly auditEntries: AuditEntryRepository,
+    private readonly caseFiles: CaseFileRepository,
   ) {}
 
   /** Status changes, assignments, notes added and — for consuls — every read and write of the file. */
@@ -28,14 +34,30 @@ export class CaseHistoryService {
     return this.dataSource.transaction(async (manager) => {
       const c = await this.scope.find(manager, user, id);
       const entries: HistoryEntryResponse[] = [];
-      for (const s of await this.statusChanges.findByCase(manager, c.id)) {
+      const statusChanges = await this.statusChanges.findByCase(manager, c.id);
+      // A confirmed duplicate says that the complainant has another case: to a caller who may
+      // not see that case (possibleDuplicateOf is hidden from them too), it is a plain close.
+      let duplicateShown = false;
+      if (c.possibleDuplicateOf !== null && c.duplicateDecision !== null) {
+        const holders = await this.caseFiles.holders(manager, [c.possibleDuplicateOf]);
+        duplicateShown =
+          holders.has(c.possibleDuplicateOf) &&
+          canAccessCase(user, holders.get(c.possibleDuplicateOf) ?? null);
+      }
+      for (const s of statusChanges) {
+        const hidden = s.action === CONFIRM && !duplicateShown;
         entries.push({
           kind: 'status_changed',
           at: s.at.toISOString(),
           actor: s.actor_id,
           actorRole: s.actor_role,
           summary: `${s.from_status} → ${s.to_status}`,
-          details: { action: s.action, reason: s.reason, outcome: s.outcome, version: s.version },
+          details: {
+            action: hidden ? 'close' : s.action,
+            reason: hidden ? null : s.reason,
+            outcome: s.outcome,
+            version: s.version,
+          },
         });
       }
       for (const a of await this.assignmentChanges.findByCase(manager, c.id)) {
@@ -71,7 +93,11 @@ export class CaseHistoryService {
             at: e.at.toISOString(),
             actor: e.actor_id,
             actorRole: e.actor_role,
-            summary: e.action,
+            // As for the status change above: the decision is a transition to this reader.
+            summary:
+              e.action === 'case.duplicate_decided' && !duplicateShown
+                ? 'case.transitioned'
+                : e.action,
             details: { consulateId: e.consulate_id, requestId: e.request_id },
           });
         }
