@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { KafkaPrincipal } from '@casebridge/common';
 import {
   ASSIGNMENT_EVENTS_TOPIC,
+  CASE_EVENTS_TOPIC,
   CaseAssignedV1,
   DeadLetterHeaders,
   deadLetterTopic,
@@ -169,5 +170,62 @@ describe('Forged events: only a topic’s owner can move a case', () => {
             l.endsWith(' 1'),
         );
     });
+  });
+
+  it('dead-letters a case.priority-changed that does not come from intake, and the deadlines and reports keep the priority', async () => {
+    const clocksOf = async () =>
+      (
+        await query<{ priority: string; acceptance_due_at: Date }>(
+          'assignment',
+          'SELECT priority, acceptance_due_at FROM assignment WHERE case_id = $1',
+          [caseId],
+        )
+      )[0];
+    const before = await clocksOf();
+    const [fact] = await query<{ priority: string }>(
+      'reporting',
+      'SELECT priority FROM case_fact WHERE case_id = $1',
+      [caseId],
+    );
+    const to = before.priority === 'urgent' ? 'normal' : 'urgent';
+    await produceEvent(
+      EventTypes.CasePriorityChanged,
+      {
+        caseId,
+        hostCountry: 'KZ',
+        from: before.priority as 'urgent' | 'high' | 'normal',
+        to,
+        reason: 'other',
+        at: new Date().toISOString(),
+        actor: { type: 'user', id: 'forger' },
+        version: 1000,
+      },
+      { source: EventSources.assignment },
+    );
+    for (const group of ['casebridge-assignment', 'casebridge-reporting']) {
+      const letter = await waitFor(
+        `${group} to dead-letter the forged re-triage`,
+        async () =>
+          (await readAll(deadLetterTopic(CASE_EVENTS_TOPIC))).find(
+            (m) =>
+              m.key === caseId &&
+              m.headers.ce_type === EventTypes.CasePriorityChanged &&
+              m.headers[DeadLetterHeaders.consumerGroup] === group,
+          ),
+        60_000,
+        1000,
+      );
+      expect(letter.headers[DeadLetterHeaders.errorKind]).toBe('untrusted_source');
+    }
+    expect(await clocksOf()).toEqual(before);
+    expect(
+      (
+        await query<{ priority: string }>(
+          'reporting',
+          'SELECT priority FROM case_fact WHERE case_id = $1',
+          [caseId],
+        )
+      )[0],
+    ).toEqual(fact);
   });
 });

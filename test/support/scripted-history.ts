@@ -25,6 +25,7 @@ import type {
   EventType,
   MoneyAmount,
   Priority,
+  PriorityChangeReason,
   RiskIndicator,
   SlaStage,
 } from '@casebridge/contracts';
@@ -35,6 +36,7 @@ export type Step = { at: Date } & (
   | { kind: 'status'; to: CaseStatus; outcome?: CaseOutcome }
   | { kind: 'breach'; stage: SlaStage; withCountry: boolean }
   | { kind: 'duplicate'; of: string }
+  | { kind: 'priority'; to: Priority; reason: PriorityChangeReason }
 );
 
 export interface CaseScript {
@@ -43,6 +45,7 @@ export interface CaseScript {
   hostCountry: string;
   hostCity: string | null;
   category: CaseCategory;
+  /** The priority triage gave at submission (re-triages are `priority` steps). */
   priority: Priority;
   riskIndicators: RiskIndicator[];
   channel: Channel;
@@ -165,6 +168,49 @@ function pick<T>(next: () => number, items: readonly T[]): T {
 /** An amount with at most two decimals, as intake sends it. */
 function money(next: () => number, currency: string, max: number): MoneyAmount {
   return { amount: (100 + Math.floor(next() * max * 100)) / 100, currency };
+}
+
+/** The priority after `p` in PRIORITIES, cyclically: what a scripted re-triage changes to. */
+function otherPriority(p: Priority): Priority {
+  return PRIORITIES[(PRIORITIES.indexOf(p) + 1) % PRIORITIES.length];
+}
+
+/**
+ * Re-triages of an open case, 30 s after the step they follow (steps are at least a minute
+ * apart), on some paths: before routing, after routing, during a pause, and twice around a
+ * reopening. Drawn without the PRNG, so every other choice of a history stays as it was.
+ */
+function withRetriages(c: CaseScript): Step[] {
+  const steps = [...c.steps];
+  const after = (index: number, reason: PriorityChangeReason): void => {
+    const previous = index < 0 ? c.submittedAt : steps[index].at;
+    const priorities = steps.filter((s) => s.kind === 'priority').map((s) => s.to);
+    const from = priorities.at(-1) ?? c.priority;
+    steps.splice(index + 1, 0, {
+      kind: 'priority',
+      at: new Date(previous.getTime() + 30_000),
+      to: otherPriority(from),
+      reason,
+    });
+  };
+  const statusIndex = (to: CaseStatus, nth = 0) =>
+    steps.flatMap((s, i) => (s.kind === 'status' && s.to === to ? [i] : []))[nth];
+  switch (c.path) {
+    case 'submitted':
+      after(-1, 'triage_error');
+      break;
+    case 'in_progress':
+      after(statusIndex('assigned'), 'new_risk_information');
+      break;
+    case 'awaiting_third_party':
+      after(steps.length - 1, 'host_authority_request');
+      break;
+    case 'reopened':
+      after(statusIndex('in_progress'), 'vulnerable_person');
+      after(steps.length - 1, 'risk_reduced');
+      break;
+  }
+  return steps;
 }
 
 /**
@@ -302,6 +348,7 @@ export function scriptedHistory(
       amountClaimed: claimed,
       steps,
     });
+    cases[i].steps = withRetriages(cases[i]);
   }
   return cases;
 }
@@ -329,6 +376,7 @@ export function eventsOf(script: CaseScript, next: () => number): ScriptedEvent[
     },
   ];
   let status: CaseStatus = 'submitted';
+  let priority: Priority = script.priority;
   let version = 1;
   let sequence = 0;
   let holder: { consulateId: string; caseworkerId: string | null } | null = null;
@@ -379,6 +427,25 @@ export function eventsOf(script: CaseScript, next: () => number): ScriptedEvent[
         });
         status = step.to;
         break;
+      case 'priority':
+        version += 1;
+        events.push({
+          id,
+          type: EventTypes.CasePriorityChanged,
+          at: step.at,
+          data: {
+            caseId: script.caseId,
+            hostCountry: script.hostCountry,
+            from: priority,
+            to: step.to,
+            reason: step.reason,
+            at: step.at.toISOString(),
+            actor: { type: 'user', id: 'consul-test', role: 'consul' },
+            version,
+          },
+        });
+        priority = step.to;
+        break;
       case 'breach':
         events.push({
           id,
@@ -420,6 +487,8 @@ export function eventsOf(script: CaseScript, next: () => number): ScriptedEvent[
 export interface CaseTruth {
   script: CaseScript;
   status: CaseStatus;
+  /** The priority of the last re-triage, else the one given at submission. */
+  priority: Priority;
   firstAssignedAt: Date | null;
   firstActionAt: Date | null;
   resolvedAt: Date | null;
@@ -436,9 +505,11 @@ export function truthOf(script: CaseScript): CaseTruth {
   const status = statusSteps.at(-1)?.to ?? 'submitted';
   const lastResolution = [...statusSteps].reverse().find((s) => s.to === 'resolved');
   const finished = status === 'resolved' || status === 'closed';
+  const retriages = script.steps.filter((s) => s.kind === 'priority');
   return {
     script,
     status,
+    priority: retriages.at(-1)?.to ?? script.priority,
     firstAssignedAt: assignSteps[0]?.at ?? null,
     firstActionAt: statusSteps.find((s) => s.to === 'in_progress')?.at ?? null,
     resolvedAt: finished && lastResolution ? lastResolution.at : null,
@@ -526,7 +597,7 @@ export function expectedFigures(cases: CaseTruth[]) {
     assigned: cases.filter((c) => c.firstAssignedAt !== null).length,
     byStatus,
     byCategory: countBy(CASE_CATEGORIES, cases, (c, k) => c.script.category === k),
-    byPriority: countBy(PRIORITIES, cases, (c, k) => c.script.priority === k),
+    byPriority: countBy(PRIORITIES, cases, (c, k) => c.priority === k),
     riskIndicators: countBy(RISK_INDICATORS, cases, (c, k) => c.script.riskIndicators.includes(k)),
     slaBreaches: breaches.acceptance + breaches.resolution,
     slaBreachesByStage: breaches,

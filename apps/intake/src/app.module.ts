@@ -7,6 +7,7 @@ import { AuditModule } from './audit/audit.module';
 import { CasesModule } from './cases/cases.module';
 import { CaseHistoryModule } from './history/case-history.module';
 import { NotesModule } from './notes/notes.module';
+import { CasePriorityModule } from './priority/case-priority.module';
 import { IntakeEnvironment } from './config/intake.environment';
 import { PersonalDataCipher } from './crypto/personal-data-cipher';
 import { intakeDataSourceOptions } from './database/data-source';
@@ -60,6 +61,7 @@ export class AppModule {
         CryptoModule.register(),
         CasesModule,
         NotesModule,
+        CasePriorityModule,
         CaseHistoryModule,
         AuditModule,
       ],

@@ -12,6 +12,7 @@ import {
 const MESSAGE_NAMES: Record<EventType, string> = {
   [EventTypes.CaseSubmitted]: 'caseSubmitted',
   [EventTypes.CaseStatusChanged]: 'caseStatusChanged',
+  [EventTypes.CasePriorityChanged]: 'casePriorityChanged',
   [EventTypes.CaseAssigned]: 'caseAssigned',
   [EventTypes.CaseSlaBreached]: 'caseSlaBreached',
   [EventTypes.CaseDuplicateDecided]: 'caseDuplicateDecided',
@@ -22,6 +23,8 @@ const SUMMARIES: Record<EventType, string> = {
     'A complaint was registered (classifications only, no personal data).',
   [EventTypes.CaseStatusChanged]:
     'A case moved in its lifecycle; `version` orders the changes of one case.',
+  [EventTypes.CasePriorityChanged]:
+    'A case was re-triaged: its priority changed, with a reason code; `version` orders it among the case’s changes.',
   [EventTypes.CaseAssigned]:
     'A case was routed, reassigned or transferred; `sequence` orders the assignments of one case.',
   [EventTypes.CaseSlaBreached]:
@@ -117,6 +120,7 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
       messages: {
         caseSubmitted: ref(EventTypes.CaseSubmitted),
         caseStatusChanged: ref(EventTypes.CaseStatusChanged),
+        casePriorityChanged: ref(EventTypes.CasePriorityChanged),
         caseDuplicateDecided: ref(EventTypes.CaseDuplicateDecided),
       },
       bindings: topicBinding(EVENT_TOPIC_PARTITIONS),
@@ -180,6 +184,7 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
         intakePublishesCaseEvents: operation('send', 'caseEvents', 'Intake publishes case events', [
           'caseSubmitted',
           'caseStatusChanged',
+          'casePriorityChanged',
           'caseDuplicateDecided',
         ]),
         assignmentPublishesAssignmentEvents: operation(
@@ -192,7 +197,7 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
           'receive',
           'caseEvents',
           'Assignment, reporting and integrations consume case events',
-          ['caseSubmitted', 'caseStatusChanged', 'caseDuplicateDecided'],
+          ['caseSubmitted', 'caseStatusChanged', 'casePriorityChanged', 'caseDuplicateDecided'],
         ),
         subscribeToAssignmentEvents: operation(
           'receive',

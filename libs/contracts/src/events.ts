@@ -6,6 +6,7 @@ import type {
   DuplicateDecision,
   OutcomeType,
   Priority,
+  PriorityChangeReason,
   RiskIndicator,
   SlaStage,
 } from './vocabulary';
@@ -15,6 +16,7 @@ import { ASSIGNMENT_EVENTS_TOPIC, CASE_EVENTS_TOPIC, EventTopic } from './topics
 export const EventTypes = {
   CaseSubmitted: 'casebridge.case.submitted.v1',
   CaseStatusChanged: 'casebridge.case.status-changed.v1',
+  CasePriorityChanged: 'casebridge.case.priority-changed.v1',
   CaseAssigned: 'casebridge.case.assigned.v1',
   CaseSlaBreached: 'casebridge.case.sla-breached.v1',
   CaseDuplicateDecided: 'casebridge.case.duplicate-decided.v1',
@@ -76,6 +78,19 @@ export interface CaseStatusChangedV1 {
   outcome?: CaseOutcome | null;
 }
 
+/** A case re-triaged: its priority changed by staff, with a reason code. */
+export interface CasePriorityChangedV1 {
+  caseId: string;
+  hostCountry: string;
+  from: Priority;
+  to: Priority;
+  reason: PriorityChangeReason;
+  at: string;
+  actor: StatusActor;
+  /** The case version after this change; orders a case's changes (shared with status changes). */
+  version: number;
+}
+
 export interface AssignmentHolder {
   consulateId: string;
   caseworkerId: string | null;
@@ -124,6 +139,7 @@ export interface CaseDuplicateDecidedV1 {
 export interface EventDataMap {
   [EventTypes.CaseSubmitted]: CaseSubmittedV1;
   [EventTypes.CaseStatusChanged]: CaseStatusChangedV1;
+  [EventTypes.CasePriorityChanged]: CasePriorityChangedV1;
   [EventTypes.CaseAssigned]: CaseAssignedV1;
   [EventTypes.CaseSlaBreached]: CaseSlaBreachedV1;
   [EventTypes.CaseDuplicateDecided]: CaseDuplicateDecidedV1;
@@ -132,6 +148,7 @@ export interface EventDataMap {
 export const EVENT_TOPIC_OF: Record<EventType, EventTopic> = {
   [EventTypes.CaseSubmitted]: CASE_EVENTS_TOPIC,
   [EventTypes.CaseStatusChanged]: CASE_EVENTS_TOPIC,
+  [EventTypes.CasePriorityChanged]: CASE_EVENTS_TOPIC,
   [EventTypes.CaseAssigned]: ASSIGNMENT_EVENTS_TOPIC,
   [EventTypes.CaseSlaBreached]: ASSIGNMENT_EVENTS_TOPIC,
   [EventTypes.CaseDuplicateDecided]: CASE_EVENTS_TOPIC,

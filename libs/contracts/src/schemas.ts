@@ -7,6 +7,7 @@ import {
   DUPLICATE_DECISIONS,
   OUTCOME_TYPES,
   PRIORITIES,
+  PRIORITY_CHANGE_REASONS,
   RISK_INDICATORS,
   SLA_STAGES,
 } from './vocabulary';
@@ -122,6 +123,24 @@ export const caseStatusChangedV1Schema = {
   },
 } as const;
 
+export const casePriorityChangedV1Schema = {
+  $id: 'https://casebridge.example/schemas/casebridge.case.priority-changed.v1.json',
+  title: EventTypes.CasePriorityChanged,
+  type: 'object',
+  additionalProperties: false,
+  required: ['caseId', 'hostCountry', 'from', 'to', 'reason', 'at', 'actor', 'version'],
+  properties: {
+    caseId: uuid,
+    hostCountry: country,
+    from: { enum: PRIORITIES },
+    to: { enum: PRIORITIES },
+    reason: { enum: PRIORITY_CHANGE_REASONS },
+    at: dateTime,
+    actor,
+    version: { type: 'integer', minimum: 1, maximum: MAX_COUNTER },
+  },
+} as const;
+
 const holder = {
   type: 'object',
   additionalProperties: false,
@@ -192,6 +211,7 @@ export const caseDuplicateDecidedV1Schema = {
 export const EVENT_SCHEMAS: Record<EventType, object> = {
   [EventTypes.CaseSubmitted]: caseSubmittedV1Schema,
   [EventTypes.CaseStatusChanged]: caseStatusChangedV1Schema,
+  [EventTypes.CasePriorityChanged]: casePriorityChangedV1Schema,
   [EventTypes.CaseAssigned]: caseAssignedV1Schema,
   [EventTypes.CaseSlaBreached]: caseSlaBreachedV1Schema,
   [EventTypes.CaseDuplicateDecided]: caseDuplicateDecidedV1Schema,

@@ -148,6 +148,17 @@ export type TransitionReason = (typeof TRANSITION_REASONS)[number];
 export const DUPLICATE_DECISIONS = ['confirmed', 'dismissed'] as const;
 export type DuplicateDecision = (typeof DUPLICATE_DECISIONS)[number];
 
+/** Why a case's priority was changed after intake (re-triage): codes, never free text. */
+export const PRIORITY_CHANGE_REASONS = [
+  'new_risk_information',
+  'risk_reduced',
+  'vulnerable_person',
+  'triage_error',
+  'host_authority_request',
+  'other',
+] as const;
+export type PriorityChangeReason = (typeof PRIORITY_CHANGE_REASONS)[number];
+
 export const CASE_ACTIONS = [
   'start',
   'await_third_party',

@@ -24,4 +24,36 @@ describe('event schemas', () => {
       '/sequence must be >= 1',
     ]);
   });
+
+  const reprioritised = (over: Record<string, unknown> = {}) => ({
+    caseId: randomUUID(),
+    hostCountry: 'RU',
+    from: 'normal',
+    to: 'urgent',
+    reason: 'new_risk_information',
+    at: '2026-03-01T10:00:00.000Z',
+    actor: { type: 'user', id: 'consul-ru-mow', role: 'consul' },
+    version: 3,
+    ...over,
+  });
+
+  it('take a re-triage with its reason code, never free text nor fields outside the contract', () => {
+    expect(eventSchemaErrors(EventTypes.CasePriorityChanged, reprioritised())).toEqual([]);
+    expect(
+      eventSchemaErrors(
+        EventTypes.CasePriorityChanged,
+        reprioritised({ reason: 'The employer threatened her' }),
+      ),
+    ).toEqual(['/reason must be equal to one of the allowed values']);
+    expect(
+      eventSchemaErrors(EventTypes.CasePriorityChanged, reprioritised({ to: 'critical' })),
+    ).toEqual(['/to must be equal to one of the allowed values']);
+    expect(
+      eventSchemaErrors(EventTypes.CasePriorityChanged, reprioritised({ comment: 'call her' })),
+    ).toEqual(['/ must NOT have additional properties']);
+    const { version: _version, ...withoutVersion } = reprioritised();
+    expect(eventSchemaErrors(EventTypes.CasePriorityChanged, withoutVersion)).toEqual([
+      "/ must have required property 'version'",
+    ]);
+  });
 });

@@ -20,6 +20,7 @@ import { assignmentDataSourceOptions } from '../../../apps/assignment/src/databa
 import { AssignmentHistoryRepository } from '../../../apps/assignment/src/assignments/assignment-history.repository';
 import { AssignmentsRepository } from '../../../apps/assignment/src/assignments/assignments.repository';
 import { LifecycleService } from '../../../apps/assignment/src/assignments/lifecycle.service';
+import { PendingPriorityChangesRepository } from '../../../apps/assignment/src/assignments/pending-priority-changes.repository';
 import { PendingStatusChangesRepository } from '../../../apps/assignment/src/assignments/pending-status-changes.repository';
 import { RoutingService } from '../../../apps/assignment/src/assignments/routing.service';
 import { CaseworkersRepository } from '../../../apps/assignment/src/directory/caseworkers.repository';
@@ -95,7 +96,13 @@ describe('routing a submitted case costs few statements', () => {
       assignments,
       new AssignmentHistoryRepository(),
       caseworkers,
-      new LifecycleService(assignments, new PendingStatusChangesRepository(), caseworkers, sla),
+      new LifecycleService(
+        assignments,
+        new PendingStatusChangesRepository(),
+        new PendingPriorityChangesRepository(),
+        caseworkers,
+        sla,
+      ),
       outbox,
       sla,
     );

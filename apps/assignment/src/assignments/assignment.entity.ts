@@ -7,7 +7,10 @@ export class Assignment {
   @PrimaryColumn('uuid', { name: 'case_id' }) caseId!: string;
   @Column('char', { name: 'host_country', length: 2 }) hostCountry!: string;
   @Column('text', { name: 'host_city', nullable: true }) hostCity!: string | null;
+  /** The current priority: the submitted one, or the newest re-triage (by case version). */
   @Column('text') priority!: Priority;
+  /** The case version of the last priority change applied (0: none; older ones are ignored). */
+  @Column('integer', { name: 'priority_version' }) priorityVersion!: number;
   @Column('text', { name: 'preferred_language' }) preferredLanguage!: string;
   @Column('text', { name: 'consulate_id' }) consulateId!: string;
   @Column('text', { name: 'caseworker_id', nullable: true }) caseworkerId!: string | null;

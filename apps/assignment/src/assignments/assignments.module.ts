@@ -11,6 +11,7 @@ import { HandoverRepository } from './handover.repository';
 import { HandoverService } from './handover.service';
 import { LifecycleService } from './lifecycle.service';
 import { OwnQueueController } from './own-queue.controller';
+import { PendingPriorityChangesRepository } from './pending-priority-changes.repository';
 import { PendingStatusChangesRepository } from './pending-status-changes.repository';
 import { RoutingService } from './routing.service';
 
@@ -26,6 +27,7 @@ import { RoutingService } from './routing.service';
     AssignmentsRepository,
     AssignmentHistoryRepository,
     PendingStatusChangesRepository,
+    PendingPriorityChangesRepository,
     AssignmentsService,
     RoutingService,
     LifecycleService,

@@ -5,6 +5,7 @@ import { insertFromCte, RowInsert } from '@casebridge/common';
 import { entitiesFrom } from '../database/rows';
 import { HQ_CONSULATE_ID } from '../directory/headquarters';
 import { Assignment } from './assignment.entity';
+import type { PendingPriorityChange } from './pending-priority-changes.repository';
 import type { PendingStatusChange } from './pending-status-changes.repository';
 import type { OfficeCandidate } from './routing';
 
@@ -33,11 +34,19 @@ export interface HolderChange {
   at: Date;
 }
 
-/** What a case's status changes write: its state and its SLA clocks. */
+/** The changes parked for a case until it was routed, each kind oldest version first. */
+export interface ParkedChanges {
+  statuses: PendingStatusChange[];
+  priorities: PendingPriorityChange[];
+}
+
+/** What a case's status and priority changes write: its state, priority and SLA clocks. */
 export type LifecycleFields = Pick<
   Assignment,
   | 'state'
   | 'statusVersion'
+  | 'priority'
+  | 'priorityVersion'
   | 'pausedAt'
   | 'acceptanceDueAt'
   | 'acceptanceMetAt'
@@ -164,7 +173,8 @@ export class AssignmentsRepository {
    * Writes a routed case in one statement (data-modifying CTEs, atomic as one statement): its
    * assignment row and, only if that row is new, its caseworker's open-case count (+1), its
    * first history entry, the outbox row of its case.assigned event, and the removal of the
-   * status changes parked for it, which are returned (oldest version first) to be applied.
+   * status and priority changes parked for it, which are returned (oldest version first) to be
+   * applied.
    * null when the case was routed already: the primary key decides a race, and nothing else is
    * written. The caseworker row must be locked already (CaseworkersRepository.lockStaff).
    */
@@ -173,7 +183,7 @@ export class AssignmentsRepository {
     a: RoutedAssignment,
     history: RowInsert,
     event: RowInsert,
-  ): Promise<PendingStatusChange[] | null> {
+  ): Promise<ParkedChanges | null> {
     const parameters: unknown[] = [];
     const p = (value: unknown) => `$${parameters.push(value)}`;
     const ctes = [
@@ -200,22 +210,39 @@ export class AssignmentsRepository {
        WHERE case_id = ${p(a.caseId)} AND EXISTS (SELECT 1 FROM ins)
        RETURNING version, to_status, at)`,
     );
-    // No row: not inserted; one row without a version: inserted, nothing pending.
+    ctes.push(
+      `pending_priority AS (DELETE FROM pending_priority_change
+       WHERE case_id = ${p(a.caseId)} AND EXISTS (SELECT 1 FROM ins)
+       RETURNING version, priority, at)`,
+    );
+    // No row: not inserted; a status row without a version: inserted, no status change pending.
+    // Priority rows come only when inserted (their DELETE needs the new row).
     const rows = await manager.query<
-      { version: number | null; to_status: CaseStatus | null; at: Date | null }[]
+      {
+        kind: 'status' | 'priority';
+        version: number | null;
+        value: string | null;
+        at: Date | null;
+      }[]
     >(
       `WITH ${ctes.join(',\n')}
-       SELECT pending.version, pending.to_status, pending.at FROM ins LEFT JOIN pending ON true`,
+       SELECT 'status'::text AS kind, pending.version, pending.to_status AS value, pending.at
+       FROM ins LEFT JOIN pending ON true
+       UNION ALL
+       SELECT 'priority'::text, version, priority, at FROM pending_priority`,
       parameters,
     );
     if (rows.length === 0) return null;
-    return rows
-      .flatMap((r) =>
-        r.version === null || r.to_status === null || r.at === null
-          ? []
-          : [{ version: r.version, to: r.to_status, at: r.at }],
-      )
-      .sort((x, y) => x.version - y.version);
+    const parked: ParkedChanges = { statuses: [], priorities: [] };
+    for (const r of rows) {
+      if (r.version === null || r.value === null || r.at === null) continue;
+      if (r.kind === 'status')
+        parked.statuses.push({ version: r.version, to: r.value as CaseStatus, at: r.at });
+      else parked.priorities.push({ version: r.version, priority: r.value as Priority, at: r.at });
+    }
+    parked.statuses.sort((x, y) => x.version - y.version);
+    parked.priorities.sort((x, y) => x.version - y.version);
+    return parked;
   }
 
   async updateHolder(manager: EntityManager, caseId: string, to: HolderChange): Promise<void> {

@@ -7,7 +7,7 @@ import { RoutingService } from './routing.service';
 
 export const ASSIGNMENT_CONSUMER_GROUP = 'casebridge-assignment';
 
-/** Routes submitted cases and follows their lifecycle, from intake's case events. */
+/** Routes submitted cases and follows their lifecycle and re-triages, from intake's case events. */
 @Controller()
 export class CaseEventsConsumer {
   constructor(
@@ -29,5 +29,13 @@ export class CaseEventsConsumer {
     @Ctx() context: CasebridgeEventContext,
   ): Promise<void> {
     return this.lifecycle.onStatusChanged(event, context.manager);
+  }
+
+  @OnEvent(EventTypes.CasePriorityChanged)
+  onCasePriorityChanged(
+    @Payload() event: CasebridgeEvent<typeof EventTypes.CasePriorityChanged>,
+    @Ctx() context: CasebridgeEventContext,
+  ): Promise<void> {
+    return this.lifecycle.onPriorityChanged(event, context.manager);
   }
 }

@@ -1,32 +1,42 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CasebridgeEvent, EventTypes } from '@casebridge/contracts';
+import type { CaseStatus, Priority } from '@casebridge/contracts';
 import { CaseworkersRepository } from '../directory/caseworkers.repository';
 import { SLA_POLICY, SlaPolicy } from '../sla/sla-policy';
 import { Assignment } from './assignment.entity';
-import { AssignmentsRepository } from './assignments.repository';
+import { AssignmentsRepository, ParkedChanges } from './assignments.repository';
 import { applyStatusChange } from './lifecycle';
-import {
-  PendingStatusChange,
-  PendingStatusChangesRepository,
-} from './pending-status-changes.repository';
+import { PendingPriorityChangesRepository } from './pending-priority-changes.repository';
+import { PendingStatusChangesRepository } from './pending-status-changes.repository';
+import { applyPriorityChange } from './retriage';
+
+/** A change of a case from intake's events; status and priority changes share case versions. */
+type CaseChange =
+  | { kind: 'status'; version: number; to: CaseStatus; at: Date }
+  | { kind: 'priority'; version: number; priority: Priority; at: Date };
 
 /**
- * Follows each case's lifecycle from intake's case.status-changed events: its state, its
- * caseworker's workload and its SLA clocks (rules in lifecycle.ts).
+ * Follows each case's lifecycle from intake's case.status-changed and case.priority-changed
+ * events: its state, its priority, its caseworker's workload and its SLA clocks (rules in
+ * lifecycle.ts and retriage.ts).
  *
  * Out of order: a case's events share one partition of the case-events topic, yet a status
+
  * change can still reach us before the case is routed (its case.submitted was dead-lettered
  * and replayed later, or a topic is replayed into a fresh database). Such a change is parked in
- * pending_status_change and applied, in version order, in the same transaction that routes the
- * case. Changes are applied by the case version they carry: one older than what is applied
- * already (a redelivery under another event id, a late replay) changes nothing.
+ * pending_status_change (a re-triage in pending_priority_change) and applied, with the others
+ * in version order, in the same transaction that routes the case. Changes are applied by the
+ * case version they carry, status and priority each against the last of its kind: one older
+ * than what is applied already (a redelivery under another event id, a late replay) changes
+ * nothing.
  */
 @Injectable()
 export class LifecycleService {
   constructor(
     private readonly assignments: AssignmentsRepository,
     private readonly pending: PendingStatusChangesRepository,
+    private readonly pendingPriorities: PendingPriorityChangesRepository,
     private readonly caseworkers: CaseworkersRepository,
     @Inject(SLA_POLICY) private readonly sla: SlaPolicy,
   ) {}
@@ -43,31 +53,52 @@ export class LifecycleService {
       await this.pending.save(manager, c.caseId, change);
       return;
     }
-    await this.apply(manager, assignment, [change]);
+    await this.apply(manager, assignment, [{ kind: 'status', ...change }]);
+  }
+
+  async onPriorityChanged(
+    event: CasebridgeEvent<typeof EventTypes.CasePriorityChanged>,
+    manager: EntityManager,
+  ): Promise<void> {
+    const c = event.data;
+    await this.assignments.lockCase(manager, c.caseId);
+    const assignment = await this.assignments.lockAssignment(manager, c.caseId);
+    const change = { version: c.version, priority: c.to, at: new Date(c.at) };
+    if (!assignment) {
+      await this.pendingPriorities.save(manager, c.caseId, change);
+      return;
+    }
+    await this.apply(manager, assignment, [{ kind: 'priority', ...change }]);
   }
 
   /**
    * Applies the parked changes of a case just routed, as its routing statement removed them
    * (AssignmentsRepository.insertRouted; its row is new and ours in this transaction).
    */
-  async applyPending(
-    manager: EntityManager,
-    caseId: string,
-    pending: readonly PendingStatusChange[],
-  ): Promise<void> {
-    if (pending.length === 0) return;
+  async applyPending(manager: EntityManager, caseId: string, parked: ParkedChanges): Promise<void> {
+    const changes: CaseChange[] = [
+      ...parked.statuses.map((s) => ({ kind: 'status' as const, ...s })),
+      ...parked.priorities.map((p) => ({ kind: 'priority' as const, ...p })),
+    ].sort((x, y) => x.version - y.version);
+    if (changes.length === 0) return;
     const assignment = await this.assignments.lockAssignment(manager, caseId);
-    if (assignment) await this.apply(manager, assignment, pending);
+    if (assignment) await this.apply(manager, assignment, changes);
   }
 
   private async apply(
     manager: EntityManager,
     assignment: Assignment,
-    changes: readonly PendingStatusChange[],
+    changes: readonly CaseChange[],
   ): Promise<void> {
     let current = assignment;
     let openCasesDelta = 0;
     for (const change of changes) {
+      if (change.kind === 'priority') {
+        if (change.version <= current.priorityVersion) continue;
+        const next = applyPriorityChange(current, change.priority, this.sla);
+        current = { ...current, ...next, priorityVersion: change.version };
+        continue;
+      }
       if (change.version <= current.statusVersion) continue;
       const applied = applyStatusChange(current, change.to, change.at, this.sla);
       current = { ...current, ...applied.next, statusVersion: change.version };
@@ -77,6 +108,8 @@ export class LifecycleService {
     await this.assignments.updateLifecycle(manager, assignment.caseId, {
       state: current.state,
       statusVersion: current.statusVersion,
+      priority: current.priority,
+      priorityVersion: current.priorityVersion,
       pausedAt: current.pausedAt,
       acceptanceDueAt: current.acceptanceDueAt,
       acceptanceMetAt: current.acceptanceMetAt,

@@ -87,6 +87,7 @@ export class RoutingService {
       }).row,
     );
     if (pending === null) return;
+    // Status changes and re-triages that arrived before the case.submitted, in version order.
     await this.lifecycle.applyPending(manager, s.caseId, pending);
   }
 }

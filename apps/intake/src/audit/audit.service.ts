@@ -11,6 +11,7 @@ export type AuditAction =
   | 'case.searched_by_passport'
   | 'case.transitioned'
   | 'case.duplicate_decided'
+  | 'case.priority_changed'
   | 'case.note_added'
   | 'case.notes_read'
   | 'case.history_read'

@@ -19,9 +19,9 @@ import { CaseStatusChangeRepository } from './repositories/case-status-change.re
 import { IdempotencyKeyRepository } from './repositories/idempotency-key.repository';
 
 /**
- * The case file: intake (creation, idempotency), its lifecycle, duplicate decisions, reading and listing, and the
- * projection of `case.assigned`. Exports what the notes and history features build on: the
- * scope check and the case tables they read.
+ * The case file: intake (creation, idempotency), its lifecycle, duplicate decisions, reading and
+ * listing, and the projection of `case.assigned`. Exports what the notes, priority and history
+ * features build on: the scope check, the presenter and the case tables they read.
  */
 @Module({
   imports: [AuditModule],
@@ -43,6 +43,7 @@ import { IdempotencyKeyRepository } from './repositories/idempotency-key.reposit
   ],
   exports: [
     CaseScope,
+    CasePresenter,
     CaseFileRepository,
     CaseStatusChangeRepository,
     CaseAssignmentChangeRepository,

@@ -17,7 +17,7 @@ export class CaseHistoryController {
     operationId: 'CasesController_history',
     summary: 'A case’s history',
     description:
-      'Status changes, assignments and notes added, oldest first; for consuls also the audit trail (every read and write).',
+      'Status changes, re-triages (priority changes), assignments and notes added, oldest first; for consuls also the audit trail (every read and write).',
   })
   @ApiOkResponse({ type: [HistoryEntryResponse] })
   history(

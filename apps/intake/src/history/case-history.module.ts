@@ -3,15 +3,16 @@ import { AccessRefusalAuditMiddleware } from '../audit/access-refusal-audit.midd
 import { AuditModule } from '../audit/audit.module';
 import { CasesModule } from '../cases/cases.module';
 import { NotesModule } from '../notes/notes.module';
+import { CasePriorityModule } from '../priority/case-priority.module';
 import { CaseHistoryController } from './case-history.controller';
 import { CaseHistoryService } from './case-history.service';
 
 /**
- * `GET /v1/cases/:id/history`: reads what the cases, notes and audit features wrote, so it sits
- * above all three (in cases or audit it would make their modules import each other).
+ * `GET /v1/cases/:id/history`: reads what the cases, notes, priority and audit features wrote, so
+ * it sits above them all (in cases or audit it would make their modules import each other).
  */
 @Module({
-  imports: [CasesModule, NotesModule, AuditModule],
+  imports: [CasesModule, NotesModule, CasePriorityModule, AuditModule],
   controllers: [CaseHistoryController],
   providers: [CaseHistoryService],
 })

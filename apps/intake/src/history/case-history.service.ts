@@ -10,6 +10,7 @@ import { CaseFileRepository } from '../cases/repositories/case-file.repository';
 import { CaseAssignmentChangeRepository } from '../cases/repositories/case-assignment-change.repository';
 import { CaseStatusChangeRepository } from '../cases/repositories/case-status-change.repository';
 import { CaseNoteRepository } from '../notes/case-note.repository';
+import { CasePriorityChangeRepository } from '../priority/case-priority-change.repository';
 import { HistoryEntryResponse } from './dto/history-entry.response';
 
 /** The status change of a confirmed duplicate (DuplicateDecisionService). */
@@ -25,11 +26,12 @@ export class CaseHistoryService {
     private readonly statusChanges: CaseStatusChangeRepository,
     private readonly assignmentChanges: CaseAssignmentChangeRepository,
     private readonly notes: CaseNoteRepository,
+    private readonly priorityChanges: CasePriorityChangeRepository,
     private readonly auditEntries: AuditEntryRepository,
     private readonly caseFiles: CaseFileRepository,
   ) {}
 
-  /** Status changes, assignments, notes added and — for consuls — every read and write of the file. */
+  /** Status changes, re-triages, assignments, notes added and — for consuls — every read and write of the file. */
   async history(user: AuthUser, id: string): Promise<HistoryEntryResponse[]> {
     return this.dataSource.transaction(async (manager) => {
       const c = await this.scope.find(manager, user, id);
@@ -57,6 +59,21 @@ export class CaseHistoryService {
             reason: hidden ? null : s.reason,
             outcome: s.outcome,
             version: s.version,
+          },
+        });
+      }
+      for (const p of await this.priorityChanges.findByCase(manager, c.id)) {
+        entries.push({
+          kind: 'priority_changed',
+          at: p.at.toISOString(),
+          actor: p.actor_id,
+          actorRole: p.actor_role,
+          summary: `priority ${p.from_priority} → ${p.to_priority}`,
+          details: {
+            from: p.from_priority,
+            to: p.to_priority,
+            reason: p.reason,
+            version: p.version,
           },
         });
       }

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { EventTypes } from '@casebridge/contracts';
-import type { CaseAssignedV1, CaseStatusChangedV1, CaseSubmittedV1 } from '@casebridge/contracts';
+import type {
+  CaseAssignedV1,
+  CasePriorityChangedV1,
+  CaseStatusChangedV1,
+  CaseSubmittedV1,
+} from '@casebridge/contracts';
 import { AnyCasebridgeEvent, CaseFact, emptyFact, mergeEvent } from './case-fact';
 
 const CASE = '6f1c2d3e-4a5b-4c6d-8e7f-901234567890';
@@ -60,6 +65,27 @@ function status(
   };
 }
 
+function reprioritised(
+  from: CasePriorityChangedV1['from'],
+  to: CasePriorityChangedV1['to'],
+  version: number,
+  at: string,
+): AnyCasebridgeEvent {
+  return {
+    ...envelope(EventTypes.CasePriorityChanged, at),
+    data: {
+      caseId: CASE,
+      hostCountry: 'RU',
+      from,
+      to,
+      reason: 'new_risk_information',
+      at,
+      actor: { type: 'user', id: 'consul-1', role: 'consul' },
+      version,
+    },
+  };
+}
+
 function assigned(
   sequenceNo: number,
   consulateId: string,
@@ -113,28 +139,33 @@ function duplicateDecided(
 
 const fold = (events: AnyCasebridgeEvent[]): CaseFact => events.reduce(mergeEvent, emptyFact(CASE));
 
-/** A full life: assigned, started, paused, transferred, resolved, reopened, resolved again, closed. */
+/**
+ * A full life: assigned, re-triaged, started, paused, transferred, re-triaged again, resolved,
+ * reopened, resolved again, closed. Priority and status changes share the case's versions.
+ */
 function fullLife(): AnyCasebridgeEvent[] {
   return [
     submitted(),
     assigned(1, 'RU-MOW', '2026-03-01T12:00:00.000Z'),
     status('submitted', 'assigned', 2, '2026-03-01T12:00:01.000Z'),
+    reprioritised('high', 'urgent', 3, '2026-03-01T15:00:00.000Z'),
     breached('acceptance', '2026-03-02T12:00:00.000Z'),
-    status('assigned', 'in_progress', 3, '2026-03-03T09:00:00.000Z'),
-    status('in_progress', 'awaiting_third_party', 4, '2026-03-04T09:00:00.000Z'),
+    status('assigned', 'in_progress', 4, '2026-03-03T09:00:00.000Z'),
+    status('in_progress', 'awaiting_third_party', 5, '2026-03-04T09:00:00.000Z'),
     assigned(2, 'RU-LED', '2026-03-05T09:00:00.000Z', null),
-    status('awaiting_third_party', 'in_progress', 5, '2026-03-06T09:00:00.000Z'),
-    status('in_progress', 'resolved', 6, '2026-03-10T09:00:00.000Z', {
+    reprioritised('urgent', 'normal', 6, '2026-03-05T10:00:00.000Z'),
+    status('awaiting_third_party', 'in_progress', 7, '2026-03-06T09:00:00.000Z'),
+    status('in_progress', 'resolved', 8, '2026-03-10T09:00:00.000Z', {
       type: 'wages_recovered',
       amountRecovered: { amount: 900, currency: 'RUB' },
     }),
-    status('resolved', 'in_progress', 7, '2026-03-12T09:00:00.000Z'),
+    status('resolved', 'in_progress', 9, '2026-03-12T09:00:00.000Z'),
     breached('resolution', '2026-03-13T09:00:00.000Z'),
-    status('in_progress', 'resolved', 8, '2026-03-20T09:00:00.000Z', {
+    status('in_progress', 'resolved', 10, '2026-03-20T09:00:00.000Z', {
       type: 'compensation_paid',
       amountRecovered: { amount: 1200.1, currency: 'RUB' },
     }),
-    status('resolved', 'closed', 9, '2026-03-21T09:00:00.000Z'),
+    status('resolved', 'closed', 11, '2026-03-21T09:00:00.000Z'),
   ];
 }
 
@@ -158,7 +189,9 @@ describe('case fact merge', () => {
     const fact = fold(fullLife());
     expect(fact).toMatchObject({
       status: 'closed',
-      statusVersion: 9,
+      statusVersion: 11,
+      priority: 'normal',
+      priorityVersion: 6,
       firstAssignedAt: new Date('2026-03-01T12:00:00.000Z'),
       firstActionAt: new Date('2026-03-03T09:00:00.000Z'),
       resolvedAt: new Date('2026-03-20T09:00:00.000Z'),
@@ -183,6 +216,45 @@ describe('case fact merge', () => {
     expect(fact.statusVersion).toBe(6);
     // …but still learns when work first started.
     expect(fact.firstActionAt).toEqual(new Date('2026-03-03T09:00:00.000Z'));
+  });
+
+  it('takes the priority of the newest re-triage; an older one arriving later changes nothing', () => {
+    const newer = reprioritised('urgent', 'normal', 6, '2026-03-05T10:00:00.000Z');
+    const older = reprioritised('high', 'urgent', 3, '2026-03-01T15:00:00.000Z');
+    expect(fold([submitted(), older])).toMatchObject({ priority: 'urgent', priorityVersion: 3 });
+    expect(fold([submitted(), older, newer])).toMatchObject({
+      priority: 'normal',
+      priorityVersion: 6,
+    });
+    expect(fold([submitted(), newer, older])).toMatchObject({
+      priority: 'normal',
+      priorityVersion: 6,
+    });
+  });
+
+  it('keeps a re-triage that arrived before the submitted event: the submitted priority does not override it', () => {
+    const early = fold([reprioritised('high', 'urgent', 2, '2026-03-01T11:00:00.000Z')]);
+    expect(early).toMatchObject({ priority: 'urgent', priorityVersion: 2, submittedAt: null });
+    expect(mergeEvent(early, submitted({ priority: 'high' }))).toMatchObject({
+      priority: 'urgent',
+      priorityVersion: 2,
+      category: 'unpaid_wages',
+    });
+    // A submitted event replayed after a re-triage changes nothing either.
+    const retriaged = fold([
+      submitted(),
+      reprioritised('high', 'normal', 3, '2026-03-02T09:00:00.000Z'),
+    ]);
+    expect(mergeEvent(retriaged, submitted())).toMatchObject({ priority: 'normal' });
+  });
+
+  it('keeps the priority of a re-triage apart from the status: a status change of any version leaves it', () => {
+    const fact = fold([
+      submitted(),
+      reprioritised('high', 'urgent', 3, '2026-03-01T15:00:00.000Z'),
+      status('assigned', 'in_progress', 4, '2026-03-03T09:00:00.000Z'),
+    ]);
+    expect(fact).toMatchObject({ priority: 'urgent', status: 'in_progress', statusVersion: 4 });
   });
 
   it('ignores an assignment older than the one applied, but keeps the earliest assignment time', () => {

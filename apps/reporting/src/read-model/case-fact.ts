@@ -28,7 +28,10 @@ export interface CaseFact {
   /** The known city it names (HOST_CITIES), 'other' for any other text, null when none. */
   hostCity: string | null;
   category: CaseCategory | null;
+  /** The current priority: the submitted one until a re-triage, then the newest by `version`. */
   priority: Priority | null;
+  /** The case version of the priority change applied (0: none, the submitted priority stands). */
+  priorityVersion: number;
   riskIndicators: RiskIndicator[];
   channel: Channel | null;
   submittedAt: Date | null;
@@ -68,6 +71,7 @@ export function emptyFact(caseId: string): CaseFact {
     hostCity: null,
     category: null,
     priority: null,
+    priorityVersion: 0,
     riskIndicators: [],
     channel: null,
     submittedAt: null,
@@ -120,7 +124,8 @@ export function mergeEvent(fact: CaseFact, event: AnyCasebridgeEvent): CaseFact 
       // Only a known city of the country, or 'other': free text never enters the read model.
       next.hostCity = reportedCity(d.hostCountry, d.hostCity ?? null);
       next.category = d.category;
-      next.priority = d.priority;
+      // The priority it was submitted with, unless a re-triage (a later version) is known already.
+      if (fact.priorityVersion === 0) next.priority = d.priority;
       next.riskIndicators = [...d.riskIndicators].sort();
       next.channel = d.channel;
       next.submittedAt = new Date(d.submittedAt);
@@ -144,6 +149,15 @@ export function mergeEvent(fact: CaseFact, event: AnyCasebridgeEvent): CaseFact 
         next.resolvedAt = resolves ? at : null;
         next.outcomeType = resolves ? (d.outcome?.type ?? null) : null;
         next.amountRecovered = resolves ? toMoney(d.outcome?.amountRecovered) : null;
+      }
+      return next;
+    }
+    case EventTypes.CasePriorityChanged: {
+      const d = event.data;
+      next.hostCountry ??= d.hostCountry;
+      if (d.version > fact.priorityVersion) {
+        next.priority = d.to;
+        next.priorityVersion = d.version;
       }
       return next;
     }

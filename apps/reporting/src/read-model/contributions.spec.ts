@@ -64,6 +64,14 @@ describe('bucket contributions', () => {
     ).toBe(true);
   });
 
+  it('move a re-triaged case from its old priority to its new one, on its submission day only', () => {
+    const retriaged: CaseFact = { ...submittedFact, priority: 'urgent', priorityVersion: 3 };
+    expect(metrics(contributionDelta(submittedFact, retriaged))).toEqual({
+      'case:2026-02-28::priority:high': '-1',
+      'case:2026-02-28::priority:urgent': '1',
+    });
+  });
+
   it('count a resolution in the resolution bucket of its own day', () => {
     const resolved: CaseFact = {
       ...submittedFact,

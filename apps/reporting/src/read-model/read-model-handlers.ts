@@ -8,6 +8,7 @@ import type { ReadModelWriter } from './read-model.writer';
 export const REPORTED_EVENT_TYPES = [
   EventTypes.CaseSubmitted,
   EventTypes.CaseStatusChanged,
+  EventTypes.CasePriorityChanged,
   EventTypes.CaseAssigned,
   EventTypes.CaseSlaBreached,
   EventTypes.CaseDuplicateDecided,

@@ -12,6 +12,7 @@ interface CaseFactRow {
   host_city: string | null;
   category: CaseFact['category'];
   priority: CaseFact['priority'];
+  priority_version: number;
   risk_indicators: CaseFact['riskIndicators'];
   channel: CaseFact['channel'];
   submitted_at: Date | null;
@@ -47,6 +48,7 @@ function toFact(row: CaseFactRow): CaseFact {
     hostCity: row.host_city,
     category: row.category,
     priority: row.priority,
+    priorityVersion: row.priority_version,
     riskIndicators: row.risk_indicators,
     channel: row.channel,
     submittedAt: row.submitted_at,
@@ -167,6 +169,7 @@ export class ReadModelWriter {
       host_city: f.hostCity,
       category: f.category,
       priority: f.priority,
+      priority_version: f.priorityVersion,
       risk_indicators: f.riskIndicators,
       channel: f.channel,
       submitted_at: f.submittedAt,
@@ -193,7 +196,8 @@ export class ReadModelWriter {
     await manager.query(
       `UPDATE ${table} AS f SET
          host_country = d.host_country, host_city = d.host_city, category = d.category,
-         priority = d.priority, risk_indicators = d.risk_indicators, channel = d.channel,
+         priority = d.priority, priority_version = d.priority_version,
+         risk_indicators = d.risk_indicators, channel = d.channel,
          submitted_at = d.submitted_at, amount_claimed = d.amount_claimed,
          amount_claimed_currency = d.amount_claimed_currency, status = d.status,
          status_version = d.status_version, status_changed_at = d.status_changed_at,
@@ -207,8 +211,9 @@ export class ReadModelWriter {
          last_event_at = d.last_event_at
        FROM jsonb_to_recordset($1::jsonb) AS d(
          case_id uuid, host_country text, host_city text, category text, priority text,
-         risk_indicators text[], channel text, submitted_at timestamptz, amount_claimed numeric,
-         amount_claimed_currency text, status text, status_version integer,
+         priority_version integer, risk_indicators text[], channel text,
+         submitted_at timestamptz, amount_claimed numeric, amount_claimed_currency text,
+         status text, status_version integer,
          status_changed_at timestamptz, first_assigned_at timestamptz,
          first_action_at timestamptz, resolved_at timestamptz, resolution_version integer,
          outcome_type text, amount_recovered numeric, amount_recovered_currency text,

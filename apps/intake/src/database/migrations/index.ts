@@ -2,6 +2,7 @@ import { InitialIntakeSchema1764201600000 } from './1764201600000-InitialIntakeS
 import { AuditEntryInsertOnly1765152000000 } from './1765152000000-AuditEntryInsertOnly';
 import { OutboxNotify1767225600000 } from './1767225600000-OutboxNotify';
 import { DuplicateDecisions1767312000000 } from './1767312000000-DuplicateDecisions';
+import { CasePriorityChange1767571200000 } from './1767571200000-CasePriorityChange';
 
 /** Listed explicitly (no glob): the build is the single source of the migration set. */
 export const intakeMigrations = [
@@ -9,4 +10,5 @@ export const intakeMigrations = [
   AuditEntryInsertOnly1765152000000,
   OutboxNotify1767225600000,
   DuplicateDecisions1767312000000,
+  CasePriorityChange1767571200000,
 ];

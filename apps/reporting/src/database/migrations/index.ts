@@ -2,6 +2,7 @@ import { InitialReportingSchema1764460800000 } from './1764460800000-InitialRepo
 import { ReportedCities1767312000000 } from './1767312000000-ReportedCities';
 import { ReportRollup1767398400000 } from './1767398400000-ReportRollup';
 import { DuplicateCases1767484800000 } from './1767484800000-DuplicateCases';
+import { PriorityVersion1767571200000 } from './1767571200000-PriorityVersion';
 
 /** Listed explicitly (no glob): the build is the single source of the migration set. */
 export const reportingMigrations = [
@@ -9,4 +10,5 @@ export const reportingMigrations = [
   ReportedCities1767312000000,
   ReportRollup1767398400000,
   DuplicateCases1767484800000,
+  PriorityVersion1767571200000,
 ];

@@ -52,7 +52,11 @@ export class ReportFigures {
   byStatus!: Record<CaseStatus, number | null>;
   @counts('Cases by category.', { unpaid_wages: 12 })
   byCategory!: Record<CaseCategory, number | null>;
-  @counts('Cases by triage priority.', { urgent: 6, high: 5, normal: 9 })
+  @counts('Cases by current priority (the latest re-triage, else the triage at submission).', {
+    urgent: 6,
+    high: 5,
+    normal: 9,
+  })
   byPriority!: Record<Priority, number | null>;
   @counts('Cases showing each ILO forced-labour indicator.', { deception: 7 })
   riskIndicators!: Record<RiskIndicator, number | null>;
