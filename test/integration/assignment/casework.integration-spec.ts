@@ -754,4 +754,38 @@ describe('Handing over when a caseworker leaves', () => {
       expect(sequences).toEqual(sequences.map((_, i) => i + 1));
     }
   });
+
+  it('gives a case reopened after its caseworker left to a colleague by the routing rules, else to the office queue', async () => {
+    await office('NZ-HN4', 'Fourth Bay', [
+      { id: 'nz-hn4-01', languages: ['uz', 'ko'] },
+      { id: 'nz-hn4-02', languages: ['uz'], active: false },
+    ]);
+    const uzbek = await route('Fourth Bay', 'uz');
+    const korean = await route('Fourth Bay', 'ko');
+    for (const caseId of [uzbek, korean]) {
+      await changeStatus(caseId, 'assigned', 'in_progress', 2);
+      await changeStatus(caseId, 'in_progress', 'resolved', 3);
+    }
+    await api.call(admin, 'PATCH', '/v1/consulates/NZ-HN4/caseworkers/nz-hn4-02', { active: true });
+    const left = await api.call<Handover>(
+      consul('NZ-HN4'),
+      'POST',
+      '/v1/consulates/NZ-HN4/caseworkers/nz-hn4-01/handover',
+      { mode: 'routing' },
+    );
+    expect(left.body).toMatchObject({ moved: 0, deactivated: true }); // resolved cases stay
+    for (const caseId of [uzbek, korean]) await changeStatus(caseId, 'resolved', 'in_progress', 4);
+    expect(await holder(uzbek)).toBe('nz-hn4-02');
+    expect(await holder(korean)).toBeNull();
+    expect(await caseworkerRow('nz-hn4-01')).toEqual({ open_cases: 0, active: false });
+    expect((await caseworkerRow('nz-hn4-02')).open_cases).toBe(1);
+    const events = await assignedEvents();
+    expect(
+      events.get(uzbek)?.map((e) => [e.sequence, e.caseworkerId, e.previous?.caseworkerId]),
+    ).toEqual([
+      [1, 'nz-hn4-01', undefined],
+      [2, 'nz-hn4-02', 'nz-hn4-01'],
+    ]);
+    expect(events.get(korean)?.at(-1)).toMatchObject({ sequence: 2, caseworkerId: null });
+  });
 });

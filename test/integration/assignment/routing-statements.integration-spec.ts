@@ -101,6 +101,8 @@ describe('routing a submitted case costs few statements', () => {
         new PendingStatusChangesRepository(),
         new PendingPriorityChangesRepository(),
         caseworkers,
+        new AssignmentHistoryRepository(),
+        outbox,
         sla,
       ),
       outbox,

@@ -1,15 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CasebridgeEvent, EventTypes } from '@casebridge/contracts';
+import { insertRows } from '@casebridge/common';
+import { OutboxWriter } from '@casebridge/messaging';
 import type { CaseStatus, Priority } from '@casebridge/contracts';
 import { CaseworkersRepository } from '../directory/caseworkers.repository';
 import { SLA_POLICY, SlaPolicy } from '../sla/sla-policy';
 import { Assignment } from './assignment.entity';
 import { AssignmentsRepository, ParkedChanges } from './assignments.repository';
+import { AssignmentHistoryRepository } from './assignment-history.repository';
 import { applyStatusChange } from './lifecycle';
 import { PendingPriorityChangesRepository } from './pending-priority-changes.repository';
 import { PendingStatusChangesRepository } from './pending-status-changes.repository';
 import { applyPriorityChange } from './retriage';
+import { chooseCaseworker } from './routing';
 
 /** A change of a case from intake's events; status and priority changes share case versions. */
 type CaseChange =
@@ -38,6 +42,8 @@ export class LifecycleService {
     private readonly pending: PendingStatusChangesRepository,
     private readonly pendingPriorities: PendingPriorityChangesRepository,
     private readonly caseworkers: CaseworkersRepository,
+    private readonly history: AssignmentHistoryRepository,
+    private readonly outbox: OutboxWriter,
     @Inject(SLA_POLICY) private readonly sla: SlaPolicy,
   ) {}
 
@@ -119,6 +125,60 @@ export class LifecycleService {
       resolutionCycle: current.resolutionCycle,
       updatedAt: new Date(),
     });
+    if (openCasesDelta > 0 && assignment.caseworkerId !== null) {
+      const moved = await this.awayFromInactiveHolder(manager, { ...assignment, ...current });
+      if (moved) {
+        await this.caseworkers.adjustOpenCases(manager, moved.caseworkerId, openCasesDelta);
+        return;
+      }
+    }
     await this.caseworkers.adjustOpenCases(manager, assignment.caseworkerId, openCasesDelta);
+  }
+
+  /**
+   * A case reopened while its caseworker is no longer active (they left: their handover moved
+   * only open cases) goes by the routing rules to a colleague of the office, else to the office
+   * queue, with its case.assigned, instead of coming back to nobody's queue. Returns the new
+   * holder (caseworkerId null: the office queue), or null when the holder is still active.
+   */
+  private async awayFromInactiveHolder(
+    manager: EntityManager,
+    a: Assignment,
+  ): Promise<{ caseworkerId: string | null } | null> {
+    const staff = await this.caseworkers.lockStaff(manager, a.consulateId);
+    const holder = staff.find((c) => c.id === a.caseworkerId);
+    if (!holder || holder.active) return null;
+    const next = chooseCaseworker(staff, a.preferredLanguage);
+    const now = new Date();
+    const sequence = a.sequence + 1;
+    const to = { consulateId: a.consulateId, caseworkerId: next?.id ?? null };
+    await this.assignments.updateHolder(manager, a.caseId, {
+      ...to,
+      reason: 'reassigned',
+      sequence,
+      at: now,
+    });
+    await insertRows(manager, [
+      this.history.row({
+        caseId: a.caseId,
+        sequence,
+        ...to,
+        reason: 'reassigned',
+        transferReason: null,
+        actorId: 'routing',
+        actorRole: null,
+        at: now,
+      }),
+      this.outbox.row(EventTypes.CaseAssigned, {
+        caseId: a.caseId,
+        hostCountry: a.hostCountry,
+        ...to,
+        assignedAt: now.toISOString(),
+        reason: 'reassigned',
+        previous: { consulateId: a.consulateId, caseworkerId: a.caseworkerId },
+        sequence,
+      }).row,
+    ]);
+    return { caseworkerId: to.caseworkerId };
   }
 }
