@@ -10,7 +10,7 @@ import { PersonalDataCipher } from '../crypto/personal-data-cipher';
 import { casePartiesOf, roleActingAs } from './case-access';
 import { CasePresenter } from './case.presenter';
 import { CaseScope } from './case-scope.service';
-import { CaseErrorCode, caseErrors } from './cases.errors';
+import { CaseErrorCode, caseErrors, staleVersion } from './cases.errors';
 import { CaseResponse } from './dto/case.response';
 import { eventOutcome, TransitionDto } from './dto/transition.dto';
 import {
@@ -51,14 +51,8 @@ export class CaseLifecycleService {
   ): Promise<CaseResponse> {
     return this.dataSource.transaction(async (manager) => {
       const c = await this.scope.lock(manager, user, id);
-      const expected = dto.version ?? ifMatch;
-      if (expected !== undefined && expected !== c.version) {
-        throw caseErrors.problem(
-          CaseErrorCode.StaleVersion,
-          `The case has changed: you sent version ${expected}, it is at version ${c.version}. Read it again.`,
-          { currentVersion: c.version },
-        );
-      }
+      const stale = staleVersion(dto.version ?? ifMatch, c.version);
+      if (stale) throw stale;
       if (dto.action === 'reopen' && c.duplicateDecision === 'confirmed') {
         throw caseErrors.problem(
           CaseErrorCode.InvalidTransition,

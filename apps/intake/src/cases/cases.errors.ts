@@ -23,3 +23,16 @@ export const caseErrors = errorCatalogue<CaseErrorCode>({
 export function caseNotFound(): DomainProblem {
   return caseErrors.problem(CaseErrorCode.NotFound, 'No case with this id exists in your scope.');
 }
+
+/**
+ * The optimistic-concurrency check every case write makes: the version the client read (body or
+ * If-Match) against the case's; null when it matches or none was sent.
+ */
+export function staleVersion(expected: number | undefined, current: number): DomainProblem | null {
+  if (expected === undefined || expected === current) return null;
+  return caseErrors.problem(
+    CaseErrorCode.StaleVersion,
+    `The case has changed: you sent version ${expected}, it is at version ${current}. Read it again.`,
+    { currentVersion: current },
+  );
+}

@@ -8,7 +8,7 @@ import { AuditService } from '../audit/audit.service';
 import { actingRole, canAccessCase } from './case-access';
 import { CasePresenter } from './case.presenter';
 import { CaseScope } from './case-scope.service';
-import { CaseErrorCode, caseErrors } from './cases.errors';
+import { CaseErrorCode, caseErrors, staleVersion } from './cases.errors';
 import { CaseResponse } from './dto/case.response';
 import { DuplicateDecisionDto } from './dto/duplicate-decision.dto';
 import { CaseFileRepository } from './repositories/case-file.repository';
@@ -42,14 +42,8 @@ export class DuplicateDecisionService {
   ): Promise<CaseResponse> {
     return this.dataSource.transaction(async (manager) => {
       const c = await this.scope.lock(manager, user, id);
-      const expected = dto.version ?? ifMatch;
-      if (expected !== undefined && expected !== c.version) {
-        throw caseErrors.problem(
-          CaseErrorCode.StaleVersion,
-          `The case has changed: you sent version ${expected}, it is at version ${c.version}. Read it again.`,
-          { currentVersion: c.version },
-        );
-      }
+      const stale = staleVersion(dto.version ?? ifMatch, c.version);
+      if (stale) throw stale;
       // Only a flag the caller may see (SPEC.md, Access): to a consul of another office the
       // earlier case, and so the flag, does not exist.
       const earlier = c.possibleDuplicateOf;

@@ -1,7 +1,7 @@
 import type { AuthUser, DomainProblem } from '@casebridge/common';
 import { OPEN_CASE_STATUSES } from '@casebridge/contracts';
 import type { CaseStatus, Priority } from '@casebridge/contracts';
-import { CaseErrorCode, caseErrors } from '../cases/cases.errors';
+import { staleVersion } from '../cases/cases.errors';
 import { PriorityErrorCode, priorityErrors } from './priority.errors';
 
 /** What a re-triage decides on: the case as it stands. */
@@ -21,13 +21,8 @@ export function priorityChangeRefusal(
   wanted: Priority,
   expectedVersion: number | undefined,
 ): DomainProblem | null {
-  if (expectedVersion !== undefined && expectedVersion !== c.version) {
-    return caseErrors.problem(
-      CaseErrorCode.StaleVersion,
-      `The case has changed: you sent version ${expectedVersion}, it is at version ${c.version}. Read it again.`,
-      { currentVersion: c.version },
-    );
-  }
+  const stale = staleVersion(expectedVersion, c.version);
+  if (stale) return stale;
   if (!OPEN_CASE_STATUSES.includes(c.status)) {
     return priorityErrors.problem(
       PriorityErrorCode.CaseNotOpen,
