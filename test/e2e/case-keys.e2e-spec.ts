@@ -106,6 +106,12 @@ describe('Personal data under a key per case, kept in a key store of its own', (
     return id;
   }
 
+  it('is ready only with its key store, which its readiness check names', async () => {
+    const ready = await fetch(`${intake.url}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(JSON.stringify(await ready.json())).toContain('keyStore');
+  });
+
   it('creates and reads a case through the API, with its notes', async () => {
     const b = body();
     const id = await createWithNoteAndComment(b);

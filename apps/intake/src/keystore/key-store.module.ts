@@ -1,6 +1,6 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
-import { COMMON_ENV } from '@casebridge/common';
+import { COMMON_ENV, READINESS_PROBES, type ReadinessProbe } from '@casebridge/common';
 import type { IntakeEnvironment } from '../config/intake.environment';
 import { MasterKeyRing } from '../crypto/envelope-cipher';
 import { PassportBlindIndex } from '../crypto/passport-blind-index';
@@ -60,8 +60,23 @@ export class KeyStoreModule implements OnApplicationShutdown {
             PassportBlindIndex.fromConfig(e.INTAKE_BLIND_INDEX_KEY),
           inject: [COMMON_ENV],
         },
+        {
+          // Intake is not ready without its keys: no case can be created or read.
+          provide: READINESS_PROBES,
+          useFactory: (pool: Pool): ReadinessProbe[] => [
+            {
+              name: 'keyStore',
+              isReachable: () =>
+                pool.query('SELECT 1').then(
+                  () => true,
+                  () => false,
+                ),
+            },
+          ],
+          inject: [KEY_STORE_POOL],
+        },
       ],
-      exports: [CaseKeys, PassportBlindIndex],
+      exports: [CaseKeys, PassportBlindIndex, READINESS_PROBES],
     };
   }
 
