@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { runMigrationsLocked, validateEnvironment } from '@casebridge/common';
 import { IntakeEnvironment } from '../apps/intake/src/config/intake.environment';
 import { intakeMigrationDataSourceOptions } from '../apps/intake/src/database/data-source';
+import { keyStoreMigrationDataSourceOptions } from '../apps/intake/src/keystore/key-store.data-source';
 import { AssignmentEnvironment } from '../apps/assignment/src/config/assignment.environment';
 import { assignmentDataSourceOptions } from '../apps/assignment/src/database/data-source';
 import { ReportingEnvironment } from '../apps/reporting/src/config/reporting.environment';
@@ -23,10 +24,9 @@ async function migrate(
 }
 
 async function main(): Promise<void> {
-  await migrate(
-    'intake',
-    intakeMigrationDataSourceOptions(validateEnvironment(IntakeEnvironment, process.env)),
-  );
+  const intake = validateEnvironment(IntakeEnvironment, process.env);
+  await migrate('intake', intakeMigrationDataSourceOptions(intake));
+  await migrate('intake key store', keyStoreMigrationDataSourceOptions(intake));
   await migrate(
     'assignment',
     assignmentDataSourceOptions(validateEnvironment(AssignmentEnvironment, process.env)),

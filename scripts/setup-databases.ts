@@ -4,22 +4,48 @@
  * DML on the owner's tables through default privileges (intake's audit trail is narrowed to
  * INSERT and SELECT by its migration). CONNECT is revoked from PUBLIC, so no service can reach
  * another's tables. A database of the earlier layout (everything owned by the runtime role) is
- * converted in place.
+ * converted in place. Intake's key store (the wrapped case keys) is a database of its own, with
+ * an owner and a runtime role of its own: no case-data role may connect to it.
  * Env: PG_ADMIN_URL (default postgres://postgres@DATABASE_HOST:DATABASE_PORT/postgres),
- *      DATABASE_NAME_SUFFIX (`_test` for the test databases), <SERVICE>_DATABASE_PASSWORD and
- *      INTAKE_DATABASE_OWNER_PASSWORD (development default: the role name; refused when
- *      NODE_ENV=production).
+ *      DATABASE_NAME_SUFFIX (`_test` for the test databases), <SERVICE>_DATABASE_PASSWORD,
+ *      INTAKE_DATABASE_OWNER_PASSWORD, INTAKE_KEYSTORE_DATABASE_PASSWORD and
+ *      INTAKE_KEYSTORE_DATABASE_OWNER_PASSWORD (development default: the role name; refused
+ *      when NODE_ENV=production).
  */
 import { Client } from 'pg';
 import {
   databasePassword,
+  INTAKE_KEY_STORE,
+  keyStorePassword,
   passwordVariable,
   productionPasswordProblem,
   SERVICES,
   serviceRoles,
-  type ServiceName,
   type ServiceRoles,
 } from '@casebridge/common';
+
+/** A database set up here: its name (before the suffix), its roles and their passwords. */
+interface ManagedDatabase {
+  name: string;
+  roles: ServiceRoles;
+  password(kind: keyof ServiceRoles): string;
+  variable(kind: keyof ServiceRoles): string;
+}
+
+const DATABASES: ManagedDatabase[] = [
+  ...SERVICES.map((service) => ({
+    name: `casebridge_${service}`,
+    roles: serviceRoles(service),
+    password: (kind: keyof ServiceRoles) => databasePassword(process.env, service, kind),
+    variable: (kind: keyof ServiceRoles) => passwordVariable(service, kind),
+  })),
+  {
+    name: INTAKE_KEY_STORE.database,
+    roles: INTAKE_KEY_STORE.roles,
+    password: (kind) => keyStorePassword(process.env, kind),
+    variable: (kind) => INTAKE_KEY_STORE.passwordVariables[kind],
+  },
+];
 
 function adminUrl(database: string): string {
   const url = new URL(
@@ -33,31 +59,24 @@ function adminUrl(database: string): string {
 /** Refuses development or short passwords in production, naming the variable, never the value. */
 function passwordProblems(): string[] {
   if (process.env.NODE_ENV !== 'production') return [];
-  return SERVICES.flatMap((service) =>
+  return DATABASES.flatMap((database) =>
     (['runtime', 'owner'] as const)
-      .filter(
-        (kind) =>
-          kind === 'runtime' || serviceRoles(service).owner !== serviceRoles(service).runtime,
-      )
+      .filter((kind) => kind === 'runtime' || database.roles.owner !== database.roles.runtime)
       .flatMap((kind) => {
-        const role = serviceRoles(service)[kind];
-        const problem = productionPasswordProblem(
-          databasePassword(process.env, service, kind),
-          role,
-        );
-        return problem ? [`${passwordVariable(service, kind)}: ${problem} in production`] : [];
+        const problem = productionPasswordProblem(database.password(kind), database.roles[kind]);
+        return problem ? [`${database.variable(kind)}: ${problem} in production`] : [];
       }),
   );
 }
 
-async function ensureRole(admin: Client, service: ServiceName, kind: keyof ServiceRoles) {
-  const role = serviceRoles(service)[kind];
+async function ensureRole(admin: Client, database: ManagedDatabase, kind: keyof ServiceRoles) {
+  const role = database.roles[kind];
   const exists = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
   if (exists.rowCount === 0) {
     await admin.query(`CREATE ROLE ${role} LOGIN`);
     console.log(`  created role ${role}`);
   }
-  const password = admin.escapeLiteral(databasePassword(process.env, service, kind));
+  const password = admin.escapeLiteral(database.password(kind));
   await admin.query(`ALTER ROLE ${role} LOGIN PASSWORD ${password}`);
 }
 
@@ -120,11 +139,11 @@ async function main(): Promise<void> {
   const admin = new Client({ connectionString: adminUrl('postgres') });
   await admin.connect();
   try {
-    for (const service of SERVICES) {
-      const roles = serviceRoles(service);
-      const db = `casebridge_${service}${suffix}`;
-      await ensureRole(admin, service, 'runtime');
-      if (roles.owner !== roles.runtime) await ensureRole(admin, service, 'owner');
+    for (const database of DATABASES) {
+      const { roles } = database;
+      const db = `${database.name}${suffix}`;
+      await ensureRole(admin, database, 'runtime');
+      if (roles.owner !== roles.runtime) await ensureRole(admin, database, 'owner');
       const found = await admin.query<{ owner: string }>(
         'SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1',
         [db],
@@ -139,7 +158,7 @@ async function main(): Promise<void> {
       await admin.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${db} TO ${roles.runtime}`);
       if (roles.owner !== roles.runtime) await splitOwnership(db, roles);
     }
-    console.log(`databases ready: ${SERVICES.map((s) => `casebridge_${s}${suffix}`).join(', ')}`);
+    console.log(`databases ready: ${DATABASES.map((d) => `${d.name}${suffix}`).join(', ')}`);
   } finally {
     await admin.end();
   }

@@ -1,7 +1,7 @@
 /**
  * The bench's baseline: POST /v1/cases on node:http + pg, no framework. It does the durable work
  * intake's POST does: verify the HS256 token, parse and validate the same fields by hand,
- * triage, AES-256-GCM-encrypt the personal fields (intake's PersonalDataCipher), the passport
+ * triage, AES-256-GCM-encrypt the personal fields under a fresh per-case key (intake's envelope-cipher), the passport
  * blind index (HMAC), then one transaction: next reference number, duplicate probe, case row,
  * outbox row, audit row. Its database mirrors intake's tables (intake's migrations, see
  * baseline-schema.ts). Env: BASELINE_PORT, BASELINE_DATABASE_URL, BASELINE_JWT_SECRET, BASELINE_POOL.
@@ -21,7 +21,8 @@ import {
   RiskIndicator,
   textLength,
 } from '@casebridge/contracts';
-import { PersonalDataCipher } from '../../apps/intake/src/crypto/personal-data-cipher';
+import { CaseDataCipher, MasterKeyRing } from '../../apps/intake/src/crypto/envelope-cipher';
+import { PassportBlindIndex } from '../../apps/intake/src/crypto/passport-blind-index';
 import { triagePriority } from '../../apps/intake/src/cases/triage';
 
 const secret = process.env.BASELINE_JWT_SECRET ?? '';
@@ -30,7 +31,10 @@ const pool = new Pool({
   max: Number(process.env.BASELINE_POOL ?? 10),
 });
 // Fresh keys: the baseline's ciphertexts are never read, only the cost of making them counts.
-const cipher = new PersonalDataCipher('bench', randomBytes(32), new Map(), randomBytes(32));
+// Each case gets its own data key, wrapped by the master key (its write to the key store, a second
+// database, is left out).
+const masterKeys = new MasterKeyRing('bench', randomBytes(32));
+const blindIndex = new PassportBlindIndex(randomBytes(32));
 const ROLES = new Set(['intake_officer', 'caseworker', 'consul', 'integration']);
 const COUNTRIES = new Set(COUNTRY_CODES);
 const PASSPORT = /^[A-Za-z0-9][A-Za-z0-9 -]{3,18}[A-Za-z0-9]$/;
@@ -105,7 +109,10 @@ async function createCase(user: { sub: string; roles: string[] }, body: Json): P
     email: c.email ?? null,
   };
   const passportIndex =
-    typeof c.passportNumber === 'string' ? cipher.passportIndex(c.passportNumber) : null;
+    typeof c.passportNumber === 'string' ? blindIndex.passportIndex(c.passportNumber) : null;
+  const dataKey = MasterKeyRing.newDataKey();
+  masterKeys.wrap(dataKey, id);
+  const cipher = new CaseDataCipher(dataKey);
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -139,8 +146,8 @@ async function createCase(user: { sub: string; roles: string[] }, body: Json): P
         body.channel,
         c.preferredLanguage,
         c.consentToShare,
-        cipher.encryptJson(complainant, id),
-        cipher.encrypt(body.description as string, id),
+        cipher.encryptJson(complainant, 'case_file.complainant_enc', id),
+        cipher.encrypt(body.description as string, 'case_file.description_enc', id),
         passportIndex,
         duplicate,
         user.sub,

@@ -1152,7 +1152,7 @@ describe('The case file (intake API)', () => {
       ]) {
         expect(stored).not.toContain(secret);
       }
-      expect(String(row.complainant_enc)).toMatch(/^v1\.dev1\./);
+      expect(String(row.complainant_enc)).toMatch(/^v2\./);
     });
 
     it('carries the caller’s request id as the correlation id of the events it causes', async () => {

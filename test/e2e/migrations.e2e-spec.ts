@@ -1,8 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { databasePassword, serviceRoles } from '@casebridge/common';
-import { query, testDatabaseName } from '../support/infra';
+import {
+  databasePassword,
+  INTAKE_KEY_STORE,
+  keyStorePassword,
+  serviceRoles,
+} from '@casebridge/common';
+import { keyStoreClient, query, testDatabaseName, testKeyStoreName } from '../support/infra';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -19,6 +24,7 @@ describe('Databases and migrations', () => {
     const before = await query('intake', 'SELECT name FROM typeorm_migrations ORDER BY id');
     const second = migrate();
     expect(second).toMatch(/intake: up to date/);
+    expect(second).toMatch(/intake key store: up to date/);
     expect(second).toMatch(/assignment: up to date/);
     expect(second).toMatch(/reporting: up to date/);
     expect(await query('intake', 'SELECT name FROM typeorm_migrations ORDER BY id')).toEqual(
@@ -29,14 +35,18 @@ describe('Databases and migrations', () => {
   it('lets each service’s roles (runtime and owner) reach its own database only', async () => {
     const host = process.env.DATABASE_HOST ?? '127.0.0.1';
     const port = process.env.DATABASE_PORT ?? '5432';
-    const services = ['intake', 'assignment', 'reporting'] as const;
+    const services = ['intake', 'assignment', 'reporting', 'keys'] as const;
+    const roleOf = (s: (typeof services)[number], kind: 'runtime' | 'owner') =>
+      s === 'keys'
+        ? { role: INTAKE_KEY_STORE.roles[kind], password: keyStorePassword(process.env, kind) }
+        : { role: serviceRoles(s)[kind], password: databasePassword(process.env, s, kind) };
     for (const service of services) {
       for (const kind of ['runtime', 'owner'] as const) {
-        const role = serviceRoles(service)[kind];
-        const password = encodeURIComponent(databasePassword(process.env, service, kind));
+        const { role, password } = roleOf(service, kind);
         for (const db of services) {
+          const name = db === 'keys' ? testKeyStoreName() : testDatabaseName(db);
           const client = new Client({
-            connectionString: `postgres://${role}:${password}@${host}:${port}/${testDatabaseName(db)}`,
+            connectionString: `postgres://${role}:${encodeURIComponent(password)}@${host}:${port}/${name}`,
           });
           const connected = await client.connect().then(
             () => true,
@@ -66,5 +76,22 @@ describe('Databases and migrations', () => {
                 WHERE table_name = 'case_file' AND grantee = 'casebridge_intake' ORDER BY 1), ',') AS cases`,
     );
     expect(grants).toEqual({ audit: 'INSERT,SELECT', cases: 'DELETE,INSERT,SELECT,UPDATE' });
+  });
+
+  it('gives the key store to its own owner, and its runtime role no DELETE or TRUNCATE', async () => {
+    const keys = await keyStoreClient('runtime');
+    try {
+      const { rows } = await keys.query<{ owner: string; runtime: string }>(
+        `SELECT (SELECT tableowner FROM pg_tables WHERE tablename = 'case_key') AS owner,
+                array_to_string(ARRAY(SELECT privilege_type FROM information_schema.table_privileges
+                  WHERE table_name = 'case_key' AND grantee = $1 ORDER BY 1), ',') AS runtime`,
+        [INTAKE_KEY_STORE.roles.runtime],
+      );
+      expect(rows).toEqual([
+        { owner: INTAKE_KEY_STORE.roles.owner, runtime: 'INSERT,SELECT,UPDATE' },
+      ]);
+    } finally {
+      await keys.end();
+    }
   });
 });

@@ -1,7 +1,13 @@
 import { createServer } from 'node:net';
 import { type Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { databasePassword, serviceRoles, type ServiceRoles } from '@casebridge/common';
+import {
+  databasePassword,
+  INTAKE_KEY_STORE,
+  keyStorePassword,
+  serviceRoles,
+  type ServiceRoles,
+} from '@casebridge/common';
 import { deadLetterTopic, EVENT_TOPICS } from '@casebridge/contracts';
 import { createKafka } from '@casebridge/messaging';
 import { DEV_KAFKA_PASSWORDS, kafkaAdminConnection, type KafkaPrincipal } from '@casebridge/common';
@@ -35,6 +41,23 @@ export async function dbClient(
   return client;
 }
 
+export function testKeyStoreName(): string {
+  return `${INTAKE_KEY_STORE.database}${process.env.DATABASE_NAME_SUFFIX ?? '_test'}`;
+}
+
+/** A connection to intake's test key store (the wrapped case keys) as one of its own roles. */
+export async function keyStoreClient(kind: keyof ServiceRoles = 'runtime'): Promise<Client> {
+  const host = process.env.DATABASE_HOST ?? '127.0.0.1';
+  const port = process.env.DATABASE_PORT ?? '5432';
+  const role = INTAKE_KEY_STORE.roles[kind];
+  const password = encodeURIComponent(keyStorePassword(process.env, kind));
+  const client = new Client({
+    connectionString: `postgres://${role}:${password}@${host}:${port}/${testKeyStoreName()}`,
+  });
+  await client.connect();
+  return client;
+}
+
 export async function query<T = Record<string, unknown>>(
   service: ServiceName,
   sql: string,
@@ -50,9 +73,18 @@ export async function query<T = Record<string, unknown>>(
 
 /**
  * Empties every table of a service's test database but the migration history (and `keep`), as
- * the owner role: the runtime role may not truncate the audit trail.
+ * the owner role: the runtime role may not truncate the audit trail. Intake's key store is
+ * emptied with it (its own owner role).
  */
 export async function resetDatabase(service: ServiceName, keep: string[] = []): Promise<void> {
+  if (service === 'intake' && !keep.includes('case_file')) {
+    const keys = await keyStoreClient('owner');
+    try {
+      await keys.query('TRUNCATE case_key');
+    } finally {
+      await keys.end();
+    }
+  }
   const client = await dbClient(service, 'owner');
   try {
     const { rows } = await client.query<{ tablename: string }>(

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CommonModule, kafkaConnection, COMMON_ENV } from '@casebridge/common';
+import { CommonModule, kafkaConnection } from '@casebridge/common';
 import { EventSources } from '@casebridge/contracts';
 import { MessagingModule } from '@casebridge/messaging';
 import { AuditModule } from './audit/audit.module';
@@ -9,33 +9,9 @@ import { CaseHistoryModule } from './history/case-history.module';
 import { NotesModule } from './notes/notes.module';
 import { CasePriorityModule } from './priority/case-priority.module';
 import { IntakeEnvironment } from './config/intake.environment';
-import { PersonalDataCipher } from './crypto/personal-data-cipher';
 import { intakeDataSourceOptions } from './database/data-source';
+import { KeyStoreModule } from './keystore/key-store.module';
 import { INTAKE_CONSUMER_GROUP } from './cases/assignment-events.consumer';
-
-@Module({})
-class CryptoModule {
-  static register(): DynamicModule {
-    return {
-      module: CryptoModule,
-      global: true,
-      providers: [
-        {
-          provide: PersonalDataCipher,
-          useFactory: (e: IntakeEnvironment) =>
-            PersonalDataCipher.fromConfig(
-              e.INTAKE_ENCRYPTION_KEY_ID,
-              e.INTAKE_ENCRYPTION_KEY,
-              e.INTAKE_PREVIOUS_ENCRYPTION_KEYS,
-              e.INTAKE_BLIND_INDEX_KEY,
-            ),
-          inject: [COMMON_ENV],
-        },
-      ],
-      exports: [PersonalDataCipher],
-    };
-  }
-}
 
 @Module({})
 export class AppModule {
@@ -58,7 +34,7 @@ export class AppModule {
           producesEvents: true,
           consumerGroup: INTAKE_CONSUMER_GROUP,
         }),
-        CryptoModule.register(),
+        KeyStoreModule.register(),
         CasesModule,
         NotesModule,
         CasePriorityModule,

@@ -3,12 +3,16 @@ import { runService } from '@casebridge/common';
 import { AppModule } from './app.module';
 import { IntakeEnvironment, intakeSecretProblems } from './config/intake.environment';
 import { intakeMigrationDataSourceOptions } from './database/data-source';
+import { keyStoreMigrationDataSourceOptions } from './keystore/key-store.data-source';
 
 runService({
   environment: IntakeEnvironment,
   environmentChecks: intakeSecretProblems,
   module: (env) => AppModule.register(env),
-  migrationDataSource: intakeMigrationDataSourceOptions,
+  migrationDataSource: (env) => [
+    intakeMigrationDataSourceOptions(env),
+    keyStoreMigrationDataSourceOptions(env),
+  ],
   port: (env) => env.INTAKE_PORT,
   title: 'Casebridge intake',
   description:

@@ -108,10 +108,12 @@ export async function createServiceApp(
 export async function startService(
   app: INestApplication,
   port: number,
-  migrationOptions?: DataSourceOptions,
+  migrationOptions?: DataSourceOptions | DataSourceOptions[],
 ): Promise<void> {
   const logger = app.get(Logger);
-  const applied = await migrate(app.get(DataSource), migrationOptions);
+  const applied: string[] = [];
+  for (const options of Array.isArray(migrationOptions) ? migrationOptions : [migrationOptions])
+    applied.push(...(await migrate(app.get(DataSource), options)));
   if (applied.length) logger.log(`applied migrations: ${applied.join(', ')}`, 'Migrations');
   const strategy = eventTransportOf(app);
   if (strategy) {
@@ -162,7 +164,8 @@ export interface ServiceDefinition<T extends CommonEnvironment> {
   environmentChecks?: (env: T) => string[];
   module: (env: T) => DynamicModule;
   /** Where migrations run when not on the service's own pool (a database owner role). */
-  migrationDataSource?: (env: T) => DataSourceOptions;
+  /** The databases to migrate at start, each as its owner (default: the service's own pool). */
+  migrationDataSource?: (env: T) => DataSourceOptions | DataSourceOptions[];
   port: (env: T) => number;
   title: string;
   description: string;

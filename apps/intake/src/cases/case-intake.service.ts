@@ -6,7 +6,8 @@ import { EventTypes } from '@casebridge/contracts';
 import { AuthUser, insertRows } from '@casebridge/common';
 import { OutboxWriter } from '@casebridge/messaging';
 import { AuditService } from '../audit/audit.service';
-import { PersonalDataCipher } from '../crypto/personal-data-cipher';
+import { PassportBlindIndex } from '../crypto/passport-blind-index';
+import { CaseKeys } from '../keystore/case-keys.service';
 import { canAccessCase } from './case-access';
 import { Complainant, Employer } from './case-file.entity';
 import { CasePresenter } from './case.presenter';
@@ -34,7 +35,8 @@ export interface CreateCaseResult {
 export class CaseIntakeService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly cipher: PersonalDataCipher,
+    private readonly blindIndex: PassportBlindIndex,
+    private readonly caseKeys: CaseKeys,
     private readonly outbox: OutboxWriter,
     private readonly audit: AuditService,
     private readonly caseFiles: CaseFileRepository,
@@ -126,7 +128,7 @@ export class CaseIntakeService {
         }
       : null;
     const passportIndex = complainant.passportNumber
-      ? this.cipher.passportIndex(complainant.passportNumber)
+      ? this.blindIndex.passportIndex(complainant.passportNumber)
       : null;
     const { seq, duplicate } = await this.caseFiles.referenceAndDuplicate(
       manager,
@@ -136,6 +138,9 @@ export class CaseIntakeService {
       DUPLICATE_WINDOW_DAYS,
     );
     const possibleDuplicateOf = duplicate?.id ?? null;
+    // The case's own key goes to the key store first: a key whose case then fails is an orphan
+    // (harmless), never a case without its key.
+    const cipher = await this.caseKeys.create(id);
 
     const { entity, row } = this.caseFiles.newRow(manager, {
       id,
@@ -149,9 +154,9 @@ export class CaseIntakeService {
       channel: dto.channel,
       preferredLanguage: dto.complainant.preferredLanguage,
       consentToShare: dto.complainant.consentToShare,
-      complainantEnc: this.cipher.encryptJson(complainant, id),
-      employerEnc: employer ? this.cipher.encryptJson(employer, id) : null,
-      descriptionEnc: this.cipher.encrypt(dto.description, id),
+      complainantEnc: cipher.encryptJson(complainant, 'case_file.complainant_enc', id),
+      employerEnc: employer ? cipher.encryptJson(employer, 'case_file.employer_enc', id) : null,
+      descriptionEnc: cipher.encrypt(dto.description, 'case_file.description_enc', id),
       passportIndex,
       incidentDate: dto.incidentDate ?? null,
       amountClaimed: dto.amountClaimed ? dto.amountClaimed.amount.toFixed(2) : null,

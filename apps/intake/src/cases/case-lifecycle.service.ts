@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { randomUUID } from 'node:crypto';
 import { EventTypes } from '@casebridge/contracts';
 import type { CaseAction, CaseStatus } from '@casebridge/contracts';
 import { AuthUser, DomainProblem, ValidationProblem } from '@casebridge/common';
 import { OutboxWriter } from '@casebridge/messaging';
 import { AuditService } from '../audit/audit.service';
-import { PersonalDataCipher } from '../crypto/personal-data-cipher';
+import { CaseKeys } from '../keystore/case-keys.service';
 import { casePartiesOf, roleActingAs } from './case-access';
 import { CasePresenter } from './case.presenter';
 import { CaseScope } from './case-scope.service';
@@ -34,7 +35,7 @@ import { CaseStatusChangeRepository } from './repositories/case-status-change.re
 export class CaseLifecycleService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly cipher: PersonalDataCipher,
+    private readonly caseKeys: CaseKeys,
     private readonly outbox: OutboxWriter,
     private readonly audit: AuditService,
     private readonly scope: CaseScope,
@@ -84,7 +85,9 @@ export class CaseLifecycleService {
       await this.caseFiles.save(manager, c);
       const role = roleActingAs(user, party);
       const outcome = dto.action === 'resolve' ? eventOutcome(dto.outcome) : null;
+      const changeId = randomUUID();
       await this.statusChanges.insertByUser(manager, {
+        id: changeId,
         caseId: c.id,
         from,
         to,
@@ -92,7 +95,13 @@ export class CaseLifecycleService {
         actorId: user.sub,
         actorRole: role,
         reason: dto.reason ?? null,
-        commentEnc: dto.comment ? this.cipher.encrypt(dto.comment, c.id) : null,
+        commentEnc: dto.comment
+          ? (await this.caseKeys.forCase(c.id)).encrypt(
+              dto.comment,
+              'case_status_change.comment_enc',
+              changeId,
+            )
+          : null,
         outcome,
         version: c.version,
         at: now,

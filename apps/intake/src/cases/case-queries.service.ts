@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser, decodeCursor, encodeCursor, DEFAULT_PAGE_SIZE } from '@casebridge/common';
 import { AuditService } from '../audit/audit.service';
-import { PersonalDataCipher } from '../crypto/personal-data-cipher';
+import { PassportBlindIndex } from '../crypto/passport-blind-index';
 import { consularScope } from './case-access';
 import { CaseFile } from './case-file.entity';
 import { CasePresenter } from './case.presenter';
@@ -36,7 +36,7 @@ function pageOf(q: { limit?: number; cursor?: string }): {
 export class CaseQueriesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly cipher: PersonalDataCipher,
+    private readonly blindIndex: PassportBlindIndex,
     private readonly audit: AuditService,
     private readonly scope: CaseScope,
     private readonly caseFiles: CaseFileRepository,
@@ -91,7 +91,7 @@ export class CaseQueriesService {
    */
   async searchByPassport(user: AuthUser, q: SearchCasesDto): Promise<CaseListResponse> {
     const { limit, before } = pageOf(q);
-    const passportIndex = this.cipher.passportIndex(q.passportNumber);
+    const passportIndex = this.blindIndex.passportIndex(q.passportNumber);
     return this.dataSource.transaction(async (manager) => {
       const page = await this.page(
         manager,

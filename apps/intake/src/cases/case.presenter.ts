@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AuthUser } from '@casebridge/common';
-import { PersonalDataCipher } from '../crypto/personal-data-cipher';
+import { CaseKeys } from '../keystore/case-keys.service';
 import { CaseFile, Complainant, Employer } from './case-file.entity';
 import {
   CaseFileExtras,
@@ -19,20 +19,23 @@ import { CaseLinkRepository } from './repositories/case-link.repository';
 @Injectable()
 export class CasePresenter {
   constructor(
-    private readonly cipher: PersonalDataCipher,
+    private readonly caseKeys: CaseKeys,
     private readonly caseFiles: CaseFileRepository,
     private readonly links: CaseLinkRepository,
   ) {}
 
   /** A stored case file, decrypted. */
   async file(manager: EntityManager, user: AuthUser, c: CaseFile): Promise<CaseResponse> {
+    const cipher = await this.caseKeys.forCase(c.id);
     return this.fileWith(
       manager,
       user,
       c,
-      this.cipher.decryptJson<Complainant>(c.complainantEnc, c.id),
-      c.employerEnc ? this.cipher.decryptJson<Employer>(c.employerEnc, c.id) : null,
-      this.cipher.decrypt(c.descriptionEnc, c.id),
+      cipher.decryptJson<Complainant>(c.complainantEnc, 'case_file.complainant_enc', c.id),
+      c.employerEnc
+        ? cipher.decryptJson<Employer>(c.employerEnc, 'case_file.employer_enc', c.id)
+        : null,
+      cipher.decrypt(c.descriptionEnc, 'case_file.description_enc', c.id),
     );
   }
 

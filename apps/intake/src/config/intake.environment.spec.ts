@@ -15,6 +15,8 @@ const PRODUCTION = {
   INTAKE_BLIND_INDEX_KEY: Buffer.alloc(32, 2).toString('base64'),
   INTAKE_DATABASE_PASSWORD: 'a-real-runtime-password',
   INTAKE_DATABASE_OWNER_PASSWORD: 'a-real-owner-password',
+  INTAKE_KEYSTORE_DATABASE_PASSWORD: 'a-real-key-store-password',
+  INTAKE_KEYSTORE_DATABASE_OWNER_PASSWORD: 'a-real-key-store-owner-password',
   KAFKA_SASL_USERNAME: 'intake',
   KAFKA_SASL_PASSWORD: 'a-real-kafka-password',
 };
@@ -42,6 +44,15 @@ describe('intake start-up configuration in production', () => {
       { INTAKE_DATABASE_OWNER_PASSWORD: 'casebridge_intake_owner' },
     ],
     ['no owner password', { INTAKE_DATABASE_OWNER_PASSWORD: undefined }],
+    [
+      'the development key-store password',
+      { INTAKE_KEYSTORE_DATABASE_PASSWORD: 'casebridge_intake_keys' },
+    ],
+    ['no key-store password', { INTAKE_KEYSTORE_DATABASE_PASSWORD: undefined }],
+    [
+      'the development key-store owner password',
+      { INTAKE_KEYSTORE_DATABASE_OWNER_PASSWORD: 'casebridge_intake_keys_owner' },
+    ],
   ])('refuses %s, naming the variable and not the value', (_, change) => {
     const message = refusal({ ...PRODUCTION, ...change });
     expect(message).toMatch(/^Invalid environment variables/);
@@ -62,6 +73,17 @@ describe('intake start-up configuration in production', () => {
     expect(message).toContain(`${variable}: a real key is required in production`);
     expect(message).not.toContain(DEV_ENCRYPTION_KEY);
     expect(message).not.toContain(DEV_BLIND_INDEX_KEY);
+  });
+
+  it('refuses a key store that is the case database itself', () => {
+    const url = 'postgres://u:p@db:5432/casebridge_intake';
+    const message = refusal({
+      ...PRODUCTION,
+      INTAKE_DATABASE_URL: url,
+      INTAKE_KEYSTORE_DATABASE_URL: url,
+    });
+    expect(message).toContain('INTAKE_KEYSTORE_DATABASE_URL: must not be the case database');
+    expect(message).not.toContain(url);
   });
 
   it('refuses both development keys at once, naming each', () => {

@@ -3,6 +3,7 @@ import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator'
 import {
   CommonEnvironment,
   devDatabasePassword,
+  INTAKE_KEY_STORE,
   RealPasswordInProduction,
   toInt,
 } from '@casebridge/common';
@@ -37,15 +38,50 @@ export class IntakeEnvironment extends CommonEnvironment {
   @RealPasswordInProduction('casebridge_intake_owner')
   INTAKE_DATABASE_OWNER_PASSWORD = devDatabasePassword('casebridge_intake_owner');
 
-  /** AES-256-GCM key for personal data, base64 of 32 bytes. */
+  /** Connection URL of the key store's runtime role; overrides the one built from the settings. */
+  @IsOptional()
+  @IsString()
+  INTAKE_KEYSTORE_DATABASE_URL?: string;
+
+  /** Connection URL of the key store's owner role (its migrations). */
+  @IsOptional()
+  @IsString()
+  INTAKE_KEYSTORE_DATABASE_OWNER_URL?: string;
+
+  /** Password of casebridge_intake_keys, the key store's runtime role. */
+  @RealPasswordInProduction(INTAKE_KEY_STORE.roles.runtime)
+  INTAKE_KEYSTORE_DATABASE_PASSWORD = devDatabasePassword(INTAKE_KEY_STORE.roles.runtime);
+
+  /** Password of casebridge_intake_keys_owner, which owns the key store and runs its migrations. */
+  @RealPasswordInProduction(INTAKE_KEY_STORE.roles.owner)
+  INTAKE_KEYSTORE_DATABASE_OWNER_PASSWORD = devDatabasePassword(INTAKE_KEY_STORE.roles.owner);
+
+  /** Unwrapped case keys kept in memory (least recently used go first). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  INTAKE_CASE_KEY_CACHE_SIZE = 1000;
+
+  /** How long an unwrapped case key stays in memory, in milliseconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  INTAKE_CASE_KEY_CACHE_TTL_MS = 60_000;
+
+  /**
+   * Master key (AES-256-GCM, base64 of 32 bytes): wraps each case's own data key, which encrypts
+   * that case's personal data.
+   */
   @Matches(BASE64_32_BYTES, { message: 'INTAKE_ENCRYPTION_KEY must be base64 of 32 bytes' })
   INTAKE_ENCRYPTION_KEY = DEV_ENCRYPTION_KEY;
 
-  /** Id stored with each ciphertext, so that keys can rotate. */
+  /** Id stored with each wrapped case key, so that master keys can rotate. */
   @Matches(/^[a-z0-9]{1,16}$/)
   INTAKE_ENCRYPTION_KEY_ID = 'dev1';
 
-  /** Former keys still able to decrypt, as `id:base64,id:base64`. */
+  /** Former master keys still able to unwrap, as `id:base64,id:base64`. */
   @IsOptional()
   @Matches(/^([a-z0-9]{1,16}:[A-Za-z0-9+/]{43}=)(,[a-z0-9]{1,16}:[A-Za-z0-9+/]{43}=)*$/)
   INTAKE_PREVIOUS_ENCRYPTION_KEYS?: string;
@@ -73,6 +109,13 @@ export function intakeSecretProblems(env: IntakeEnvironment): string[] {
   }
   if (env.INTAKE_BLIND_INDEX_KEY === DEV_BLIND_INDEX_KEY) {
     problems.push('INTAKE_BLIND_INDEX_KEY: a real key is required in production');
+  }
+  // The keys are kept apart from the case data: never in the same database.
+  if (
+    env.INTAKE_KEYSTORE_DATABASE_URL &&
+    env.INTAKE_KEYSTORE_DATABASE_URL === env.INTAKE_DATABASE_URL
+  ) {
+    problems.push('INTAKE_KEYSTORE_DATABASE_URL: must not be the case database');
   }
   return problems;
 }

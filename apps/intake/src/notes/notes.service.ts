@@ -7,17 +7,17 @@ import { AuditService } from '../audit/audit.service';
 import { actingRole } from '../cases/case-access';
 import { CaseScope } from '../cases/case-scope.service';
 import { CaseFileRepository } from '../cases/repositories/case-file.repository';
-import { PersonalDataCipher } from '../crypto/personal-data-cipher';
+import { CaseKeys } from '../keystore/case-keys.service';
 import { CaseNoteRepository } from './case-note.repository';
 import { CreateNoteDto } from './dto/create-note.dto';
 import { NoteResponse } from './dto/note.response';
 
-/** Notes on a case, encrypted at rest (each under the case and its own id). */
+/** Notes on a case, encrypted at rest under the case's own key, each sealed to its row. */
 @Injectable()
 export class NotesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly cipher: PersonalDataCipher,
+    private readonly caseKeys: CaseKeys,
     private readonly audit: AuditService,
     private readonly scope: CaseScope,
     private readonly caseFiles: CaseFileRepository,
@@ -30,12 +30,13 @@ export class NotesService {
       const noteId = randomUUID();
       const now = new Date();
       const role = actingRole(user);
+      const cipher = await this.caseKeys.forCase(c.id);
       await this.notes.insert(manager, {
         id: noteId,
         caseId: c.id,
         authorId: user.sub,
         authorRole: role,
-        bodyEnc: this.cipher.encrypt(dto.body, `${c.id}/${noteId}`),
+        bodyEnc: cipher.encrypt(dto.body, 'case_note.body_enc', noteId),
         createdAt: now,
       });
       c.updatedAt = now;
@@ -57,12 +58,13 @@ export class NotesService {
       const c = await this.scope.find(manager, user, caseId);
       const rows = await this.notes.findByCase(manager, c.id);
       await this.audit.record(manager, user, 'case.notes_read', c.id);
+      const cipher = await this.caseKeys.forCase(c.id);
       return rows.map((r) => ({
         id: r.id,
         caseId: c.id,
         authorId: r.author_id,
         authorRole: r.author_role,
-        body: this.cipher.decrypt(r.body_enc, `${c.id}/${r.id}`),
+        body: cipher.decrypt(r.body_enc, 'case_note.body_enc', r.id),
         createdAt: r.created_at.toISOString(),
       }));
     });

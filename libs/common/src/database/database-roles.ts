@@ -19,6 +19,35 @@ export function serviceRoles(service: ServiceName): ServiceRoles {
   return { runtime, owner: service === 'intake' ? `${runtime}_owner` : runtime };
 }
 
+/**
+ * Intake's key store: the wrapped case keys, in a database of their own with roles of their own
+ * (the owner runs its migrations, the runtime role reads and writes keys), so that a dump of the
+ * case data, or its roles, never reaches the keys.
+ */
+export const INTAKE_KEY_STORE = {
+  database: 'casebridge_intake_keys',
+  roles: { runtime: 'casebridge_intake_keys', owner: 'casebridge_intake_keys_owner' },
+  passwordVariables: {
+    runtime: 'INTAKE_KEYSTORE_DATABASE_PASSWORD',
+    owner: 'INTAKE_KEYSTORE_DATABASE_OWNER_PASSWORD',
+  },
+} as const satisfies {
+  database: string;
+  roles: ServiceRoles;
+  passwordVariables: Record<keyof ServiceRoles, string>;
+};
+
+/** A key-store role's password from `source` (the environment), else its development default. */
+export function keyStorePassword(
+  source: Record<string, unknown>,
+  kind: keyof ServiceRoles,
+): string {
+  const value = source[INTAKE_KEY_STORE.passwordVariables[kind]];
+  return typeof value === 'string' && value.length > 0
+    ? value
+    : devDatabasePassword(INTAKE_KEY_STORE.roles[kind]);
+}
+
 /** Development default of a role's password: its name. Production refuses it. */
 export function devDatabasePassword(role: string): string {
   return role;

@@ -1,5 +1,5 @@
 import { SkipThrottle } from '@nestjs/throttler';
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
@@ -15,6 +15,13 @@ export interface BrokerProbe {
 }
 export const BROKER_PROBE = Symbol('BROKER_PROBE');
 
+/** A further dependency a service is not ready without (intake's key store), by name. */
+export interface ReadinessProbe {
+  name: string;
+  isReachable(): Promise<boolean>;
+}
+export const READINESS_PROBES = Symbol('READINESS_PROBES');
+
 @ApiTags('operations')
 @SkipThrottle()
 @Controller('health')
@@ -24,6 +31,7 @@ export class HealthController {
     private readonly db: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     @Inject(BROKER_PROBE) private readonly broker: BrokerProbe,
+    @Optional() @Inject(READINESS_PROBES) private readonly probes: ReadinessProbe[] = [],
   ) {}
 
   @Public()
@@ -46,6 +54,12 @@ export class HealthController {
           ? check.up()
           : check.down({ message: 'Kafka is unreachable' });
       },
+      ...(this.probes ?? []).map((probe) => async () => {
+        const check = this.indicators.check(probe.name);
+        return (await probe.isReachable())
+          ? check.up()
+          : check.down({ message: `${probe.name} is unreachable` });
+      }),
     ]);
   }
 }

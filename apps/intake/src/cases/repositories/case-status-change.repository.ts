@@ -5,6 +5,8 @@ import type { CaseAction, CaseStatus } from '@casebridge/contracts';
 
 /** A status change a member of staff made (an action of the lifecycle). */
 export interface UserStatusChange {
+  /** Given when a comment is sealed to the row (the id is its associated data). */
+  id?: string;
   caseId: string;
   from: CaseStatus;
   to: CaseStatus;
@@ -41,7 +43,7 @@ export class CaseStatusChangeRepository {
       `INSERT INTO case_status_change (id, case_id, from_status, to_status, action, actor_type, actor_id, actor_role, reason, comment_enc, outcome, version, at)
        VALUES ($1, $2, $3, $4, $5, 'user', $6, $7, $8, $9, $10, $11, $12)`,
       [
-        randomUUID(),
+        c.id ?? randomUUID(),
         c.caseId,
         c.from,
         c.to,
