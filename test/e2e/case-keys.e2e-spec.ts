@@ -237,7 +237,7 @@ describe('Personal data under a key per case, kept in a key store of its own', (
     expect(INTAKE_KEY_STORE.roles.runtime).not.toBe(serviceRoles('intake').runtime);
   });
 
-  it('converts cases of the former format with the rekey command, and a second run changes nothing', async () => {
+  it('reads cases of the former format until the rekey command converts them, and a second run changes nothing', async () => {
     const b = body();
     const id = await createWithNoteAndComment(b);
     // Turn the case back into what the former version stored: every value under the master key
@@ -277,7 +277,24 @@ describe('Personal data under a key per case, kept in a key store of its own', (
     } finally {
       await keysOwner.end();
     }
-    expect((await api.call(officer, 'GET', `/v1/cases/${id}`)).status).toBe(500);
+    // Until converted, the case still reads (its former values with the master key), and it
+    // gets its key in the key store on that first read.
+    const before = await api.call<{ complainant: { fullName: string }; description: string }>(
+      officer,
+      'GET',
+      `/v1/cases/${id}`,
+    );
+    expect(before.status).toBe(200);
+    expect(before.body.complainant.fullName).toBe(b.complainant.fullName);
+    expect(before.body.description).toBe(b.description);
+    const notesBefore = await api.call<{ body: string }[]>(
+      caseworker,
+      'GET',
+      `/v1/cases/${id}/notes`,
+    );
+    expect(notesBefore.body.map((n) => n.body)).toEqual([noteText]);
+    const keyOnRead = await storedKey(id);
+    expect(keyOnRead).toBeDefined();
 
     const first = rekey();
     expect(first).toMatch(/rekey: 1\/1 cases converted \(5 values\)/);
@@ -294,7 +311,7 @@ describe('Personal data under a key per case, kept in a key store of its own', (
     expect(values).toHaveLength(4);
     for (const { v } of values) expect(v).toMatch(/^v2\./);
     const keyBefore = await storedKey(id);
-    expect(keyBefore).toBeDefined();
+    expect(keyBefore).toEqual(keyOnRead); // the rekey used the key the read had created
 
     const second = rekey();
     expect(second).toMatch(/rekey: 0\/0 cases converted/);

@@ -105,6 +105,26 @@ describe('MasterKeyRing', () => {
     expect(() => new MasterKeyRing('m2', randomBytes(32)).decryptLegacy(stored, caseId)).toThrow();
   });
 
+  it("keeps a case's values of the former format readable through its cipher until converted, each bound as it was written", () => {
+    const noteId = '7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f';
+    const withLegacy = new CaseDataCipher(MasterKeyRing.newDataKey(), { masterKeys: ring, caseId });
+    const description = legacyEncrypt('m1', masterKey, 'unpaid since March', caseId);
+    const note = legacyEncrypt('m1', masterKey, 'called the employer', `${caseId}/${noteId}`);
+    expect(withLegacy.decrypt(description, 'case_file.description_enc', caseId)).toBe(
+      'unpaid since March',
+    );
+    expect(withLegacy.decrypt(note, 'case_note.body_enc', noteId)).toBe('called the employer');
+    // Bound to its row as before: moved to another note, or read without the master key, it fails.
+    expect(() => withLegacy.decrypt(note, 'case_note.body_enc', caseId)).toThrow();
+    expect(() =>
+      new CaseDataCipher(MasterKeyRing.newDataKey()).decrypt(
+        description,
+        'case_file.description_enc',
+        caseId,
+      ),
+    ).toThrow();
+  });
+
   it('rejects keys that are not 32 bytes', () => {
     expect(() => new MasterKeyRing('m1', randomBytes(16))).toThrow();
     expect(() => new CaseDataCipher(randomBytes(31))).toThrow();

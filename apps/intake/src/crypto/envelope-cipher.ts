@@ -6,7 +6,7 @@ const TAG_BYTES = 16;
 const KEY_BYTES = 32;
 /** Personal data under its case's own data key: `v2.<nonce>.<ciphertext+tag>` (base64). */
 const FORMAT = 'v2';
-/** The former format, under the master key itself: read only by the rekey command. */
+/** The former format, under the master key itself: read until the rekey command converts it. */
 const LEGACY_FORMAT = 'v1';
 
 /** The tables and columns that hold personal data, each sealed to its own row. */
@@ -139,9 +139,27 @@ export function isCaseKeyCiphertext(stored: string): boolean {
   return stored.startsWith(`${FORMAT}.`);
 }
 
-/** Encrypts and decrypts one case's personal data with that case's data key. */
+/** The associated data a value of the former format was sealed with (see the rekey command). */
+export function legacyBinding(column: PersonalColumn, caseId: string, rowId: string): string {
+  return column === 'case_note.body_enc' ? `${caseId}/${rowId}` : caseId;
+}
+
+/** What a case's cipher needs to read values written before keys per case (until converted). */
+export interface LegacyReader {
+  masterKeys: MasterKeyRing;
+  caseId: string;
+}
+
+/**
+ * Encrypts and decrypts one case's personal data with that case's data key. Values of the
+ * former format (under the master key, written before keys per case) stay readable until
+ * `npm run intake:rekey-cases` converts them, so that an upgrade never makes a case unreadable.
+ */
 export class CaseDataCipher {
-  constructor(private readonly dataKey: Buffer) {
+  constructor(
+    private readonly dataKey: Buffer,
+    private readonly legacy?: LegacyReader,
+  ) {
     if (dataKey.length !== KEY_BYTES) throw new Error('data keys must be 32 bytes');
   }
 
@@ -155,6 +173,10 @@ export class CaseDataCipher {
   }
 
   decrypt(stored: string, column: PersonalColumn, rowId: string): string {
+    if (this.legacy && stored.startsWith(`${LEGACY_FORMAT}.`)) {
+      const { masterKeys, caseId } = this.legacy;
+      return masterKeys.decryptLegacy(stored, legacyBinding(column, caseId, rowId));
+    }
     const [format, nonceB64, bodyB64] = stored.split('.');
     if (format !== FORMAT || !nonceB64 || !bodyB64) throw new Error('unreadable ciphertext');
     return open(

@@ -61,9 +61,13 @@ describe('CaseKeys', () => {
     expect(store.reads).toBe(0);
   });
 
-  it('refuses a case without a key, or whose key was destroyed, naming only the case id', async () => {
+  it('gives a case from before keys per case its key on first read, and refuses one whose key was destroyed, naming only the case id', async () => {
     const { store, keys: caseKeys } = keys(new CaseKeyCache(0, 0));
-    await expect(caseKeys.forCase(caseA)).rejects.toThrow(CaseKeyUnavailableError);
+    const first = await caseKeys.forCase(caseA);
+    expect(store.rows.get(caseA)?.wrapped_key).toEqual(expect.any(String));
+    const again = await caseKeys.forCase(caseA);
+    const stored = first.encrypt('x', 'case_file.description_enc', caseA);
+    expect(again.decrypt(stored, 'case_file.description_enc', caseA)).toBe('x');
     await caseKeys.create(caseB);
     store.rows.set(caseB, {
       case_id: caseB,
@@ -71,6 +75,7 @@ describe('CaseKeys', () => {
       master_key_id: null,
       destroyed_at: new Date(),
     });
+    await expect(caseKeys.forCase(caseB)).rejects.toThrow(CaseKeyUnavailableError);
     await expect(caseKeys.forCase(caseB)).rejects.toThrow(`no usable data key for case ${caseB}`);
   });
 });

@@ -29,7 +29,7 @@ export class CaseKeys {
   async create(caseId: string): Promise<CaseDataCipher> {
     const dataKey = MasterKeyRing.newDataKey();
     const stored = await this.store.insertOrGet(caseId, this.masterKeys.wrap(dataKey, caseId));
-    return new CaseDataCipher(this.remember(stored));
+    return new CaseDataCipher(this.remember(stored), { masterKeys: this.masterKeys, caseId });
   }
 
   async forCase(caseId: string): Promise<CaseDataCipher> {
@@ -45,12 +45,24 @@ export class CaseKeys {
       if (cached) keys.set(id, cached);
       else missing.push(id);
     }
-    for (const row of await this.store.find(missing)) keys.set(row.case_id, this.remember(row));
+    const found = await this.store.find(missing);
+    for (const row of found) keys.set(row.case_id, this.remember(row));
+    // A case without a row was created before keys per case (every newer case's key is stored
+    // before the case): it gets its key now, and its former values stay readable until converted.
+    // A destroyed key has a row, so an erased case never gets a new one.
+    const stored = new Set(found.map((row) => row.case_id));
+    for (const id of missing.filter((m) => !stored.has(m))) {
+      const row = await this.store.insertOrGet(
+        id,
+        this.masterKeys.wrap(MasterKeyRing.newDataKey(), id),
+      );
+      keys.set(id, this.remember(row));
+    }
     return new Map(
       [...new Set(caseIds)].map((id) => {
         const key = keys.get(id);
         if (!key) throw new CaseKeyUnavailableError(id);
-        return [id, new CaseDataCipher(key)];
+        return [id, new CaseDataCipher(key, { masterKeys: this.masterKeys, caseId: id })];
       }),
     );
   }
