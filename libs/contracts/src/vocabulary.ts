@@ -126,6 +126,8 @@ export const ROLES = [
   'manager',
   'admin',
   'integration',
+  /** Personal-data requests (issue 15): erasure and access export; no case work, no reports. */
+  'data_protection_officer',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
