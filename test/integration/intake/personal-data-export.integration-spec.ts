@@ -235,6 +235,7 @@ describe('Personal data export (access requests)', () => {
   it('validates strictly: exactly one lookup, known fields, well-formed values (400, no value echoed)', async () => {
     const bad: Record<string, unknown>[] = [
       {},
+      { caseId: null },
       { caseId: first.id, reference: first.reference },
       { caseId: first.id, passportNumber: passport },
       { caseId: first.id, extra: 1 },

@@ -13,6 +13,7 @@ import {
 import type { Request, Response } from 'express';
 import { AuthUser, CurrentUser, Roles } from '@casebridge/common';
 import { PersonalDataExportRequestDto } from './dto/personal-data-export-request.dto';
+import { PERSONAL_DATA_EXPORT_SCHEMA } from './dto/personal-data-export.schema';
 import { PassportLookupThrottleGuard } from './passport-lookup-throttle.guard';
 import type { PersonalDataExport } from './personal-data-export.document';
 import { personalDataExportHtml } from './personal-data-export.html';
@@ -45,16 +46,13 @@ export class PersonalDataExportController {
   @ApiOkResponse({
     description: 'The export: JSON (header and cases), or the same as one self-contained HTML page',
     content: {
-      [JSON_TYPE]: {
+      [JSON_TYPE]: { schema: PERSONAL_DATA_EXPORT_SCHEMA },
+      [HTML_TYPE]: {
         schema: {
-          type: 'object',
-          properties: {
-            header: { type: 'object' },
-            cases: { type: 'array', items: { type: 'object' } },
-          },
+          type: 'string',
+          description: 'One self-contained page, every stored value escaped',
         },
       },
-      [HTML_TYPE]: { schema: { type: 'string' } },
     },
   })
   @ApiBadRequestResponse({

@@ -67,7 +67,7 @@ export class PersonalDataExportService {
     manager: EntityManager,
     dto: PersonalDataExportRequestDto,
   ): Promise<{ lookup: ExportLookup; cases: CaseFile[] }> {
-    if (dto.passportNumber !== undefined) {
+    if (typeof dto.passportNumber === 'string') {
       const index = this.blindIndex.passportIndex(dto.passportNumber);
       return {
         lookup: { by: 'passportNumber' },
@@ -75,7 +75,7 @@ export class PersonalDataExportService {
       };
     }
     const lookup: ExportLookup =
-      dto.caseId !== undefined
+      typeof dto.caseId === 'string'
         ? { by: 'caseId', caseId: dto.caseId.toLowerCase() }
         : { by: 'reference', reference: dto.reference! };
     const named =

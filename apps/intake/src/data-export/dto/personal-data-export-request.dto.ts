@@ -35,7 +35,8 @@ export class PersonalDataExportRequestDto {
 
 /** The field errors of a request that does not name exactly one lookup (none when it does). */
 export function lookupFieldErrors(dto: PersonalDataExportRequestDto): FieldError[] {
-  const given = LOOKUP_FIELDS.filter((f) => dto[f] !== undefined);
+  // A null is no lookup (the validators skip it as absent).
+  const given = LOOKUP_FIELDS.filter((f) => dto[f] !== undefined && dto[f] !== null);
   if (given.length === 1) return [];
   return [
     {
