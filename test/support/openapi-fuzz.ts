@@ -462,6 +462,7 @@ export const ROLE_CALLERS: { label: string; role: Role; consulateId?: string }[]
   { label: 'manager', role: 'manager' },
   { label: 'admin', role: 'admin' },
   { label: 'integration', role: 'integration' },
+  { label: 'data_protection_officer', role: 'data_protection_officer' },
 ];
 
 /** Authorization headers that must all be refused with a problem+json 401 (or 403). */

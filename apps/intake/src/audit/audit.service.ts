@@ -16,6 +16,7 @@ export type AuditAction =
   | 'case.notes_read'
   | 'case.history_read'
   | 'case.idempotent_replay'
+  | 'case.personal_data_exported'
   | 'case.access_refused';
 
 /** Appends to the audit trail inside the caller's transaction (the table refuses updates). */

@@ -91,7 +91,8 @@ export class IntakeEnvironment extends CommonEnvironment {
   INTAKE_BLIND_INDEX_KEY = DEV_BLIND_INDEX_KEY;
 
   /**
-   * Passport searches per user a minute (POST /v1/cases/search), apart from RATE_LIMIT_PER_MINUTE:
+   * Passport searches per user a minute (POST /v1/cases/search, and POST /v1/personal-data/exports
+   * by passport number), apart from RATE_LIMIT_PER_MINUTE:
    * each one tells whether a passport has a case, so trying numbers in bulk must be slow.
    */
   @Transform(toInt)
