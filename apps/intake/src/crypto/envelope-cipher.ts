@@ -82,6 +82,16 @@ export class MasterKeyRing {
     return new MasterKeyRing(keyId, Buffer.from(keyB64, 'base64'), former);
   }
 
+  /** Whether a master key of this id is configured (current or former). */
+  has(masterKeyId: string): boolean {
+    return this.keys.has(masterKeyId);
+  }
+
+  /** The ids of the former master keys (INTAKE_PREVIOUS_ENCRYPTION_KEYS). */
+  formerKeyIds(): string[] {
+    return [...this.keys.keys()].filter((id) => id !== this.currentKeyId);
+  }
+
   /** A fresh data key for a case (32 random bytes). */
   static newDataKey(): Buffer {
     return randomBytes(KEY_BYTES);
