@@ -1,23 +1,34 @@
 /**
- * `npm run intake:rotate-keys`: after a master-key rotation, rewraps every case key still under
- * a former master key with the current one (INTAKE_ENCRYPTION_KEY), so that the former key can
- * be removed from INTAKE_PREVIOUS_ENCRYPTION_KEYS. Restartable and safe to run again; runs while
- * intake serves. Prints progress, never keys or personal data. Options: `--batch-size=N`,
- * `--limit=N` (stop after about N keys). Exit code 0 once no key is left under a former master
- * key, 2 when stopped before (run it again), 1 on failure.
+ * `npm run intake:rotate-keys`: finishes a rotation of intake's keys, in two steps.
+ * 1. Rewraps every case key still under a former master key with the current one
+ *    (INTAKE_ENCRYPTION_KEY), after which the former can leave INTAKE_PREVIOUS_ENCRYPTION_KEYS.
+ * 2. Recomputes every passport index not under the current blind-index key
+ *    (INTAKE_BLIND_INDEX_KEY) from the passport decrypted with the case's key, after which the
+ *    former can leave INTAKE_PREVIOUS_BLIND_INDEX_KEYS.
+ * Restartable and safe to run again; runs while intake serves. Prints progress, never keys or
+ * personal data. Options: `--batch-size=N`, `--limit=N` (stop each step after about N rows).
+ * Exit code 0 once nothing is left, 2 when stopped before (run it again), 1 on failure.
  */
 import 'reflect-metadata';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { loadEnvironment, runMigrationsLocked } from '@casebridge/common';
+import { loadEnvironment, runMigrationsLocked, serviceDatabaseUrl } from '@casebridge/common';
 import { IntakeEnvironment, intakeSecretProblems } from '../config/intake.environment';
 import { MasterKeyRing } from '../crypto/envelope-cipher';
+import { PassportBlindIndex } from '../crypto/passport-blind-index';
+import { intakeMigrationDataSourceOptions } from '../database/data-source';
+import { CaseKeyCache } from '../keystore/case-key-cache';
 import { CaseKeyRepository } from '../keystore/case-key.repository';
+import { CaseKeys } from '../keystore/case-keys.service';
 import {
   keyStoreDatabaseUrl,
   keyStoreMigrationDataSourceOptions,
 } from '../keystore/key-store.data-source';
+import { countCasesOfFormerFormat } from '../rekey/rekey-cases';
+import { PassportIndexRepository } from './passport-index.repository';
+import { caseCiphers, reindexPassports } from './reindex-passports';
 import { rewrapCaseKeys } from './rewrap-case-keys';
+import type { RotationProgress } from './rotation-progress';
 
 function option(name: string): number | undefined {
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -28,17 +39,32 @@ function option(name: string): number | undefined {
   return value;
 }
 
-/** True once no key is left under a former master key; false when stopped first. */
+async function migrate(options: ConstructorParameters<typeof DataSource>[0]): Promise<void> {
+  const dataSource = await new DataSource(options).initialize();
+  try {
+    await runMigrationsLocked(dataSource);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+const say = (line: string) => process.stdout.write(`rotate-keys: ${line}\n`);
+const pace = (p: RotationProgress) =>
+  `${p.skipped} changed meanwhile, ${p.perSecond}/s` +
+  (p.secondsLeft === undefined ? '' : `, about ${p.secondsLeft}s left`);
+
+/** True once nothing is left under a former key; false when stopped first. */
 async function main(): Promise<boolean> {
   const batchSize = option('batch-size');
   const limit = option('limit');
   const env = loadEnvironment(IntakeEnvironment, intakeSecretProblems);
-  const migrations = await new DataSource(keyStoreMigrationDataSourceOptions(env)).initialize();
-  try {
-    await runMigrationsLocked(migrations);
-  } finally {
-    await migrations.destroy();
-  }
+  await migrate(intakeMigrationDataSourceOptions(env));
+  await migrate(keyStoreMigrationDataSourceOptions(env));
+  const cases = new Pool({
+    connectionString: serviceDatabaseUrl('intake', env, env.INTAKE_DATABASE_URL),
+    application_name: 'casebridge-intake-rotate-keys',
+    max: 2,
+  });
   const keyStore = new Pool({
     connectionString: keyStoreDatabaseUrl(env),
     application_name: 'casebridge-intake-rotate-keys',
@@ -49,46 +75,83 @@ async function main(): Promise<boolean> {
     env.INTAKE_ENCRYPTION_KEY,
     env.INTAKE_PREVIOUS_ENCRYPTION_KEYS,
   );
+  const blindIndex = PassportBlindIndex.fromConfig(
+    env.INTAKE_BLIND_INDEX_KEY,
+    env.INTAKE_BLIND_INDEX_KEY_ID,
+    env.INTAKE_PREVIOUS_BLIND_INDEX_KEYS,
+  );
   const abort = new AbortController();
   const stop = () => {
-    process.stdout.write('rotate-keys: stopping after the current batch; run again to go on\n');
+    say('stopping after the current batch; run again to go on');
     abort.abort();
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const done = await rewrapCaseKeys({
-      store: new CaseKeyRepository(keyStore),
+    const caseKeyStore = new CaseKeyRepository(keyStore);
+    const passportIndexes = new PassportIndexRepository(cases);
+    const rewrapped = await rewrapCaseKeys({
+      store: caseKeyStore,
       masterKeys,
       batchSize,
       limit,
       signal: abort.signal,
       progress: (p) =>
-        process.stdout.write(
-          `rotate-keys: ${p.rewrapped}/${p.total} case keys rewrapped under master key ` +
-            `${masterKeys.currentKeyId} (${p.skipped} changed meanwhile, ${p.perSecond}/s` +
-            `${p.secondsLeft === undefined ? '' : `, about ${p.secondsLeft}s left`})\n`,
+        say(
+          `${p.done}/${p.total} case keys rewrapped under master key ` +
+            `${masterKeys.currentKeyId} (${pace(p)})`,
         ),
     });
-    const left = await new CaseKeyRepository(keyStore).countNotWrappedBy(masterKeys.currentKeyId);
-    const remaining = [...left.values()].reduce((a, b) => a + b, 0);
-    if (remaining > 0) {
-      process.stdout.write(
-        `rotate-keys: stopped, ${remaining} case keys left under former master keys; run again\n`,
+    const reindexed = await reindexPassports({
+      cases: passportIndexes,
+      // No cache: the keys are read once each.
+      ciphers: caseCiphers(
+        new CaseKeys(masterKeys, caseKeyStore, new CaseKeyCache(0, 0)),
+        caseKeyStore,
+      ),
+      blindIndex,
+      batchSize,
+      limit,
+      signal: abort.signal,
+      progress: (p) =>
+        say(
+          `${p.done}/${p.total} passport indexes recomputed under blind-index key ` +
+            `${blindIndex.currentKeyId} (${p.cleared} cleared: no passport or key destroyed; ` +
+            `${pace(p)})`,
+        ),
+    });
+    const keysLeft = [
+      ...(await caseKeyStore.countNotWrappedBy(masterKeys.currentKeyId)).values(),
+    ].reduce((a, b) => a + b, 0);
+    const indexesLeft = await passportIndexes.countNotIndexedBy(blindIndex.currentKeyId);
+    if (keysLeft + indexesLeft > 0) {
+      say(
+        `stopped, ${keysLeft} case keys and ${indexesLeft} passport indexes left under ` +
+          'former keys; run again',
       );
       return false;
     }
-    const former = masterKeys.formerKeyIds();
-    process.stdout.write(
-      `rotate-keys: done, ${done.rewrapped} case keys rewrapped; every case key is under master ` +
-        `key ${masterKeys.currentKeyId}` +
-        (former.length
-          ? `: ${former.join(', ')} can be removed from INTAKE_PREVIOUS_ENCRYPTION_KEYS ` +
-            '(keep it in the backup of keys until key-store backups made before now expire)\n'
-          : '\n'),
+    say(
+      `done, ${rewrapped.done} case keys rewrapped and ${reindexed.done} passport indexes ` +
+        `recomputed: every case key is under master key ${masterKeys.currentKeyId}, every ` +
+        `passport index under blind-index key ${blindIndex.currentKeyId}`,
     );
+    const formerMaster = masterKeys.formerKeyIds();
+    // A value of the former format is under a master key itself, not under a case key.
+    const formerFormat = await countCasesOfFormerFormat(cases);
+    if (formerMaster.length && formerFormat > 0)
+      say(
+        `${formerFormat} cases still hold values of the former format: run ` +
+          'npm run intake:rekey-cases to the end before removing any former master key',
+      );
+    else if (formerMaster.length)
+      say(`${formerMaster.join(', ')} can be removed from INTAKE_PREVIOUS_ENCRYPTION_KEYS`);
+    const formerIndex = blindIndex.formerKeyIds();
+    if (formerIndex.length)
+      say(`${formerIndex.join(', ')} can be removed from INTAKE_PREVIOUS_BLIND_INDEX_KEYS`);
     return true;
   } finally {
+    await cases.end();
     await keyStore.end();
   }
 }

@@ -90,9 +90,9 @@ describe('rewrapCaseKeys', () => {
       store,
       masterKeys: after,
       batchSize: 3,
-      progress: (p) => lines.push(`${p.rewrapped}/${p.total}`),
+      progress: (p) => lines.push(`${p.done}/${p.total}`),
     });
-    expect(done).toMatchObject({ total: 7, rewrapped: 7, skipped: 0 });
+    expect(done).toMatchObject({ total: 7, done: 7, skipped: 0 });
     expect(lines).toEqual(['0/7', '3/7', '6/7', '7/7']);
     const currentOnly = new MasterKeyRing('k2', newKey);
     for (const [id, dataKey] of dataKeys) {
@@ -101,7 +101,7 @@ describe('rewrapCaseKeys', () => {
       expect(unwrapWith(currentOnly, row).equals(dataKey)).toBe(true);
     }
     const again = await rewrapCaseKeys({ store, masterKeys: after });
-    expect(again).toMatchObject({ total: 0, rewrapped: 0 });
+    expect(again).toMatchObject({ total: 0, done: 0 });
   });
 
   it('never brings a destroyed key back, even one destroyed while its batch is rewrapped', async () => {
@@ -111,7 +111,7 @@ describe('rewrapCaseKeys', () => {
     store.destroy(gone);
     store.beforeRewrap = () => store.destroy(erasedMeanwhile);
     const done = await rewrapCaseKeys({ store, masterKeys: after });
-    expect(done).toMatchObject({ total: 2, rewrapped: 1, skipped: 1 });
+    expect(done).toMatchObject({ total: 2, done: 1, skipped: 1 });
     for (const id of [gone, erasedMeanwhile]) {
       expect(store.rows.get(id)).toMatchObject({ wrapped_key: null, master_key_id: null });
     }
@@ -130,7 +130,7 @@ describe('rewrapCaseKeys', () => {
       theirs = row.wrapped_key;
     };
     const done = await rewrapCaseKeys({ store, masterKeys: after });
-    expect(done).toMatchObject({ rewrapped: 0, skipped: 1 });
+    expect(done).toMatchObject({ done: 0, skipped: 1 });
     expect(store.rows.get(id)!.wrapped_key).toBe(theirs);
   });
 
@@ -138,18 +138,18 @@ describe('rewrapCaseKeys', () => {
     const store = new FakeStore();
     for (let i = 0; i < 10; i++) store.add(randomUUID(), before);
     const first = await rewrapCaseKeys({ store, masterKeys: after, batchSize: 3, limit: 4 });
-    expect(first.rewrapped).toBe(4);
+    expect(first.done).toBe(4);
     const abort = new AbortController();
     const second = await rewrapCaseKeys({
       store,
       masterKeys: after,
       batchSize: 2,
       signal: abort.signal,
-      progress: (p) => p.rewrapped >= 2 && abort.abort(),
+      progress: (p) => p.done >= 2 && abort.abort(),
     });
-    expect(second).toMatchObject({ total: 6, rewrapped: 2 });
+    expect(second).toMatchObject({ total: 6, done: 2 });
     const third = await rewrapCaseKeys({ store, masterKeys: after });
-    expect(third).toMatchObject({ total: 4, rewrapped: 4 });
+    expect(third).toMatchObject({ total: 4, done: 4 });
     expect([...store.rows.values()].every((r) => r.master_key_id === 'k2')).toBe(true);
   });
 

@@ -1,18 +1,6 @@
 import type { MasterKeyRing } from '../crypto/envelope-cipher';
 import type { CaseKeyRepository } from '../keystore/case-key.repository';
-
-export interface RewrapProgress {
-  /** Live keys under a former master key when the run began. */
-  total: number;
-  /** Keys this run rewrapped under the current master key. */
-  rewrapped: number;
-  /** Keys changed meanwhile by someone else (another run, an erasure): left as they are. */
-  skipped: number;
-  /** Keys rewrapped a second, since the run began. */
-  perSecond: number;
-  /** Seconds left at that pace (undefined before the first batch). */
-  secondsLeft?: number;
-}
+import { paceOf, type RotationProgress } from './rotation-progress';
 
 export interface RewrapOptions {
   store: Pick<CaseKeyRepository, 'countNotWrappedBy' | 'notWrappedBy' | 'rewrap'>;
@@ -20,7 +8,7 @@ export interface RewrapOptions {
   batchSize?: number;
   /** Stop after about this many keys (a run in steps); the next run goes on. */
   limit?: number;
-  progress?: (p: RewrapProgress) => void;
+  progress?: (p: RotationProgress) => void;
   signal?: AbortSignal;
   now?: () => number;
 }
@@ -44,23 +32,23 @@ export class UnknownMasterKeyError extends Error {
  * key read (see CaseKeyRepository.rewrap): destroyed keys stay destroyed, and an interrupted or
  * concurrent run never clobbers. A second run finds nothing left.
  */
-export async function rewrapCaseKeys(options: RewrapOptions): Promise<RewrapProgress> {
+export async function rewrapCaseKeys(options: RewrapOptions): Promise<RotationProgress> {
   const { store, masterKeys, batchSize = 500, now = Date.now } = options;
   const current = masterKeys.currentKeyId;
   const pending = await store.countNotWrappedBy(current);
   const unknown = new Map([...pending].filter(([id]) => !masterKeys.has(id)));
   if (unknown.size) throw new UnknownMasterKeyError(unknown);
   const started = now();
-  const progress: RewrapProgress = {
+  const progress: RotationProgress = {
     total: [...pending.values()].reduce((a, b) => a + b, 0),
-    rewrapped: 0,
+    done: 0,
     skipped: 0,
     perSecond: 0,
   };
   options.progress?.(progress);
   let after = '00000000-0000-0000-0000-000000000000';
   while (!options.signal?.aborted) {
-    const room = options.limit === undefined ? batchSize : options.limit - progress.rewrapped;
+    const room = options.limit === undefined ? batchSize : options.limit - progress.done;
     if (room <= 0) break;
     const rows = await store.notWrappedBy(current, after, Math.min(batchSize, room));
     if (!rows.length) break;
@@ -81,14 +69,10 @@ export async function rewrapCaseKeys(options: RewrapOptions): Promise<RewrapProg
       }
     });
     const replaced = await store.rewrap(keys);
-    progress.rewrapped += replaced;
+    progress.done += replaced;
     progress.skipped += keys.length - replaced;
     after = rows[rows.length - 1].case_id;
-    const seconds = Math.max(now() - started, 1) / 1000;
-    progress.perSecond = Math.round(progress.rewrapped / seconds);
-    const left = Math.max(progress.total - progress.rewrapped - progress.skipped, 0);
-    progress.secondsLeft =
-      progress.perSecond > 0 ? Math.ceil(left / progress.perSecond) : undefined;
+    paceOf(progress, started, now());
     options.progress?.(progress);
   }
   return progress;
