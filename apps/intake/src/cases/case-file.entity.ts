@@ -27,6 +27,9 @@ export class CaseFile {
   @Column('text', { name: 'employer_enc', nullable: true }) employerEnc!: string | null;
   @Column('text', { name: 'description_enc' }) descriptionEnc!: string;
   @Column('text', { name: 'passport_index', nullable: true }) passportIndex!: string | null;
+  /** Which blind-index key passportIndex is under (null: before key ids, or no passport). */
+  @Column('text', { name: 'passport_index_key_id', nullable: true })
+  passportIndexKeyId!: string | null;
   @Column('date', { name: 'incident_date', nullable: true }) incidentDate!: string | null;
   @Column('numeric', { name: 'amount_claimed', precision: 16, scale: 2, nullable: true })
   amountClaimed!: string | null;

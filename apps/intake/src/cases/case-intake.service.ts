@@ -130,9 +130,10 @@ export class CaseIntakeService {
     const passportIndex = complainant.passportNumber
       ? this.blindIndex.passportIndex(complainant.passportNumber)
       : null;
+    // The earlier case may still be indexed under a former blind-index key (a rotation).
     const { seq, duplicate } = await this.caseFiles.referenceAndDuplicate(
       manager,
-      passportIndex,
+      complainant.passportNumber ? this.blindIndex.passportIndexes(complainant.passportNumber) : [],
       dto.hostCountry,
       dto.category,
       DUPLICATE_WINDOW_DAYS,
@@ -158,6 +159,7 @@ export class CaseIntakeService {
       employerEnc: employer ? cipher.encryptJson(employer, 'case_file.employer_enc', id) : null,
       descriptionEnc: cipher.encrypt(dto.description, 'case_file.description_enc', id),
       passportIndex,
+      passportIndexKeyId: passportIndex ? this.blindIndex.currentKeyId : null,
       incidentDate: dto.incidentDate ?? null,
       amountClaimed: dto.amountClaimed ? dto.amountClaimed.amount.toFixed(2) : null,
       amountClaimedCurrency: dto.amountClaimed?.currency ?? null,

@@ -91,12 +91,13 @@ export class CaseQueriesService {
    */
   async searchByPassport(user: AuthUser, q: SearchCasesDto): Promise<CaseListResponse> {
     const { limit, before } = pageOf(q);
-    const passportIndex = this.blindIndex.passportIndex(q.passportNumber);
+    // Under the former blind-index keys too, while a rotation re-indexes the cases.
+    const passportIndexes = this.blindIndex.passportIndexes(q.passportNumber);
     return this.dataSource.transaction(async (manager) => {
       const page = await this.page(
         manager,
         user,
-        { scope: consularScope(user), passportIndex, before },
+        { scope: consularScope(user), passportIndexes, before },
         limit,
       );
       await this.audit.recordFound(

@@ -96,6 +96,55 @@ describe('intake start-up configuration in production', () => {
     expect(message).toContain('INTAKE_BLIND_INDEX_KEY: a real key is required in production');
   });
 
+  describe('former keys kept during a rotation', () => {
+    const former = Buffer.alloc(32, 3).toString('base64');
+
+    it('starts with former master and blind-index keys, or an emptied list once they are removed', () => {
+      expect(
+        refusal({
+          ...PRODUCTION,
+          INTAKE_ENCRYPTION_KEY_ID: 'mk2',
+          INTAKE_PREVIOUS_ENCRYPTION_KEYS: `mk1:${former}`,
+          INTAKE_BLIND_INDEX_KEY_ID: 'bi2',
+          INTAKE_PREVIOUS_BLIND_INDEX_KEYS: `bi1:${Buffer.alloc(32, 4).toString('base64')}`,
+        }),
+      ).toBe('');
+      expect(
+        refusal({
+          ...PRODUCTION,
+          INTAKE_PREVIOUS_ENCRYPTION_KEYS: '',
+          INTAKE_PREVIOUS_BLIND_INDEX_KEYS: '',
+        }),
+      ).toBe('');
+    });
+
+    it.each([
+      ['INTAKE_PREVIOUS_ENCRYPTION_KEYS', 'INTAKE_ENCRYPTION_KEY_ID'],
+      ['INTAKE_PREVIOUS_BLIND_INDEX_KEYS', 'INTAKE_BLIND_INDEX_KEY_ID'],
+    ])('refuses %s that is not well formed, listing the current id or an id twice', (list, id) => {
+      const message = (change: Record<string, string>) => refusal({ ...PRODUCTION, ...change });
+      expect(message({ [list]: `k1:${former.slice(1)}` })).toContain(`${list} must be id:base64`);
+      expect(message({ [list]: `K 1:${former}` })).toContain(`${list} must be id:base64`);
+      expect(message({ [id]: 'k1', [list]: `k1:${former}` })).toContain(
+        `${list}: lists the current key id k1`,
+      );
+      expect(message({ [list]: `k1:${former},k1:${former}` })).toContain(
+        `${list}: a key id is listed twice`,
+      );
+      expect(message({ [id]: 'Key-1' })).toContain(id);
+      expect(message({ [list]: `k1:${former.slice(1)}` })).not.toContain(former.slice(1));
+    });
+
+    it.each([
+      ['INTAKE_PREVIOUS_ENCRYPTION_KEYS', DEV_ENCRYPTION_KEY],
+      ['INTAKE_PREVIOUS_BLIND_INDEX_KEYS', DEV_BLIND_INDEX_KEY],
+    ])('refuses a development key in %s in production', (list, dev) => {
+      const message = refusal({ ...PRODUCTION, [list]: `old1:${dev}` });
+      expect(message).toContain(`${list}: a development key has no place in production`);
+      expect(message).not.toContain(dev);
+    });
+  });
+
   it.each(['AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE'])('refuses to start without %s', (name) => {
     expect(refusal({ ...PRODUCTION, [name]: undefined })).toContain(
       `${name}: required in production`,

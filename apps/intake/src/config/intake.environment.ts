@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 import {
   CommonEnvironment,
   devDatabasePassword,
@@ -9,6 +9,9 @@ import {
 } from '@casebridge/common';
 
 const BASE64_32_BYTES = /^[A-Za-z0-9+/]{43}=$/;
+const KEY_ID = /^[a-z0-9]{1,16}$/;
+/** Former keys, `id:base64,id:base64` (empty: none). */
+const KEY_LIST = /^([a-z0-9]{1,16}:[A-Za-z0-9+/]{43}=)(,[a-z0-9]{1,16}:[A-Za-z0-9+/]{43}=)*$/;
 
 /** Development-only keys: production refuses to start with them (see validateIntakeSecrets). */
 export const DEV_ENCRYPTION_KEY = 'ZGV2LW9ubHktY2FzZWJyaWRnZS1lbmNyeXB0aW9uLWs=';
@@ -78,17 +81,32 @@ export class IntakeEnvironment extends CommonEnvironment {
   INTAKE_ENCRYPTION_KEY = DEV_ENCRYPTION_KEY;
 
   /** Id stored with each wrapped case key, so that master keys can rotate. */
-  @Matches(/^[a-z0-9]{1,16}$/)
+  @Matches(KEY_ID)
   INTAKE_ENCRYPTION_KEY_ID = 'dev1';
 
-  /** Former master keys still able to unwrap, as `id:base64,id:base64`. */
-  @IsOptional()
-  @Matches(/^([a-z0-9]{1,16}:[A-Za-z0-9+/]{43}=)(,[a-z0-9]{1,16}:[A-Za-z0-9+/]{43}=)*$/)
+  /**
+   * Former master keys still able to unwrap, as `id:base64,id:base64`: kept until
+   * `npm run intake:rotate-keys` has rewrapped every case key under the current one.
+   */
+  @ValidateIf((e: IntakeEnvironment) => !!e.INTAKE_PREVIOUS_ENCRYPTION_KEYS)
+  @Matches(KEY_LIST, { message: 'INTAKE_PREVIOUS_ENCRYPTION_KEYS must be id:base64,…' })
   INTAKE_PREVIOUS_ENCRYPTION_KEYS?: string;
 
   /** HMAC key of the passport blind index, base64 of 32 bytes. */
   @Matches(BASE64_32_BYTES, { message: 'INTAKE_BLIND_INDEX_KEY must be base64 of 32 bytes' })
   INTAKE_BLIND_INDEX_KEY = DEV_BLIND_INDEX_KEY;
+
+  /** Id stored with each case's passport index, so that the blind-index key can rotate. */
+  @Matches(KEY_ID)
+  INTAKE_BLIND_INDEX_KEY_ID = 'dev1';
+
+  /**
+   * Former blind-index keys, as `id:base64,id:base64`: passports are also looked up under them
+   * until `npm run intake:rotate-keys` has recomputed every index under the current key.
+   */
+  @ValidateIf((e: IntakeEnvironment) => !!e.INTAKE_PREVIOUS_BLIND_INDEX_KEYS)
+  @Matches(KEY_LIST, { message: 'INTAKE_PREVIOUS_BLIND_INDEX_KEYS must be id:base64,…' })
+  INTAKE_PREVIOUS_BLIND_INDEX_KEYS?: string;
 
   /**
    * Passport searches per user a minute (POST /v1/cases/search, and POST /v1/personal-data/exports
@@ -102,9 +120,48 @@ export class IntakeEnvironment extends CommonEnvironment {
 }
 
 /** The production guard for intake's own secrets. */
-export function intakeSecretProblems(env: IntakeEnvironment): string[] {
-  if (env.NODE_ENV !== 'production') return [];
+/** Problems of a former-key list: a repeated id, the current id, a key used twice. */
+function keyListProblems(
+  name: string,
+  currentId: string,
+  currentKey: string,
+  list: string | undefined,
+): string[] {
+  const entries = (list ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((e) => e.split(':'));
   const problems: string[] = [];
+  const ids = entries.map(([id]) => id);
+  if (ids.includes(currentId)) problems.push(`${name}: lists the current key id ${currentId}`);
+  if (new Set(ids).size !== ids.length) problems.push(`${name}: a key id is listed twice`);
+  if (entries.some(([, key]) => key === currentKey))
+    problems.push(`${name}: lists the current key under another id`);
+  return problems;
+}
+
+export function intakeSecretProblems(env: IntakeEnvironment): string[] {
+  const problems = [
+    ...keyListProblems(
+      'INTAKE_PREVIOUS_ENCRYPTION_KEYS',
+      env.INTAKE_ENCRYPTION_KEY_ID,
+      env.INTAKE_ENCRYPTION_KEY,
+      env.INTAKE_PREVIOUS_ENCRYPTION_KEYS,
+    ),
+    ...keyListProblems(
+      'INTAKE_PREVIOUS_BLIND_INDEX_KEYS',
+      env.INTAKE_BLIND_INDEX_KEY_ID,
+      env.INTAKE_BLIND_INDEX_KEY,
+      env.INTAKE_PREVIOUS_BLIND_INDEX_KEYS,
+    ),
+  ];
+  if (env.NODE_ENV !== 'production') return problems;
+  for (const [name, list, dev] of [
+    ['INTAKE_PREVIOUS_ENCRYPTION_KEYS', env.INTAKE_PREVIOUS_ENCRYPTION_KEYS, DEV_ENCRYPTION_KEY],
+    ['INTAKE_PREVIOUS_BLIND_INDEX_KEYS', env.INTAKE_PREVIOUS_BLIND_INDEX_KEYS, DEV_BLIND_INDEX_KEY],
+  ] as const)
+    if ((list ?? '').split(',').some((e) => e.split(':')[1] === dev))
+      problems.push(`${name}: a development key has no place in production`);
   if (env.INTAKE_ENCRYPTION_KEY === DEV_ENCRYPTION_KEY) {
     problems.push('INTAKE_ENCRYPTION_KEY: a real key is required in production');
   }

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { parseKeyList } from './key-list';
 
 const ALGORITHM = 'aes-256-gcm';
 const NONCE_BYTES = 12;
@@ -70,16 +71,17 @@ export class MasterKeyRing {
 
   /** `INTAKE_ENCRYPTION_KEY_ID`, `INTAKE_ENCRYPTION_KEY` and `id:base64,…` former keys. */
   static fromConfig(keyId: string, keyB64: string, previous: string | undefined): MasterKeyRing {
-    const former = new Map<string, Buffer>(
-      (previous ?? '')
-        .split(',')
-        .filter(Boolean)
-        .map((entry) => {
-          const [id, key] = entry.split(':');
-          return [id, Buffer.from(key, 'base64')];
-        }),
-    );
-    return new MasterKeyRing(keyId, Buffer.from(keyB64, 'base64'), former);
+    return new MasterKeyRing(keyId, Buffer.from(keyB64, 'base64'), parseKeyList(previous));
+  }
+
+  /** Whether a master key of this id is configured (current or former). */
+  has(masterKeyId: string): boolean {
+    return this.keys.has(masterKeyId);
+  }
+
+  /** The ids of the former master keys (INTAKE_PREVIOUS_ENCRYPTION_KEYS). */
+  formerKeyIds(): string[] {
+    return [...this.keys.keys()].filter((id) => id !== this.currentKeyId);
   }
 
   /** A fresh data key for a case (32 random bytes). */

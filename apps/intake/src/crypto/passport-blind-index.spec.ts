@@ -17,3 +17,29 @@ describe('PassportBlindIndex', () => {
     );
   });
 });
+
+describe('PassportBlindIndex during a rotation', () => {
+  const former = randomBytes(32);
+  const before = new PassportBlindIndex(former, 'bi1');
+  const during = PassportBlindIndex.fromConfig(
+    randomBytes(32).toString('base64'),
+    'bi2',
+    `bi1:${former.toString('base64')}`,
+  );
+
+  it('indexes new cases under the current key, and looks up under the current and former keys', () => {
+    const stored = before.passportIndex('AB1234567');
+    expect(during.passportIndex('AB1234567')).not.toBe(stored);
+    expect(during.passportIndexes('ab 123 4567')).toEqual([
+      during.passportIndex('AB1234567'),
+      stored,
+    ]);
+    expect(during.currentKeyId).toBe('bi2');
+    expect(during.formerKeyIds()).toEqual(['bi1']);
+  });
+
+  it('looks up under the current key alone once the former key is removed', () => {
+    const after = new PassportBlindIndex(randomBytes(32), 'bi2');
+    expect(after.passportIndexes('AB1234567')).toEqual([after.passportIndex('AB1234567')]);
+  });
+});

@@ -39,4 +39,52 @@ export class CaseKeyRepository {
     );
     return rows;
   }
+
+  /** Live keys wrapped by another master key than `currentKeyId`, by master key id. */
+  async countNotWrappedBy(currentKeyId: string): Promise<Map<string, number>> {
+    const { rows } = await this.pool.query<{ master_key_id: string; n: string }>(
+      `SELECT master_key_id, count(*) AS n FROM case_key
+       WHERE destroyed_at IS NULL AND master_key_id <> $1 GROUP BY master_key_id`,
+      [currentKeyId],
+    );
+    return new Map(rows.map((r) => [r.master_key_id, Number(r.n)]));
+  }
+
+  /** The next live keys wrapped by another master key than `currentKeyId`, after `afterCaseId`. */
+  async notWrappedBy(currentKeyId: string, afterCaseId: string, limit: number) {
+    const { rows } = await this.pool.query<
+      CaseKeyRow & { wrapped_key: string; master_key_id: string }
+    >(
+      `SELECT case_id, wrapped_key, master_key_id, destroyed_at FROM case_key
+       WHERE destroyed_at IS NULL AND master_key_id <> $1 AND case_id > $2
+       ORDER BY case_id LIMIT $3`,
+      [currentKeyId, afterCaseId, limit],
+    );
+    return rows;
+  }
+
+  /**
+   * Replaces wrapped keys, each only if its row still holds the key it was read with (same
+   * master key id, not destroyed): a concurrent run or an erasure meanwhile wins. Answers the
+   * number of rows replaced.
+   */
+  async rewrap(
+    keys: { caseId: string; formerMasterKeyId: string; key: WrappedCaseKey }[],
+  ): Promise<number> {
+    if (!keys.length) return 0;
+    const result = await this.pool.query(
+      `UPDATE case_key k SET wrapped_key = v.wrapped_key, master_key_id = v.master_key_id
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])
+         AS v(case_id, former_master_key_id, wrapped_key, master_key_id)
+       WHERE k.case_id = v.case_id AND k.master_key_id = v.former_master_key_id
+         AND k.destroyed_at IS NULL`,
+      [
+        keys.map((k) => k.caseId),
+        keys.map((k) => k.formerMasterKeyId),
+        keys.map((k) => k.key.wrappedKey),
+        keys.map((k) => k.key.masterKeyId),
+      ],
+    );
+    return result.rowCount ?? 0;
+  }
 }

@@ -57,7 +57,11 @@ export class KeyStoreModule implements OnApplicationShutdown {
         {
           provide: PassportBlindIndex,
           useFactory: (e: IntakeEnvironment) =>
-            PassportBlindIndex.fromConfig(e.INTAKE_BLIND_INDEX_KEY),
+            PassportBlindIndex.fromConfig(
+              e.INTAKE_BLIND_INDEX_KEY,
+              e.INTAKE_BLIND_INDEX_KEY_ID,
+              e.INTAKE_PREVIOUS_BLIND_INDEX_KEYS,
+            ),
           inject: [COMMON_ENV],
         },
         {

@@ -34,6 +34,14 @@ const HAS_LEGACY = `(
   OR EXISTS (SELECT 1 FROM case_status_change s
              WHERE s.case_id = c.id AND s.comment_enc NOT LIKE 'v2.%'))`;
 
+/** Cases still holding a value of the former format (their master key must stay configured). */
+export async function countCasesOfFormerFormat(cases: Pool): Promise<number> {
+  const { rows } = await cases.query<{ n: string }>(
+    `SELECT count(*) AS n FROM case_file c WHERE ${HAS_LEGACY}`,
+  );
+  return Number(rows[0].n);
+}
+
 interface LegacyValue {
   table: 'case_file' | 'case_note' | 'case_status_change';
   column: PersonalColumn;
@@ -51,10 +59,11 @@ interface LegacyValue {
  */
 export async function rekeyCases(options: RekeyOptions): Promise<RekeyProgress> {
   const { cases, batchSize = 100 } = options;
-  const { rows } = await cases.query<{ n: string }>(
-    `SELECT count(*) AS n FROM case_file c WHERE ${HAS_LEGACY}`,
-  );
-  const progress: RekeyProgress = { total: Number(rows[0].n), converted: 0, values: 0 };
+  const progress: RekeyProgress = {
+    total: await countCasesOfFormerFormat(cases),
+    converted: 0,
+    values: 0,
+  };
   options.progress?.(progress);
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {

@@ -8,8 +8,11 @@ export interface CaseListFilter {
   /** Only cases held by this consulate (the caller's scope); null for every case. */
   scope: string | null;
   reference?: string;
-  /** The blind index of a passport number (CaseFile.passportIndex), never the number. */
-  passportIndex?: string;
+  /**
+   * The blind indexes of a passport number under the current and former keys (see
+   * PassportBlindIndex.passportIndexes), never the number.
+   */
+  passportIndexes?: string[];
   consulateId?: string;
   status?: string;
   hostCountry?: string;
@@ -55,17 +58,18 @@ export class CaseFileRepository {
   /**
    * What a new complaint needs before its row is written, in one round trip: the next number of
    * its human-readable reference (`CB-2026-000123`) and, when it names a passport, the earliest
-   * case with that passport, host country and category submitted in the window (with the
-   * consulate holding it, which decides who may be shown the flag).
+   * case with that passport (any of its blind indexes: current and former keys), host country
+   * and category submitted in the window (with the consulate holding it, which decides who may
+   * be shown the flag).
    */
   async referenceAndDuplicate(
     manager: EntityManager,
-    passportIndex: string | null,
+    passportIndexes: string[],
     hostCountry: string,
     category: string,
     windowDays: number,
   ): Promise<{ seq: string; duplicate: EarlierCase | null }> {
-    if (passportIndex === null) {
+    if (!passportIndexes.length) {
       const [{ seq }] = await manager.query<{ seq: string }[]>(
         "SELECT nextval('case_reference_seq') AS seq",
       );
@@ -77,11 +81,11 @@ export class CaseFileRepository {
       `SELECT nextval('case_reference_seq') AS seq, d.id, d.consulate_id
        FROM (SELECT 1) AS one LEFT JOIN LATERAL (
          SELECT id, consulate_id FROM case_file
-         WHERE passport_index = $1 AND host_country = $2 AND category = $3
+         WHERE passport_index = ANY($1::text[]) AND host_country = $2 AND category = $3
            AND submitted_at >= now() - make_interval(days => $4)
          ORDER BY submitted_at ASC, id ASC LIMIT 1
        ) AS d ON true`,
-      [passportIndex, hostCountry, category, windowDays],
+      [passportIndexes, hostCountry, category, windowDays],
     );
     return {
       seq: row.seq,
@@ -133,8 +137,10 @@ export class CaseFileRepository {
     const qb = manager.createQueryBuilder(CaseFile, 'c');
     if (f.scope !== null) qb.andWhere('c.consulate_id = :scope', { scope: f.scope });
     if (f.reference) qb.andWhere('c.reference = :reference', { reference: f.reference });
-    if (f.passportIndex)
-      qb.andWhere('c.passport_index = :passportIndex', { passportIndex: f.passportIndex });
+    if (f.passportIndexes)
+      qb.andWhere('c.passport_index IN (:...passportIndexes)', {
+        passportIndexes: f.passportIndexes,
+      });
     if (f.consulateId) qb.andWhere('c.consulate_id = :consulateId', { consulateId: f.consulateId });
     if (f.status) qb.andWhere('c.status = :status', { status: f.status });
     if (f.hostCountry) qb.andWhere('c.host_country = :hostCountry', { hostCountry: f.hostCountry });
