@@ -25,6 +25,7 @@ function file(overrides: Partial<CaseFile> = {}): CaseFile {
     employerEnc: 'sealed:employer',
     descriptionEnc: 'sealed:description',
     passportIndex: 'idx',
+    passportIndexKeyId: 'dev1',
     incidentDate: '2026-10-01',
     amountClaimed: '1200.00',
     amountClaimedCurrency: 'RUB',

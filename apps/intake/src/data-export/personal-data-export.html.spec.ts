@@ -21,6 +21,7 @@ function doc(erased: boolean) {
     employerEnc: null,
     descriptionEnc: 'x',
     passportIndex: null,
+    passportIndexKeyId: null,
     incidentDate: null,
     amountClaimed: null,
     amountClaimedCurrency: null,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { CaseFile } from '../cases/case-file.entity';
 import type {
@@ -18,10 +19,10 @@ export class PersonalDataExportRepository {
     return manager.findOneBy(CaseFile, { reference });
   }
 
-  /** Every case of one passport (its blind index), oldest first. */
-  findByPassportIndex(manager: EntityManager, passportIndex: string): Promise<CaseFile[]> {
+  /** Every case of one passport (its blind indexes under the current and former keys), oldest first. */
+  findByPassportIndexes(manager: EntityManager, indexes: string[]): Promise<CaseFile[]> {
     return manager.find(CaseFile, {
-      where: { passportIndex },
+      where: { passportIndex: In(indexes) },
       order: { submittedAt: 'ASC', id: 'ASC' },
     });
   }

@@ -68,10 +68,11 @@ export class PersonalDataExportService {
     dto: PersonalDataExportRequestDto,
   ): Promise<{ lookup: ExportLookup; cases: CaseFile[] }> {
     if (typeof dto.passportNumber === 'string') {
-      const index = this.blindIndex.passportIndex(dto.passportNumber);
+      // Under the current and any former blind-index key: mid-rotation, no case is missed.
+      const indexes = this.blindIndex.passportIndexes(dto.passportNumber);
       return {
         lookup: { by: 'passportNumber' },
-        cases: await this.exports.findByPassportIndex(manager, index),
+        cases: await this.exports.findByPassportIndexes(manager, indexes),
       };
     }
     const lookup: ExportLookup =
@@ -84,7 +85,13 @@ export class PersonalDataExportService {
         : await this.exports.findByReference(manager, dto.reference!);
     if (!named) return { lookup, cases: [] };
     if (named.passportIndex === null) return { lookup, cases: [named] };
-    const same = await this.exports.findByPassportIndex(manager, named.passportIndex);
+    // The complainant's other cases may be indexed under another key version mid-rotation: their
+    // indexes come from the named case's passport when it can still be read.
+    const passport = await this.passportOf(named);
+    const indexes = passport
+      ? [...new Set([named.passportIndex, ...this.blindIndex.passportIndexes(passport)])]
+      : [named.passportIndex];
+    const same = await this.exports.findByPassportIndexes(manager, indexes);
     return { lookup, cases: same.some((c) => c.id === named.id) ? same : [named, ...same] };
   }
 
@@ -98,6 +105,18 @@ export class PersonalDataExportService {
       links: await this.exports.links(manager, c.id),
       audit: await this.exports.auditEntries(manager, c.id),
     };
+  }
+
+  /** The passport number the case holds, or null (none, or its personal data erased). */
+  private async passportOf(c: CaseFile): Promise<string | null> {
+    const cipher = await this.reader(c.id);
+    if (!cipher) return null;
+    const complainant = cipher.decryptJson<{ passportNumber?: string | null }>(
+      c.complainantEnc,
+      'case_file.complainant_enc',
+      c.id,
+    );
+    return complainant.passportNumber ?? null;
   }
 
   /** The case's cipher, or null when its key is destroyed: its personal data is erased. */
