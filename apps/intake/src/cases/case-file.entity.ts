@@ -4,6 +4,7 @@ import type {
   CaseStatus,
   Channel,
   DuplicateDecision,
+  ErasureTrigger,
   OutcomeType,
   Priority,
   RiskIndicator,
@@ -23,9 +24,10 @@ export class CaseFile {
   @Column('text') channel!: Channel;
   @Column('text', { name: 'preferred_language' }) preferredLanguage!: string;
   @Column('boolean', { name: 'consent_to_share' }) consentToShare!: boolean;
-  @Column('text', { name: 'complainant_enc' }) complainantEnc!: string;
+  /** Null once the case's personal data is erased (as are employerEnc, descriptionEnc). */
+  @Column('text', { name: 'complainant_enc', nullable: true }) complainantEnc!: string | null;
   @Column('text', { name: 'employer_enc', nullable: true }) employerEnc!: string | null;
-  @Column('text', { name: 'description_enc' }) descriptionEnc!: string;
+  @Column('text', { name: 'description_enc', nullable: true }) descriptionEnc!: string | null;
   @Column('text', { name: 'passport_index', nullable: true }) passportIndex!: string | null;
   @Column('date', { name: 'incident_date', nullable: true }) incidentDate!: string | null;
   @Column('numeric', { name: 'amount_claimed', precision: 16, scale: 2, nullable: true })
@@ -53,6 +55,13 @@ export class CaseFile {
   @Column('timestamptz', { name: 'submitted_at' }) submittedAt!: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;
   @Column('integer') version!: number;
+  /** When its personal data was erased (its data key destroyed); null while it is kept. */
+  @Column('timestamptz', { name: 'personal_data_erased_at', nullable: true })
+  personalDataErasedAt!: Date | null;
+  /** The erasure's reason code (ErasureReason, or retention_period_ended). */
+  @Column('text', { name: 'erasure_reason', nullable: true }) erasureReason!: string | null;
+  @Column('text', { name: 'erasure_trigger', nullable: true })
+  erasureTrigger!: ErasureTrigger | null;
 }
 
 /** The decrypted personal part of a case file. */
