@@ -5,6 +5,7 @@ import { EventSources } from '@casebridge/contracts';
 import { MessagingModule } from '@casebridge/messaging';
 import { AuditModule } from './audit/audit.module';
 import { CasesModule } from './cases/cases.module';
+import { ErasureModule } from './erasure/erasure.module';
 import { CaseHistoryModule } from './history/case-history.module';
 import { NotesModule } from './notes/notes.module';
 import { CasePriorityModule } from './priority/case-priority.module';
@@ -39,6 +40,7 @@ export class AppModule {
         NotesModule,
         CasePriorityModule,
         CaseHistoryModule,
+        ErasureModule,
         AuditModule,
       ],
     };

@@ -16,7 +16,8 @@ export type AuditAction =
   | 'case.notes_read'
   | 'case.history_read'
   | 'case.idempotent_replay'
-  | 'case.access_refused';
+  | 'case.access_refused'
+  | 'case.personal_data_erased';
 
 /** Appends to the audit trail inside the caller's transaction (the table refuses updates). */
 @Injectable()
