@@ -183,13 +183,20 @@ describe('Erasure of a complainant’s personal data on request (crypto-shreddin
       valid,
     );
     expect(missing.status).toBe(404);
-    // Refusals are audited, as on every case route; nothing was erased.
-    const refused = await query<{ n: string }>(
-      'intake',
-      "SELECT count(*) AS n FROM audit_entry WHERE case_id = $1 AND action = 'case.access_refused'",
-      [created.body.id],
+    // Refusals are audited (once the answer is out), as on every case route; nothing was erased.
+    await waitFor(
+      'the four refusals audited',
+      async () => {
+        const [refused] = await query<{ n: string }>(
+          'intake',
+          "SELECT count(*) AS n FROM audit_entry WHERE case_id = $1 AND action = 'case.access_refused'",
+          [created.body.id],
+        );
+        return Number(refused.n) === 4;
+      },
+      10_000,
+      100,
     );
-    expect(Number(refused[0].n)).toBe(4);
     const [row] = await query<{ personal_data_erased_at: Date | null }>(
       'intake',
       'SELECT personal_data_erased_at FROM case_file WHERE id = $1',

@@ -156,6 +156,16 @@ export const ERASURE_REASONS = [
 ] as const;
 export type ErasureReason = (typeof ERASURE_REASONS)[number];
 
+/** Why a case is under legal hold (its retention suspended, erasure refused): codes only. */
+export const LEGAL_HOLD_REASONS = [
+  'litigation',
+  'criminal_investigation',
+  'court_order',
+  'regulator_request',
+  'other',
+] as const;
+export type LegalHoldReason = (typeof LEGAL_HOLD_REASONS)[number];
+
 /** What erased a case's personal data: a request (the data protection officer) or retention. */
 export const ERASURE_TRIGGERS = ['request', 'retention'] as const;
 export type ErasureTrigger = (typeof ERASURE_TRIGGERS)[number];

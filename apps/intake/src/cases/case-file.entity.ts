@@ -62,6 +62,10 @@ export class CaseFile {
   @Column('text', { name: 'erasure_reason', nullable: true }) erasureReason!: string | null;
   @Column('text', { name: 'erasure_trigger', nullable: true })
   erasureTrigger!: ErasureTrigger | null;
+  /** A legal hold (LegalHoldReason): retention suspended, erasure refused while set. */
+  @Column('text', { name: 'legal_hold_reason', nullable: true }) legalHoldReason!: string | null;
+  @Column('timestamptz', { name: 'legal_hold_at', nullable: true }) legalHoldAt!: Date | null;
+  @Column('text', { name: 'legal_hold_by', nullable: true }) legalHoldBy!: string | null;
 }
 
 /** The decrypted personal part of a case file. */

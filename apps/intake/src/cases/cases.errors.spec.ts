@@ -11,6 +11,7 @@ describe('case error catalogue', () => {
       not_a_possible_duplicate: { status: 409, title: 'Conflict' },
       duplicate_already_decided: { status: 409, title: 'Conflict' },
       personal_data_erased: { status: 409, title: 'Conflict' },
+      legal_hold: { status: 409, title: 'Conflict' },
     });
   });
 

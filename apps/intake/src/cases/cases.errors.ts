@@ -9,6 +9,7 @@ export enum CaseErrorCode {
   NotAPossibleDuplicate = 'not_a_possible_duplicate',
   DuplicateAlreadyDecided = 'duplicate_already_decided',
   PersonalDataErased = 'personal_data_erased',
+  LegalHold = 'legal_hold',
 }
 
 export const caseErrors = errorCatalogue<CaseErrorCode>({
@@ -19,6 +20,7 @@ export const caseErrors = errorCatalogue<CaseErrorCode>({
   [CaseErrorCode.NotAPossibleDuplicate]: { status: 409, title: 'Conflict' },
   [CaseErrorCode.DuplicateAlreadyDecided]: { status: 409, title: 'Conflict' },
   [CaseErrorCode.PersonalDataErased]: { status: 409, title: 'Conflict' },
+  [CaseErrorCode.LegalHold]: { status: 409, title: 'Conflict' },
 });
 
 /** The one answer for a case that does not exist and a case outside the caller's scope alike. */

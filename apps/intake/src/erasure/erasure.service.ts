@@ -6,7 +6,7 @@ import { EventTypes, type ErasureReason, type ErasureTrigger } from '@casebridge
 import { OutboxWriter } from '@casebridge/messaging';
 import { AuditService } from '../audit/audit.service';
 import { CaseFile } from '../cases/case-file.entity';
-import { caseNotFound } from '../cases/cases.errors';
+import { CaseErrorCode, caseErrors, caseNotFound } from '../cases/cases.errors';
 import { CaseFileRepository } from '../cases/repositories/case-file.repository';
 import { CaseKeys } from '../keystore/case-keys.service';
 import { ErasureResponse } from './dto/erase-personal-data.dto';
@@ -24,6 +24,7 @@ export const RETENTION_REASON = 'retention_period_ended';
  * A crash between the two leaves a case whose key is destroyed but which is not marked: erasing
  * it again (the request repeated, the retention job's next run) finds the key destroyed and
  * completes step 2. An erased case answers its erasure again (200, nothing new, no second event).
+ * A case under legal hold is refused (409 legal_hold).
  */
 @Injectable()
 export class PersonalDataErasureService {
@@ -44,12 +45,15 @@ export class PersonalDataErasureService {
     const found = await this.dataSource.transaction((m) => this.caseFiles.findById(m, caseId));
     if (!found) throw caseNotFound();
     if (found.personalDataErasedAt) return erasureOf(found);
+    if (found.legalHoldReason) throw legalHold();
     await this.caseKeys.destroy(caseId);
     return this.dataSource.transaction(async (manager) => {
       const c = await this.caseFiles.findByIdForUpdate(manager, caseId);
       if (!c) throw caseNotFound();
       // A concurrent erasure (another request, the job on another instance) came first.
       if (c.personalDataErasedAt) return erasureOf(c);
+      // A hold set between the two steps: the key is destroyed already, so the case side is
+      // completed (a hold cannot bring a destroyed key back); the hold stays on record.
       const now = new Date();
       c.complainantEnc = null;
       c.employerEnc = null;
@@ -78,6 +82,13 @@ export class PersonalDataErasureService {
       return erasureOf(c);
     });
   }
+}
+
+function legalHold() {
+  return caseErrors.problem(
+    CaseErrorCode.LegalHold,
+    'This case is under legal hold: its personal data may not be erased until the hold is released.',
+  );
 }
 
 function erasureOf(c: CaseFile): ErasureResponse {
