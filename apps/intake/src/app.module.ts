@@ -6,6 +6,7 @@ import { MessagingModule } from '@casebridge/messaging';
 import { AuditModule } from './audit/audit.module';
 import { CasesModule } from './cases/cases.module';
 import { DataExportModule } from './data-export/data-export.module';
+import { ErasureModule } from './erasure/erasure.module';
 import { CaseHistoryModule } from './history/case-history.module';
 import { NotesModule } from './notes/notes.module';
 import { CasePriorityModule } from './priority/case-priority.module';
@@ -41,6 +42,7 @@ export class AppModule {
         CasePriorityModule,
         CaseHistoryModule,
         DataExportModule,
+        ErasureModule,
         AuditModule,
       ],
     };

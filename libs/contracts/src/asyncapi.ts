@@ -16,6 +16,7 @@ const MESSAGE_NAMES: Record<EventType, string> = {
   [EventTypes.CaseAssigned]: 'caseAssigned',
   [EventTypes.CaseSlaBreached]: 'caseSlaBreached',
   [EventTypes.CaseDuplicateDecided]: 'caseDuplicateDecided',
+  [EventTypes.CasePersonalDataErased]: 'casePersonalDataErased',
 };
 
 const SUMMARIES: Record<EventType, string> = {
@@ -31,6 +32,8 @@ const SUMMARIES: Record<EventType, string> = {
     'An acceptance or resolution deadline passed (published once per case and stage).',
   [EventTypes.CaseDuplicateDecided]:
     'Staff confirmed or dismissed a possible duplicate; a confirmed one is also closed (case.status-changed, reason `duplicate`) and leaves the statistics.',
+  [EventTypes.CasePersonalDataErased]:
+    'A case’s personal data was erased (its data key destroyed), on request or by retention; no personal data, statistics unchanged.',
 };
 
 function headersSchema(type: EventType) {
@@ -122,6 +125,7 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
         caseStatusChanged: ref(EventTypes.CaseStatusChanged),
         casePriorityChanged: ref(EventTypes.CasePriorityChanged),
         caseDuplicateDecided: ref(EventTypes.CaseDuplicateDecided),
+        casePersonalDataErased: ref(EventTypes.CasePersonalDataErased),
       },
       bindings: topicBinding(EVENT_TOPIC_PARTITIONS),
     },
@@ -186,6 +190,7 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
           'caseStatusChanged',
           'casePriorityChanged',
           'caseDuplicateDecided',
+          'casePersonalDataErased',
         ]),
         assignmentPublishesAssignmentEvents: operation(
           'send',
@@ -197,7 +202,13 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
           'receive',
           'caseEvents',
           'Assignment, reporting and integrations consume case events',
-          ['caseSubmitted', 'caseStatusChanged', 'casePriorityChanged', 'caseDuplicateDecided'],
+          [
+            'caseSubmitted',
+            'caseStatusChanged',
+            'casePriorityChanged',
+            'caseDuplicateDecided',
+            'casePersonalDataErased',
+          ],
         ),
         subscribeToAssignmentEvents: operation(
           'receive',

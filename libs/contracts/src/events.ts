@@ -4,6 +4,8 @@ import type {
   CaseStatus,
   Channel,
   DuplicateDecision,
+  ErasureReason,
+  ErasureTrigger,
   OutcomeType,
   Priority,
   PriorityChangeReason,
@@ -20,6 +22,7 @@ export const EventTypes = {
   CaseAssigned: 'casebridge.case.assigned.v1',
   CaseSlaBreached: 'casebridge.case.sla-breached.v1',
   CaseDuplicateDecided: 'casebridge.case.duplicate-decided.v1',
+  CasePersonalDataErased: 'casebridge.case.personal-data-erased.v1',
 } as const;
 export type EventType = (typeof EventTypes)[keyof typeof EventTypes];
 
@@ -135,6 +138,21 @@ export interface CaseDuplicateDecidedV1 {
   version: number;
 }
 
+/**
+ * A case's personal data was erased (its data key destroyed: crypto-shredding), on request or at
+ * the end of its retention period. Carries no personal data; classifications and statistics stay.
+ */
+export interface CasePersonalDataErasedV1 {
+  caseId: string;
+  hostCountry?: string;
+  erasedAt: string;
+  /** The request's reason code; `retention_period_ended` when the retention job erased it. */
+  reason: ErasureReason | 'retention_period_ended';
+  trigger: ErasureTrigger;
+  /** The case version after the erasure. */
+  version?: number;
+}
+
 /** Typed map from CloudEvents type to its data: every emit and handler is type-checked. */
 export interface EventDataMap {
   [EventTypes.CaseSubmitted]: CaseSubmittedV1;
@@ -143,6 +161,7 @@ export interface EventDataMap {
   [EventTypes.CaseAssigned]: CaseAssignedV1;
   [EventTypes.CaseSlaBreached]: CaseSlaBreachedV1;
   [EventTypes.CaseDuplicateDecided]: CaseDuplicateDecidedV1;
+  [EventTypes.CasePersonalDataErased]: CasePersonalDataErasedV1;
 }
 
 export const EVENT_TOPIC_OF: Record<EventType, EventTopic> = {
@@ -152,6 +171,7 @@ export const EVENT_TOPIC_OF: Record<EventType, EventTopic> = {
   [EventTypes.CaseAssigned]: ASSIGNMENT_EVENTS_TOPIC,
   [EventTypes.CaseSlaBreached]: ASSIGNMENT_EVENTS_TOPIC,
   [EventTypes.CaseDuplicateDecided]: CASE_EVENTS_TOPIC,
+  [EventTypes.CasePersonalDataErased]: CASE_EVENTS_TOPIC,
 };
 
 /**

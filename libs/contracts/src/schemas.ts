@@ -5,6 +5,8 @@ import {
   CHANNELS,
   CONSULATE_ID_PATTERN,
   DUPLICATE_DECISIONS,
+  ERASURE_REASONS,
+  ERASURE_TRIGGERS,
   OUTCOME_TYPES,
   PRIORITIES,
   PRIORITY_CHANGE_REASONS,
@@ -208,6 +210,22 @@ export const caseDuplicateDecidedV1Schema = {
   },
 } as const;
 
+export const casePersonalDataErasedV1Schema = {
+  $id: 'https://casebridge.example/schemas/casebridge.case.personal-data-erased.v1.json',
+  title: EventTypes.CasePersonalDataErased,
+  type: 'object',
+  additionalProperties: false,
+  required: ['caseId', 'erasedAt', 'reason', 'trigger'],
+  properties: {
+    caseId: uuid,
+    hostCountry: country,
+    erasedAt: dateTime,
+    reason: { enum: [...ERASURE_REASONS, 'retention_period_ended'] },
+    trigger: { enum: ERASURE_TRIGGERS },
+    version: { type: 'integer', minimum: 1, maximum: MAX_COUNTER },
+  },
+} as const;
+
 export const EVENT_SCHEMAS: Record<EventType, object> = {
   [EventTypes.CaseSubmitted]: caseSubmittedV1Schema,
   [EventTypes.CaseStatusChanged]: caseStatusChangedV1Schema,
@@ -215,4 +233,5 @@ export const EVENT_SCHEMAS: Record<EventType, object> = {
   [EventTypes.CaseAssigned]: caseAssignedV1Schema,
   [EventTypes.CaseSlaBreached]: caseSlaBreachedV1Schema,
   [EventTypes.CaseDuplicateDecided]: caseDuplicateDecidedV1Schema,
+  [EventTypes.CasePersonalDataErased]: casePersonalDataErasedV1Schema,
 };

@@ -146,6 +146,30 @@ export const TRANSITION_REASONS = [
 ] as const;
 export type TransitionReason = (typeof TRANSITION_REASONS)[number];
 
+/** Why a complainant's personal data was erased early, on request (SPEC.md, Personal data lifecycle). */
+export const ERASURE_REASONS = [
+  'data_subject_request',
+  'consent_withdrawn',
+  'unlawful_processing',
+  'court_order',
+  'other',
+] as const;
+export type ErasureReason = (typeof ERASURE_REASONS)[number];
+
+/** Why a case is under legal hold (its retention suspended, erasure refused): codes only. */
+export const LEGAL_HOLD_REASONS = [
+  'litigation',
+  'criminal_investigation',
+  'court_order',
+  'regulator_request',
+  'other',
+] as const;
+export type LegalHoldReason = (typeof LEGAL_HOLD_REASONS)[number];
+
+/** What erased a case's personal data: a request (the data protection officer) or retention. */
+export const ERASURE_TRIGGERS = ['request', 'retention'] as const;
+export type ErasureTrigger = (typeof ERASURE_TRIGGERS)[number];
+
 /** What staff decided about a possible duplicate. */
 export const DUPLICATE_DECISIONS = ['confirmed', 'dismissed'] as const;
 export type DuplicateDecision = (typeof DUPLICATE_DECISIONS)[number];

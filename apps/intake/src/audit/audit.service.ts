@@ -17,7 +17,10 @@ export type AuditAction =
   | 'case.history_read'
   | 'case.idempotent_replay'
   | 'case.personal_data_exported'
-  | 'case.access_refused';
+  | 'case.access_refused'
+  | 'case.personal_data_erased'
+  | 'case.legal_hold_set'
+  | 'case.legal_hold_released';
 
 /** Appends to the audit trail inside the caller's transaction (the table refuses updates). */
 @Injectable()

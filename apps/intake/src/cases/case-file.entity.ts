@@ -4,6 +4,7 @@ import type {
   CaseStatus,
   Channel,
   DuplicateDecision,
+  ErasureTrigger,
   OutcomeType,
   Priority,
   RiskIndicator,
@@ -23,9 +24,10 @@ export class CaseFile {
   @Column('text') channel!: Channel;
   @Column('text', { name: 'preferred_language' }) preferredLanguage!: string;
   @Column('boolean', { name: 'consent_to_share' }) consentToShare!: boolean;
-  @Column('text', { name: 'complainant_enc' }) complainantEnc!: string;
+  /** Null once the case's personal data is erased (as are employerEnc, descriptionEnc). */
+  @Column('text', { name: 'complainant_enc', nullable: true }) complainantEnc!: string | null;
   @Column('text', { name: 'employer_enc', nullable: true }) employerEnc!: string | null;
-  @Column('text', { name: 'description_enc' }) descriptionEnc!: string;
+  @Column('text', { name: 'description_enc', nullable: true }) descriptionEnc!: string | null;
   @Column('text', { name: 'passport_index', nullable: true }) passportIndex!: string | null;
   /** Which blind-index key passportIndex is under (null: before key ids, or no passport). */
   @Column('text', { name: 'passport_index_key_id', nullable: true })
@@ -56,6 +58,17 @@ export class CaseFile {
   @Column('timestamptz', { name: 'submitted_at' }) submittedAt!: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;
   @Column('integer') version!: number;
+  /** When its personal data was erased (its data key destroyed); null while it is kept. */
+  @Column('timestamptz', { name: 'personal_data_erased_at', nullable: true })
+  personalDataErasedAt!: Date | null;
+  /** The erasure's reason code (ErasureReason, or retention_period_ended). */
+  @Column('text', { name: 'erasure_reason', nullable: true }) erasureReason!: string | null;
+  @Column('text', { name: 'erasure_trigger', nullable: true })
+  erasureTrigger!: ErasureTrigger | null;
+  /** A legal hold (LegalHoldReason): retention suspended, erasure refused while set. */
+  @Column('text', { name: 'legal_hold_reason', nullable: true }) legalHoldReason!: string | null;
+  @Column('timestamptz', { name: 'legal_hold_at', nullable: true }) legalHoldAt!: Date | null;
+  @Column('text', { name: 'legal_hold_by', nullable: true }) legalHoldBy!: string | null;
 }
 
 /** The decrypted personal part of a case file. */

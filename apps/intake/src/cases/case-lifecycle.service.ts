@@ -11,7 +11,13 @@ import { CaseKeys } from '../keystore/case-keys.service';
 import { casePartiesOf, roleActingAs } from './case-access';
 import { CasePresenter } from './case.presenter';
 import { CaseScope } from './case-scope.service';
-import { CaseErrorCode, caseErrors, staleVersion } from './cases.errors';
+import {
+  CaseErrorCode,
+  caseErrors,
+  cipherForWrite,
+  personalDataErased,
+  staleVersion,
+} from './cases.errors';
 import { CaseResponse } from './dto/case.response';
 import { eventOutcome, TransitionDto } from './dto/transition.dto';
 import {
@@ -66,6 +72,7 @@ export class CaseLifecycleService {
       const to = nextStatus(c.status, dto.action);
       if (!party || !to) throw invalidTransition(c.status, dto.action, parties);
       checkTransitionFields(dto);
+      if (dto.comment && c.personalDataErasedAt) throw personalDataErased(c.personalDataErasedAt);
       const from: CaseStatus = c.status;
       const now = new Date();
       c.status = to;
@@ -96,7 +103,7 @@ export class CaseLifecycleService {
         actorRole: role,
         reason: dto.reason ?? null,
         commentEnc: dto.comment
-          ? (await this.caseKeys.forCase(c.id)).encrypt(
+          ? (await cipherForWrite(() => this.caseKeys.forCase(c.id))).encrypt(
               dto.comment,
               'case_status_change.comment_enc',
               changeId,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AuthUser } from '@casebridge/common';
-import { CaseKeys } from '../keystore/case-keys.service';
+import { CaseKeys, CaseKeyUnavailableError } from '../keystore/case-keys.service';
 import { CaseFile, Complainant, Employer } from './case-file.entity';
 import {
   CaseFileExtras,
@@ -24,9 +24,18 @@ export class CasePresenter {
     private readonly links: CaseLinkRepository,
   ) {}
 
-  /** A stored case file, decrypted. */
+  /** A stored case file, decrypted (an erased one with its personal fields null). */
   async file(manager: EntityManager, user: AuthUser, c: CaseFile): Promise<CaseResponse> {
-    const cipher = await this.caseKeys.forCase(c.id);
+    // Its key is destroyed: nothing to decrypt, and the key store is not asked.
+    if (c.personalDataErasedAt !== null || c.complainantEnc === null || c.descriptionEnc === null)
+      return this.fileWith(manager, user, c, null, null, null);
+    const cipher = await this.caseKeys.forCase(c.id).catch((error: unknown) => {
+      // Its key destroyed, the case not yet marked (an erasure interrupted between its two
+      // steps, which repeating it completes): as erased, not a failure.
+      if (error instanceof CaseKeyUnavailableError) return null;
+      throw error;
+    });
+    if (!cipher) return this.fileWith(manager, user, c, null, null, null);
     return this.fileWith(
       manager,
       user,
@@ -44,9 +53,9 @@ export class CasePresenter {
     manager: EntityManager,
     user: AuthUser,
     c: CaseFile,
-    complainant: Complainant,
+    complainant: Complainant | null,
     employer: Employer | null,
-    description: string,
+    description: string | null,
   ): Promise<CaseResponse> {
     const shown = await this.duplicatesShown(manager, user, [c]);
     return toCaseResponse(

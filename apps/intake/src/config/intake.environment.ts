@@ -74,6 +74,24 @@ export class IntakeEnvironment extends CommonEnvironment {
   INTAKE_CASE_KEY_CACHE_TTL_MS = 60_000;
 
   /**
+   * Retention: how long after a case ended (closed, withdrawn, rejected) its personal data is
+   * kept, in seconds (default 5 years); then the retention job erases it. At least 1 s (tests),
+   * at most 50 years.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50 * 365 * 86_400)
+  INTAKE_RETENTION_PERIOD_SECONDS = 5 * 365 * 86_400;
+
+  /** How often each instance runs the retention job, in milliseconds (one runs at a time). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(200)
+  @Max(86_400_000)
+  INTAKE_RETENTION_SWEEP_MS = 3_600_000;
+
+  /**
    * Master key (AES-256-GCM, base64 of 32 bytes): wraps each case's own data key, which encrypts
    * that case's personal data.
    */

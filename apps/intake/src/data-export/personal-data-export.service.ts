@@ -109,6 +109,7 @@ export class PersonalDataExportService {
 
   /** The passport number the case holds, or null (none, or its personal data erased). */
   private async passportOf(c: CaseFile): Promise<string | null> {
+    if (c.complainantEnc === null) return null;
     const cipher = await this.reader(c.id);
     if (!cipher) return null;
     const complainant = cipher.decryptJson<{ passportNumber?: string | null }>(

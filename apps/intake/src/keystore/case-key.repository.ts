@@ -87,4 +87,22 @@ export class CaseKeyRepository {
     );
     return result.rowCount ?? 0;
   }
+
+  /**
+   * Destroys a case's key (crypto-shredding): its wrapped key is emptied and destroyed_at set,
+   * the row stays so that the case never gets a new key. A case without a row (created before
+   * keys per case) gets a destroyed one. Safe to repeat: the first destruction's time stays.
+   */
+  async destroy(caseId: string): Promise<Date> {
+    const { rows } = await this.pool.query<{ destroyed_at: Date }>(
+      `INSERT INTO case_key (case_id, wrapped_key, master_key_id, destroyed_at)
+       VALUES ($1, NULL, NULL, now())
+       ON CONFLICT (case_id) DO UPDATE
+         SET wrapped_key = NULL, master_key_id = NULL,
+             destroyed_at = COALESCE(case_key.destroyed_at, now())
+       RETURNING destroyed_at`,
+      [caseId],
+    );
+    return rows[0].destroyed_at;
+  }
 }

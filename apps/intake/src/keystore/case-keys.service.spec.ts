@@ -24,6 +24,17 @@ class MemoryKeyStore {
     if (caseIds.length) this.reads += 1;
     return Promise.resolve(caseIds.flatMap((id) => this.rows.get(id) ?? []));
   }
+
+  destroy(caseId: string): Promise<Date> {
+    const at = this.rows.get(caseId)?.destroyed_at ?? new Date();
+    this.rows.set(caseId, {
+      case_id: caseId,
+      wrapped_key: null,
+      master_key_id: null,
+      destroyed_at: at,
+    });
+    return Promise.resolve(at);
+  }
 }
 
 describe('CaseKeys', () => {
@@ -77,5 +88,18 @@ describe('CaseKeys', () => {
     });
     await expect(caseKeys.forCase(caseB)).rejects.toThrow(CaseKeyUnavailableError);
     await expect(caseKeys.forCase(caseB)).rejects.toThrow(`no usable data key for case ${caseB}`);
+  });
+
+  it('destroys a key in the store and in memory: the case never reads again, nor gets a new key', async () => {
+    const cache = new CaseKeyCache(10, 60_000);
+    const { store, keys: caseKeys } = keys(cache);
+    await caseKeys.create(caseA);
+    expect(cache.get(caseA)).toBeDefined();
+    const first = await caseKeys.destroy(caseA);
+    expect(cache.get(caseA)).toBeUndefined();
+    expect(store.rows.get(caseA)?.wrapped_key).toBeNull();
+    await expect(caseKeys.forCase(caseA)).rejects.toBeInstanceOf(CaseKeyUnavailableError);
+    await expect(caseKeys.create(caseA)).rejects.toBeInstanceOf(CaseKeyUnavailableError);
+    expect(await caseKeys.destroy(caseA)).toBe(first);
   });
 });

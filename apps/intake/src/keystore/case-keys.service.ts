@@ -67,6 +67,19 @@ export class CaseKeys {
     );
   }
 
+  /**
+   * Destroys a case's data key in the key store, then forgets it here: from then on nothing
+   * encrypted under it can be read (crypto-shredding). Idempotent; answers when it was destroyed.
+   * Another instance may hold the key in its cache until its TTL ends
+   * (INTAKE_CASE_KEY_CACHE_TTL_MS); the erasure empties the ciphertexts too, so none is left to
+   * read with it.
+   */
+  async destroy(caseId: string): Promise<Date> {
+    const destroyedAt = await this.store.destroy(caseId);
+    this.cache.delete(caseId);
+    return destroyedAt;
+  }
+
   private remember(row: CaseKeyRow): Buffer {
     if (row.destroyed_at || !row.wrapped_key || !row.master_key_id)
       throw new CaseKeyUnavailableError(row.case_id);

@@ -15,7 +15,8 @@ export interface CaseNoteRow {
   id: string;
   author_id: string;
   author_role: string;
-  body_enc: string;
+  /** null once the case's personal data is erased. */
+  body_enc: string | null;
   created_at: Date;
 }
 

@@ -6,8 +6,9 @@ import type { AuthUser } from '@casebridge/common';
 import { AuditService } from '../audit/audit.service';
 import { actingRole } from '../cases/case-access';
 import { CaseScope } from '../cases/case-scope.service';
+import { cipherForWrite, personalDataErased } from '../cases/cases.errors';
 import { CaseFileRepository } from '../cases/repositories/case-file.repository';
-import { CaseKeys } from '../keystore/case-keys.service';
+import { CaseKeys, CaseKeyUnavailableError } from '../keystore/case-keys.service';
 import { CaseNoteRepository } from './case-note.repository';
 import { CreateNoteDto } from './dto/create-note.dto';
 import { NoteResponse } from './dto/note.response';
@@ -27,10 +28,11 @@ export class NotesService {
   async add(user: AuthUser, caseId: string, dto: CreateNoteDto): Promise<NoteResponse> {
     return this.dataSource.transaction(async (manager) => {
       const c = await this.scope.lock(manager, user, caseId);
+      if (c.personalDataErasedAt) throw personalDataErased(c.personalDataErasedAt);
       const noteId = randomUUID();
       const now = new Date();
       const role = actingRole(user);
-      const cipher = await this.caseKeys.forCase(c.id);
+      const cipher = await cipherForWrite(() => this.caseKeys.forCase(c.id));
       await this.notes.insert(manager, {
         id: noteId,
         caseId: c.id,
@@ -58,13 +60,23 @@ export class NotesService {
       const c = await this.scope.find(manager, user, caseId);
       const rows = await this.notes.findByCase(manager, c.id);
       await this.audit.record(manager, user, 'case.notes_read', c.id);
-      const cipher = await this.caseKeys.forCase(c.id);
+      // An erased case's notes keep their author and time; their bodies are gone with its key.
+      // (Its key destroyed but the case not yet marked: an interrupted erasure, the same.)
+      const cipher = c.personalDataErasedAt
+        ? null
+        : await this.caseKeys.forCase(c.id).catch((error: unknown) => {
+            if (error instanceof CaseKeyUnavailableError) return null;
+            throw error;
+          });
       return rows.map((r) => ({
         id: r.id,
         caseId: c.id,
         authorId: r.author_id,
         authorRole: r.author_role,
-        body: cipher.decrypt(r.body_enc, 'case_note.body_enc', r.id),
+        body:
+          cipher && r.body_enc !== null
+            ? cipher.decrypt(r.body_enc, 'case_note.body_enc', r.id)
+            : null,
         createdAt: r.created_at.toISOString(),
       }));
     });

@@ -186,5 +186,9 @@ export function mergeEvent(fact: CaseFact, event: AnyCasebridgeEvent): CaseFact 
       if (d.decision === 'confirmed') next.duplicateOf = d.duplicateOf;
       return next;
     }
+    case EventTypes.CasePersonalDataErased:
+      // Not a reported event (REPORTED_EVENT_TYPES): the read model holds no personal data, so
+      // an erasure changes no figure.
+      return fact;
   }
 }

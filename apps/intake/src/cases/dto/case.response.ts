@@ -49,6 +49,19 @@ export class LinkedCaseResponse {
   relation!: 'duplicate_of' | 'duplicated_by';
 }
 
+/** The complainant as shown: every personal field is null once the case's data is erased. */
+export class ComplainantResponse {
+  @ApiProperty({ type: String, nullable: true, description: 'null once erased' })
+  fullName!: string | null;
+  @ApiProperty({ type: String, nullable: true }) passportNumber!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '1990-04-02' })
+  dateOfBirth!: string | null;
+  @ApiProperty({ type: String, nullable: true }) phone!: string | null;
+  @ApiProperty({ type: String, nullable: true }) email!: string | null;
+  @ApiProperty({ example: 'uz' }) preferredLanguage!: string;
+  @ApiProperty() consentToShare!: boolean;
+}
+
 /** What a case file shows beyond its row: the duplicate decision and the linked cases. */
 export interface CaseFileExtras {
   duplicateDecision: DuplicateDecisionResponse | null;
@@ -66,9 +79,15 @@ export class CaseResponse {
   @ApiProperty({ example: 'RU' }) hostCountry!: string;
   @ApiProperty({ example: 'Moscow', nullable: true }) hostCity!: string | null;
   @ApiProperty({ example: 'hotline' }) channel!: Channel;
-  @ApiProperty() complainant!: Complainant & { preferredLanguage: string; consentToShare: boolean };
-  @ApiProperty({ nullable: true }) employer!: Employer | null;
-  @ApiProperty() description!: string;
+  @ApiProperty({ type: ComplainantResponse }) complainant!: ComplainantResponse;
+  @ApiProperty({ nullable: true, description: 'null once the personal data is erased' })
+  employer!: Employer | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'null once the personal data is erased',
+  })
+  description!: string | null;
   @ApiProperty({ nullable: true, example: '2026-09-01' }) incidentDate!: string | null;
   @ApiProperty({ type: MoneyResponse, nullable: true }) amountClaimed!: MoneyResponse | null;
   @ApiProperty({ type: OutcomeResponse, nullable: true }) outcome!: OutcomeResponse | null;
@@ -92,6 +111,14 @@ export class CaseResponse {
   @ApiProperty() submittedAt!: string;
   @ApiProperty() updatedAt!: string;
   @ApiProperty({ example: 1 }) version!: number;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description:
+      'When the personal data of the case was erased (its key destroyed); its personal fields are then null',
+  })
+  personalDataErasedAt!: string | null;
 }
 
 function money(amount: string | null, currency: string | null): MoneyResponse | null {
@@ -102,9 +129,10 @@ function money(amount: string | null, currency: string | null): MoneyResponse | 
 
 export function toCaseResponse(
   c: CaseFile,
-  complainant: Complainant,
+  /** null: the case's personal data is erased. */
+  complainant: Complainant | null,
   employer: Employer | null,
-  description: string,
+  description: string | null,
   /** The earlier case's id, only where the caller may see it (see CasesService). */
   visibleDuplicateOf: string | undefined,
   extras: CaseFileExtras = { duplicateDecision: null, linkedCases: [] },
@@ -120,11 +148,11 @@ export function toCaseResponse(
     hostCity: c.hostCity,
     channel: c.channel,
     complainant: {
-      fullName: complainant.fullName,
-      passportNumber: complainant.passportNumber,
-      dateOfBirth: complainant.dateOfBirth,
-      phone: complainant.phone,
-      email: complainant.email,
+      fullName: complainant?.fullName ?? null,
+      passportNumber: complainant?.passportNumber ?? null,
+      dateOfBirth: complainant?.dateOfBirth ?? null,
+      phone: complainant?.phone ?? null,
+      email: complainant?.email ?? null,
       preferredLanguage: c.preferredLanguage,
       consentToShare: c.consentToShare,
     },
@@ -148,6 +176,7 @@ export function toCaseResponse(
     submittedAt: c.submittedAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
     version: c.version,
+    personalDataErasedAt: c.personalDataErasedAt?.toISOString() ?? null,
   };
 }
 

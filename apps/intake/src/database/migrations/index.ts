@@ -3,6 +3,7 @@ import { AuditEntryInsertOnly1765152000000 } from './1765152000000-AuditEntryIns
 import { OutboxNotify1767225600000 } from './1767225600000-OutboxNotify';
 import { DuplicateDecisions1767312000000 } from './1767312000000-DuplicateDecisions';
 import { CasePriorityChange1767571200000 } from './1767571200000-CasePriorityChange';
+import { PersonalDataErasure1767830400000 } from './1767830400000-PersonalDataErasure';
 import { PassportIndexKeyId1768003200000 } from './1768003200000-PassportIndexKeyId';
 
 /** Listed explicitly (no glob): the build is the single source of the migration set. */
@@ -12,5 +13,6 @@ export const intakeMigrations = [
   OutboxNotify1767225600000,
   DuplicateDecisions1767312000000,
   CasePriorityChange1767571200000,
+  PersonalDataErasure1767830400000,
   PassportIndexKeyId1768003200000,
 ];

@@ -6,6 +6,11 @@ export class NoteResponse {
   @ApiProperty({ format: 'uuid' }) caseId!: string;
   @ApiProperty() authorId!: string;
   @ApiProperty({ example: 'caseworker' }) authorRole!: string;
-  @ApiProperty() body!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'null once the personal data of the case is erased',
+  })
+  body!: string | null;
   @ApiProperty() createdAt!: string;
 }
