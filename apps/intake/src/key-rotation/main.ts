@@ -10,20 +10,11 @@
  * Exit code 0 once nothing is left, 2 when stopped before (run it again), 1 on failure.
  */
 import 'reflect-metadata';
-import { Pool } from 'pg';
-import { DataSource } from 'typeorm';
-import { loadEnvironment, runMigrationsLocked, serviceDatabaseUrl } from '@casebridge/common';
-import { IntakeEnvironment, intakeSecretProblems } from '../config/intake.environment';
-import { MasterKeyRing } from '../crypto/envelope-cipher';
+import { openKeyCommand } from '../commands/key-command';
 import { PassportBlindIndex } from '../crypto/passport-blind-index';
-import { intakeMigrationDataSourceOptions } from '../database/data-source';
 import { CaseKeyCache } from '../keystore/case-key-cache';
 import { CaseKeyRepository } from '../keystore/case-key.repository';
 import { CaseKeys } from '../keystore/case-keys.service';
-import {
-  keyStoreDatabaseUrl,
-  keyStoreMigrationDataSourceOptions,
-} from '../keystore/key-store.data-source';
 import { countCasesOfFormerFormat } from '../rekey/rekey-cases';
 import { PassportIndexRepository } from './passport-index.repository';
 import { caseCiphers, reindexPassports } from './reindex-passports';
@@ -39,15 +30,6 @@ function option(name: string): number | undefined {
   return value;
 }
 
-async function migrate(options: ConstructorParameters<typeof DataSource>[0]): Promise<void> {
-  const dataSource = await new DataSource(options).initialize();
-  try {
-    await runMigrationsLocked(dataSource);
-  } finally {
-    await dataSource.destroy();
-  }
-}
-
 const say = (line: string) => process.stdout.write(`rotate-keys: ${line}\n`);
 const pace = (p: RotationProgress) =>
   `${p.skipped} changed meanwhile, ${p.perSecond}/s` +
@@ -57,36 +39,15 @@ const pace = (p: RotationProgress) =>
 async function main(): Promise<boolean> {
   const batchSize = option('batch-size');
   const limit = option('limit');
-  const env = loadEnvironment(IntakeEnvironment, intakeSecretProblems);
-  await migrate(intakeMigrationDataSourceOptions(env));
-  await migrate(keyStoreMigrationDataSourceOptions(env));
-  const cases = new Pool({
-    connectionString: serviceDatabaseUrl('intake', env, env.INTAKE_DATABASE_URL),
-    application_name: 'casebridge-intake-rotate-keys',
-    max: 2,
-  });
-  const keyStore = new Pool({
-    connectionString: keyStoreDatabaseUrl(env),
-    application_name: 'casebridge-intake-rotate-keys',
-    max: 2,
-  });
-  const masterKeys = MasterKeyRing.fromConfig(
-    env.INTAKE_ENCRYPTION_KEY_ID,
-    env.INTAKE_ENCRYPTION_KEY,
-    env.INTAKE_PREVIOUS_ENCRYPTION_KEYS,
+  const { env, cases, keyStore, masterKeys, signal, close } = await openKeyCommand(
+    'rotate-keys',
+    () => say('stopping after the current batch; run again to go on'),
   );
   const blindIndex = PassportBlindIndex.fromConfig(
     env.INTAKE_BLIND_INDEX_KEY,
     env.INTAKE_BLIND_INDEX_KEY_ID,
     env.INTAKE_PREVIOUS_BLIND_INDEX_KEYS,
   );
-  const abort = new AbortController();
-  const stop = () => {
-    say('stopping after the current batch; run again to go on');
-    abort.abort();
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
   try {
     const caseKeyStore = new CaseKeyRepository(keyStore);
     const passportIndexes = new PassportIndexRepository(cases);
@@ -95,7 +56,7 @@ async function main(): Promise<boolean> {
       masterKeys,
       batchSize,
       limit,
-      signal: abort.signal,
+      signal,
       progress: (p) =>
         say(
           `${p.done}/${p.total} case keys rewrapped under master key ` +
@@ -112,7 +73,7 @@ async function main(): Promise<boolean> {
       blindIndex,
       batchSize,
       limit,
-      signal: abort.signal,
+      signal,
       progress: (p) =>
         say(
           `${p.done}/${p.total} passport indexes recomputed under blind-index key ` +
@@ -151,8 +112,7 @@ async function main(): Promise<boolean> {
       say(`${formerIndex.join(', ')} can be removed from INTAKE_PREVIOUS_BLIND_INDEX_KEYS`);
     return true;
   } finally {
-    await cases.end();
-    await keyStore.end();
+    await close();
   }
 }
 
