@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * until the folder adds them to the buckets, the rollup and the state. Starts empty: the
  * aggregates already hold every run applied before it.
  */
-export class ReportDelta1767657600000 implements MigrationInterface {
-  name = 'ReportDelta1767657600000';
+export class ReportDelta1767744000000 implements MigrationInterface {
+  name = 'ReportDelta1767744000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(
