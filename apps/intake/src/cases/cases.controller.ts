@@ -57,16 +57,32 @@ export class CasesController {
     summary: 'Register a complaint',
     description:
       'Creates a case, triages its priority and flags a possible duplicate (same passport, host country and category within 90 days). ' +
-      'With an Idempotency-Key the same key and body return the same case; the same key with another body is 409. Integrations must send one.',
+      'With an Idempotency-Key the same key and body return the first answer again (201, same Location and ETag, `Idempotent-Replayed: true`), ' +
+      'whatever happened to the case since: as it was at creation, with only the personal data the body sent (null once erased). ' +
+      'The same key with another body is 409 idempotency_key_reused. Keys are per client and kept INTAKE_IDEMPOTENCY_KEY_TTL_SECONDS (7 days). ' +
+      'Integrations must send one (docs/retries.md).',
   })
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: '8–128 characters [A-Za-z0-9._:-]',
+    description: '8–128 characters [A-Za-z0-9._:-]; required for integrations',
   })
-  @ApiCreatedResponse({ type: CaseResponse })
+  @ApiCreatedResponse({
+    type: CaseResponse,
+    description: 'The case created, or the first answer again for a retried Idempotency-Key',
+    headers: {
+      Location: { description: 'The case, /v1/cases/{id}', schema: { type: 'string' } },
+      ETag: { description: 'The version of the case in the body', schema: { type: 'string' } },
+      'Idempotent-Replayed': {
+        description: '`true` when this is the answer of an earlier request with the same key',
+        schema: { type: 'string', enum: ['true'] },
+      },
+    },
+  })
   @ApiBadRequestResponse({ description: 'Invalid fields (problem+json listing each field)' })
-  @ApiConflictResponse({ description: 'Idempotency-Key reused with another body' })
+  @ApiConflictResponse({
+    description: 'Idempotency-Key reused with another body (idempotency_key_reused)',
+  })
   async create(
     @CurrentUser() user: AuthUser,
     @Body() dto: CreateCaseDto,
