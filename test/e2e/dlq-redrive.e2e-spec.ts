@@ -184,7 +184,9 @@ describe('npm run dlq:redrive: dead letters go back to their topic once the caus
   });
 
   it('reads only the chosen offsets, and lists an event two groups dead-lettered once', async () => {
-    // Not JSON: both consumers of case events dead-letter it (dead-letter offsets 1 and 2).
+    // Not JSON: both consumers of case events dead-letter it, right after the first dead letter.
+    const dlq = deadLetterTopic(CASE_EVENTS_TOPIC);
+    const [first, second, third] = [0n, 1n, 2n].map((n) => String(BigInt(letter.offset) + n));
     const poisonCase = randomUUID();
     const poisonId = randomUUID();
     await produceRaw(CASE_EVENTS_TOPIC, {
@@ -196,24 +198,34 @@ describe('npm run dlq:redrive: dead letters go back to their topic once the caus
     });
     await waitFor(
       'both groups to dead-letter the poison message',
-      async () => (await readAll(deadLetterTopic(CASE_EVENTS_TOPIC))).length === 3,
+      async () => (await readAll(dlq)).length === 3,
     );
 
-    const run = await runRedrive(['--topic', CASE_EVENTS_TOPIC, '--from', '1', '--dry-run']);
+    const run = await runRedrive(['--topic', CASE_EVENTS_TOPIC, '--from', second, '--dry-run']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('read 2 of 2 dead letters');
-    expect(run.stdout).not.toContain(`${deadLetterTopic(CASE_EVENTS_TOPIC)} 0@0 <-`);
+    expect(run.stdout).not.toContain(`${dlq} 0@${first} <-`);
     expect(run.stdout).toContain(`event ${poisonId}`);
     expect(run.stdout).toMatch(
       /dead-lettered by (casebridge-assignment, casebridge-reporting|casebridge-reporting, casebridge-assignment) /,
     );
-    expect(run.stdout).toContain('skip: same event as dead letter 0@1');
+    expect(run.stdout).toContain(`skip: same event as dead letter 0@${second}`);
     expect(run.stdout).toContain('2 dead letters read, 2 match, 1 to re-publish');
 
-    const one = await runRedrive(['--topic', CASE_EVENTS_TOPIC, '--from=2', '--to=2', '--dry-run']);
+    // The value only when asked for.
+    expect(run.stdout).not.toContain('not json');
+    const one = await runRedrive([
+      '--topic',
+      CASE_EVENTS_TOPIC,
+      `--from=${third}`,
+      `--to=${third}`,
+      '--dry-run',
+      '--show-payload',
+    ]);
     expect(one.code).toBe(0);
     expect(one.stdout).toContain('read 1 of 1 dead letters');
-    expect(one.stdout).toContain(`${deadLetterTopic(CASE_EVENTS_TOPIC)} 0@2 <-`);
+    expect(one.stdout).toContain(`${dlq} 0@${third} <-`);
+    expect(one.stdout).toContain('  value: {"caseId": "not json');
   });
 
   it('refuses a topic that is neither an event topic nor its dead-letter topic (exit code 1)', async () => {
