@@ -25,7 +25,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthUser, CurrentUser, Roles } from '@casebridge/common';
-import { idempotencyKeyOf, ifMatchVersion, withEtag } from './case-headers';
+import { CASE_ETAG_HEADER, idempotencyKeyOf, ifMatchVersion, withEtag } from './case-headers';
 import { caseIdPipe } from './case-id.pipe';
 import { CaseIntakeService } from './case-intake.service';
 import { CaseLifecycleService } from './case-lifecycle.service';
@@ -64,7 +64,24 @@ export class CasesController {
     required: false,
     description: '8–128 characters [A-Za-z0-9._:-]',
   })
-  @ApiCreatedResponse({ type: CaseResponse })
+  @ApiCreatedResponse({
+    type: CaseResponse,
+    description:
+      'The case registered, or with an Idempotency-Key already used with this body, the case it registered then',
+    headers: {
+      Location: {
+        description: 'The case file: /v1/cases/{id}',
+        required: true,
+        schema: { type: 'string', pattern: '^/v1/cases/[0-9a-f-]{36}$' },
+      },
+      'Idempotent-Replayed': {
+        description:
+          '"true" when the answer replays the case an earlier request with this Idempotency-Key registered',
+        schema: { type: 'string', enum: ['true'] },
+      },
+      ...CASE_ETAG_HEADER,
+    },
+  })
   @ApiBadRequestResponse({ description: 'Invalid fields (problem+json listing each field)' })
   @ApiConflictResponse({ description: 'Idempotency-Key reused with another body' })
   async create(
@@ -133,7 +150,7 @@ export class CasesController {
     summary: 'Read a case file',
     description: 'Consular staff see only cases their consulate holds; others are 404.',
   })
-  @ApiOkResponse({ type: CaseResponse })
+  @ApiOkResponse({ type: CaseResponse, headers: CASE_ETAG_HEADER })
   @ApiNotFoundResponse({ description: 'No such case in your scope' })
   async get(
     @CurrentUser() user: AuthUser,
@@ -160,7 +177,7 @@ export class CasesController {
     required: false,
     description: 'The case version you read, e.g. "3"',
   })
-  @ApiOkResponse({ type: CaseResponse })
+  @ApiOkResponse({ type: CaseResponse, headers: CASE_ETAG_HEADER })
   @ApiBadRequestResponse({
     description:
       'Invalid body: unknown field, unknown action or reason, missing reason or outcome (problem+json naming the field)',
