@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OPENAPI_SERVICES, openApiPath, renderOpenApi } from './generate-openapi';
 
@@ -88,4 +90,33 @@ describe.each(OPENAPI_SERVICES)('docs/openapi/%s.json', (service) => {
     for (const [name, schema] of Object.entries(doc.components.schemas)) visit(name, schema);
     expect(untyped).toEqual([]);
   });
+});
+
+describe('test/generated/openapi/*.d.ts (the contract test client types)', () => {
+  it('are what openapi-typescript makes of the committed documents (regenerate with npm run docs:openapi)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'casebridge-openapi-ts-'));
+    try {
+      const apis = OPENAPI_SERVICES.map(
+        (s) =>
+          `  ${s}:\n    root: ${openApiPath(ROOT, s)}\n    x-openapi-ts:\n      output: ${join(dir, `${s}.d.ts`)}\n`,
+      ).join('');
+      writeFileSync(join(dir, 'redocly.yaml'), `apis:\n${apis}`);
+      execFileSync(
+        join(ROOT, 'node_modules', '.bin', 'openapi-typescript'),
+        ['--redocly', join(dir, 'redocly.yaml'), '--default-non-nullable', 'false'],
+        { cwd: dir, stdio: 'pipe' },
+      );
+      for (const service of OPENAPI_SERVICES) {
+        expect({
+          service,
+          types: readFileSync(
+            join(ROOT, 'test', 'generated', 'openapi', `${service}.d.ts`),
+            'utf8',
+          ),
+        }).toEqual({ service, types: readFileSync(join(dir, `${service}.d.ts`), 'utf8') });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -98,7 +98,7 @@ export function createOpenApiDocument(
  *   and 503 carry Retry-After;
  * - every error answer (4xx, 5xx) is application/problem+json with the Problem schema;
  * - a nullable reference (`nullable` beside `allOf: [$ref]`, which a validator reads as "must
- *   match the referenced object") becomes `anyOf: [$ref, null]`.
+ *   match the referenced object") becomes `anyOf: [$ref, null]`, and a nullable enum lists null.
  */
 export function completeOpenApiDocument(doc: OpenAPIObject): OpenAPIObject {
   doc.components ??= {};
@@ -171,6 +171,9 @@ function fixNullableReferences(schema: SchemaObject | ReferenceObject): void {
         anyOf: [refs[0], { type: 'object', nullable: true, enum: [null] }],
       };
     } else {
+      // OpenAPI 3.0.3: `nullable` does not widen an enum; a nullable enum lists null itself.
+      if (property.nullable && property.enum && !property.enum.includes(null))
+        property.enum = [...(property.enum as unknown[]), null];
       fixNullableReferences(property);
     }
   }
