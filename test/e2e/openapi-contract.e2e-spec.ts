@@ -915,6 +915,8 @@ describe('OpenAPI contract: typed clients from docs/openapi drive every operatio
       SLA_SCAN_INTERVAL_MS: '200',
       // The sweep below sends many tokenless requests from one address.
       AUTH_FAILURE_LIMIT: '100000',
+      // Low enough for the 429 test; the search scenario makes two searches as another user.
+      INTAKE_PASSPORT_SEARCH_PER_MINUTE: '3',
       ASSIGNMENT_SEED_DEMO_DIRECTORY: 'false',
     });
     clients = {
@@ -992,6 +994,19 @@ describe('OpenAPI contract: typed clients from docs/openapi drive every operatio
       413,
     );
     expectStatus(await send('{"passportNumber":', 'application/json'), 400);
+  });
+
+  it('answers 429 with Retry-After past a rate limit (passport searches a minute)', async () => {
+    const searcher = auth('intake_officer', undefined, 'contract-rate-limited-officer');
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const result = await clients.intake.POST('/v1/cases/search', {
+        body: { passportNumber: `ZZ${1_000_000 + i}` },
+        headers: searcher,
+      });
+      statuses.push(result.response.status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 429]);
   });
 
   it('drove every operation of every document, each to a 2xx answer, and every answer matched its document', () => {
