@@ -980,6 +980,28 @@ describe('OpenAPI contract: typed clients from docs/openapi drive every operatio
     }
   }, 120_000);
 
+  it('answers a malformed path parameter with a documented 4xx on every operation that has one', async () => {
+    const answers: string[] = [];
+    for (const { service, method, path, op } of OPERATIONS) {
+      const names = [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => name);
+      if (names.length === 0) continue;
+      const role = (op['x-roles'] ?? [])[0] as Role;
+      const client = clients[service] as unknown as Client<Record<string, never>>;
+      const result = await client.request(
+        method.toLowerCase() as 'get',
+        path as never,
+        {
+          params: { path: Object.fromEntries(names.map((n) => [n, 'not-an-id'])) },
+          headers: auth(role, role === 'consul' || role === 'caseworker' ? OFFICE : undefined),
+        } as never,
+      );
+      answers.push(
+        `${method} ${path} ${result.response.status >= 400 && result.response.status < 500}`,
+      );
+    }
+    expect(answers.filter((a) => a.endsWith('false'))).toEqual([]);
+  });
+
   it('answers a body route 415 for a body not JSON, 413 for one too large and 400 for malformed JSON', async () => {
     const intake = clients.intake;
     const send = (body: string, type: string) =>
