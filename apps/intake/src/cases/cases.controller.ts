@@ -25,7 +25,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthUser, CurrentUser, Roles } from '@casebridge/common';
-import { idempotencyKeyOf, ifMatchVersion, withEtag } from './case-headers';
+import { CASE_ETAG_HEADER, idempotencyKeyOf, ifMatchVersion, withEtag } from './case-headers';
 import { caseIdPipe } from './case-id.pipe';
 import { CaseIntakeService } from './case-intake.service';
 import { CaseLifecycleService } from './case-lifecycle.service';
@@ -69,14 +69,20 @@ export class CasesController {
   })
   @ApiCreatedResponse({
     type: CaseResponse,
-    description: 'The case created, or the first answer again for a retried Idempotency-Key',
+    description:
+      'The case registered, or, for a retry with an Idempotency-Key already used with this body, the first answer again (whatever happened to the case since: docs/retries.md)',
     headers: {
-      Location: { description: 'The case, /v1/cases/{id}', schema: { type: 'string' } },
-      ETag: { description: 'The version of the case in the body', schema: { type: 'string' } },
+      Location: {
+        description: 'The case file: /v1/cases/{id}',
+        required: true,
+        schema: { type: 'string', pattern: '^/v1/cases/[0-9a-f-]{36}$' },
+      },
       'Idempotent-Replayed': {
-        description: '`true` when this is the answer of an earlier request with the same key',
+        description:
+          '"true" when the answer is the first answer of an earlier request with this Idempotency-Key',
         schema: { type: 'string', enum: ['true'] },
       },
+      ...CASE_ETAG_HEADER,
     },
   })
   @ApiBadRequestResponse({ description: 'Invalid fields (problem+json listing each field)' })
@@ -149,7 +155,7 @@ export class CasesController {
     summary: 'Read a case file',
     description: 'Consular staff see only cases their consulate holds; others are 404.',
   })
-  @ApiOkResponse({ type: CaseResponse })
+  @ApiOkResponse({ type: CaseResponse, headers: CASE_ETAG_HEADER })
   @ApiNotFoundResponse({ description: 'No such case in your scope' })
   async get(
     @CurrentUser() user: AuthUser,
@@ -176,7 +182,7 @@ export class CasesController {
     required: false,
     description: 'The case version you read, e.g. "3"',
   })
-  @ApiOkResponse({ type: CaseResponse })
+  @ApiOkResponse({ type: CaseResponse, headers: CASE_ETAG_HEADER })
   @ApiBadRequestResponse({
     description:
       'Invalid body: unknown field, unknown action or reason, missing reason or outcome (problem+json naming the field)',
