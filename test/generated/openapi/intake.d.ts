@@ -53,7 +53,7 @@ export interface paths {
         put?: never;
         /**
          * Register a complaint
-         * @description Creates a case, triages its priority and flags a possible duplicate (same passport, host country and category within 90 days). With an Idempotency-Key the same key and body return the same case; the same key with another body is 409. Integrations must send one.
+         * @description Creates a case, triages its priority and flags a possible duplicate (same passport, host country and category within 90 days). With an Idempotency-Key the same key and body return the first answer again (201, same Location and ETag, `Idempotent-Replayed: true`), whatever happened to the case since: as it was at creation, with only the personal data the body sent (null once erased). The same key with another body is 409 idempotency_key_reused. Keys are per client and kept INTAKE_IDEMPOTENCY_KEY_TTL_SECONDS (7 days). Integrations must send one (docs/retries.md).
          */
         post: operations["CasesController_create"];
         delete?: never;
@@ -937,7 +937,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 8–128 characters [A-Za-z0-9._:-] */
+                /** @description 8–128 characters [A-Za-z0-9._:-]; required for integrations */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -949,12 +949,12 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The case registered, or with an Idempotency-Key already used with this body, the case it registered then */
+            /** @description The case registered, or, for a retry with an Idempotency-Key already used with this body, the first answer again (whatever happened to the case since: docs/retries.md) */
             201: {
                 headers: {
                     /** @description The case file: /v1/cases/{id} */
                     Location: string;
-                    /** @description "true" when the answer replays the case an earlier request with this Idempotency-Key registered */
+                    /** @description "true" when the answer is the first answer of an earlier request with this Idempotency-Key */
                     "Idempotent-Replayed"?: "true";
                     /** @description The case version, e.g. "4": send it as If-Match with the next change */
                     ETag: string;
@@ -1001,7 +1001,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Idempotency-Key reused with another body */
+            /** @description Idempotency-Key reused with another body (idempotency_key_reused) */
             409: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
