@@ -21,6 +21,17 @@ import { startWebhookReceiver, type ReceivedEvent } from '../../../examples/webh
 const SUBSCRIPTIONS = '/v1/webhooks/subscriptions';
 const admin = bearer('admin');
 const RETRY = { base: 100, max: 400, attempts: 6 };
+const SUBSCRIPTION_CONCURRENCY = 8;
+const WEBHOOK_ENV = {
+  WEBHOOK_ALLOW_HTTP: 'true',
+  WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32',
+  WEBHOOK_RETRY_BASE_MS: String(RETRY.base),
+  WEBHOOK_RETRY_MAX_DELAY_MS: String(RETRY.max),
+  WEBHOOK_MAX_ATTEMPTS: String(RETRY.attempts),
+  WEBHOOK_REQUEST_TIMEOUT_MS: '2000',
+  WEBHOOK_POLL_MS: '50',
+  WEBHOOK_SUBSCRIPTION_CONCURRENCY: String(SUBSCRIPTION_CONCURRENCY),
+};
 
 interface Hit {
   path: string;
@@ -36,6 +47,8 @@ interface TestReceiver {
   hits: Hit[];
   /** Status to answer a request with (given the hit and how many came before on its path). */
   answer: Map<string, (hit: Hit) => number>;
+  /** Paths answered after a delay, then `done` called. */
+  delay: Map<string, { ms: number; done: () => void }>;
   close(): Promise<void>;
 }
 
@@ -48,6 +61,7 @@ function headersOf(req: IncomingMessage): Record<string, string> {
 async function startTestReceiver(port = 0): Promise<TestReceiver> {
   const hits: Hit[] = [];
   const answer = new Map<string, (hit: Hit) => number>();
+  const delay = new Map<string, { ms: number; done: () => void }>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -61,9 +75,17 @@ async function startTestReceiver(port = 0): Promise<TestReceiver> {
       };
       hit.status = answer.get(hit.path)?.(hit) ?? 204;
       hits.push(hit);
-      // A body the delivery log must never show.
-      res.writeHead(hit.status, { 'content-type': 'text/plain' });
-      res.end(hit.status >= 300 ? 'receiver internals: do-not-leak-7f3a' : undefined);
+      const respond = () => {
+        // A body the delivery log must never show.
+        res.writeHead(hit.status, { 'content-type': 'text/plain' });
+        res.end(hit.status >= 300 ? 'receiver internals: do-not-leak-7f3a' : undefined);
+      };
+      const slow = delay.get(hit.path);
+      if (!slow) return respond();
+      setTimeout(() => {
+        slow.done();
+        respond();
+      }, slow.ms);
     });
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
@@ -71,6 +93,7 @@ async function startTestReceiver(port = 0): Promise<TestReceiver> {
     port: (server.address() as AddressInfo).port,
     hits,
     answer,
+    delay,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -140,16 +163,7 @@ describe('signed webhooks', () => {
     await resetDatabase('reporting');
     receiver = await startTestReceiver();
     [service, strict] = await Promise.all([
-      startServiceProcess('reporting', {
-        WEBHOOK_ALLOW_HTTP: 'true',
-        WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32',
-        WEBHOOK_RETRY_BASE_MS: String(RETRY.base),
-        WEBHOOK_RETRY_MAX_DELAY_MS: String(RETRY.max),
-        WEBHOOK_MAX_ATTEMPTS: String(RETRY.attempts),
-        WEBHOOK_REQUEST_TIMEOUT_MS: '2000',
-        WEBHOOK_POLL_MS: '50',
-        WEBHOOK_SUBSCRIPTION_CONCURRENCY: '8',
-      }),
+      startServiceProcess('reporting', WEBHOOK_ENV),
       // The default destination rules; it delivers nothing (the other process does).
       startServiceProcess('reporting', { WEBHOOKS_ENABLED: 'false' }),
     ]);
@@ -784,6 +798,51 @@ describe('signed webhooks', () => {
       }
     });
 
+    it('shares the work between instances, each event once, never more than the subscription allows in flight', async () => {
+      const second = await startServiceProcess('reporting', WEBHOOK_ENV);
+      try {
+        const sub = await subscribe({
+          url: url('/ca'),
+          eventTypes: [EventTypes.CaseSubmitted],
+          hostCountry: 'CA',
+        });
+        let active = 0;
+        let mostActive = 0;
+        receiver.answer.set('/ca', () => {
+          active += 1;
+          mostActive = Math.max(mostActive, active);
+          return 204;
+        });
+        receiver.delay.set('/ca', { ms: 20, done: () => (active -= 1) });
+        const events = Array.from({ length: 300 }, () => ({
+          id: randomUUID(),
+          type: EventTypes.CaseSubmitted,
+          data: submittedCase({ hostCountry: 'CA', hostCity: null }),
+        }));
+        await produceEvents(events);
+        await waitFor(
+          '300 deliveries',
+          () => Promise.resolve(hitsOf('/ca').length >= 300),
+          120_000,
+        );
+        await waitFor('the log to show them delivered', async () => {
+          const res = await api()
+            .get(`${SUBSCRIPTIONS}/${sub.id}/deliveries?status=pending&limit=1`)
+            .set(admin)
+            .expect(200);
+          return res.body.items.length === 0;
+        });
+        const hits = hitsOf('/ca');
+        expect(hits.map((h) => h.headers['ce-id']).sort()).toEqual(events.map((e) => e.id).sort());
+        expect(mostActive).toBeLessThanOrEqual(SUBSCRIPTION_CONCURRENCY);
+        console.log(
+          `two instances: 300 deliveries, at most ${mostActive} in flight at the receiver (bound ${SUBSCRIPTION_CONCURRENCY})`,
+        );
+      } finally {
+        await second.stop();
+      }
+    });
+
     it('delivers a burst of 2,000 events to a fast receiver (throughput in the log)', async () => {
       const sub = await subscribe({
         url: url('/us'),
@@ -807,7 +866,7 @@ describe('signed webhooks', () => {
       console.log(
         `webhook throughput: 2000 deliveries in ${seconds.toFixed(2)} s from the first to the last request ` +
           `(${(2000 / seconds).toFixed(0)}/s), ${((hits[hits.length - 1].at - producedAt) / 1000).toFixed(2)} s from production, ` +
-          `WEBHOOK_SUBSCRIPTION_CONCURRENCY=8`,
+          `WEBHOOK_SUBSCRIPTION_CONCURRENCY=${SUBSCRIPTION_CONCURRENCY}`,
       );
       expect(new Set(hits.map((h) => h.headers['ce-id']))).toEqual(
         new Set(events.map((e) => e.id)),

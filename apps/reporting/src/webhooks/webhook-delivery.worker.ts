@@ -6,6 +6,7 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { webhookRequest } from './cloud-event-request';
+import { WebhookActivation } from './webhook-activation';
 import { DestinationPolicy } from './destination-policy';
 import { nextRetryDelayMs } from './retry-schedule';
 import {
@@ -41,6 +42,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
 
   constructor(
     private readonly deliveries: WebhookDeliveriesRepository,
+    private readonly activation: WebhookActivation,
     @Inject(WEBHOOK_SETTINGS) private readonly settings: WebhookSettings,
   ) {
     this.sender = new WebhookSender(
@@ -53,6 +55,11 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
 
   onApplicationBootstrap(): void {
     if (!this.settings.enabled) return;
+    this.activation.onActive(() => this.start());
+  }
+
+  private start(): void {
+    if (this.stopping) return;
     this.timer = setInterval(() => this.fill(), this.settings.pollMs);
     this.timer.unref();
     this.pruneTimer = setInterval(() => void this.prune(), PRUNE_EVERY_MS);

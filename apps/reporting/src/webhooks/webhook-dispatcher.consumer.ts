@@ -10,6 +10,7 @@ import { batchedHandlers, EventConsumer, EventConsumerFactory } from '@casebridg
 import type { StoredEvent } from './cloud-event-request';
 import { factsOf, matches } from './webhook-filter';
 import { NewDelivery, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
+import { WebhookActivation } from './webhook-activation';
 import { WebhookSubscriptionsRepository } from './webhook-subscriptions.repository';
 import { webhookDeliveriesQueued } from './webhook.metrics';
 import {
@@ -42,6 +43,8 @@ function stored(event: CasebridgeEvent): StoredEvent {
  * subscription, whatever Kafka redelivers, and nothing is sent from here (the worker sends), so
  * receivers never slow consumption down. It consumes one partition at a time: deliveries are
  * queued in the order of each partition, which is the order of each case's events on a topic.
+ * It joins its group once a subscription exists (WebhookActivation); its first start reads the
+ * topics from the beginning, and events older than a subscription are not sent to it.
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap {
@@ -51,11 +54,16 @@ export class WebhookDispatcher implements OnApplicationBootstrap {
     private readonly consumers: EventConsumerFactory,
     private readonly subscriptions: WebhookSubscriptionsRepository,
     private readonly deliveries: WebhookDeliveriesRepository,
+    private readonly activation: WebhookActivation,
     @Inject(WEBHOOK_SETTINGS) private readonly settings: WebhookSettings,
   ) {}
 
   onApplicationBootstrap(): void {
     if (!this.settings.enabled) return;
+    this.activation.onActive(() => this.start());
+  }
+
+  private start(): void {
     // The factory stops it on shutdown.
     this.consumer = this.consumers.create({
       groupId: WEBHOOKS_CONSUMER_GROUP,

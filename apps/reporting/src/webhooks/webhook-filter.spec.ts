@@ -19,6 +19,7 @@ const all: SubscriptionFilter = {
   eventTypes: [EventTypes.CaseSubmitted, EventTypes.CaseAssigned, EventTypes.CaseSlaBreached],
   hostCountry: null,
   consulateId: null,
+  createdAt: new Date(Date.now() - 60_000),
 };
 
 describe('webhook subscription filters', () => {
@@ -33,6 +34,15 @@ describe('webhook subscription filters', () => {
     expect(matches({ ...all, eventTypes: [EventTypes.CaseAssigned] }, submittedRu)).toBe(false);
     const statusChange = factsOf(event(EventTypes.CaseStatusChanged, { hostCountry: 'RU' }), null);
     expect(matches(all, statusChange)).toBe(false);
+  });
+
+  it('receives the events that happened after it was registered, not earlier ones', () => {
+    const old = event(EventTypes.CaseSubmitted, { hostCountry: 'RU' });
+    old.time = new Date(Date.now() - 120_000).toISOString();
+    expect(matches(all, factsOf(old, null))).toBe(false);
+    expect(matches({ ...all, createdAt: new Date(Date.now() - 180_000) }, factsOf(old, null))).toBe(
+      true,
+    );
   });
 
   it('filters by host country', () => {

@@ -114,18 +114,28 @@ export class WebhookSubscriptionsRepository {
     return count > 0;
   }
 
+  async any(): Promise<boolean> {
+    const [row] = await this.db.query<{ any: boolean }[]>(
+      'SELECT EXISTS (SELECT 1 FROM webhook_subscription) AS any',
+    );
+    return row.any;
+  }
+
   /** Every subscription's filters, read inside the dispatcher's inbox transaction. */
   async filters(
     manager: EntityManager,
-  ): Promise<Pick<WebhookSubscription, 'id' | 'eventTypes' | 'hostCountry' | 'consulateId'>[]> {
+  ): Promise<
+    Pick<WebhookSubscription, 'id' | 'eventTypes' | 'hostCountry' | 'consulateId' | 'createdAt'>[]
+  > {
     const rows = await manager.query<SubscriptionRow[]>(
-      'SELECT id, event_types, host_country, consulate_id FROM webhook_subscription',
+      'SELECT id, event_types, host_country, consulate_id, created_at FROM webhook_subscription',
     );
     return rows.map((r) => ({
       id: r.id,
       eventTypes: r.event_types,
       hostCountry: r.host_country,
       consulateId: r.consulate_id,
+      createdAt: r.created_at,
     }));
   }
 }

@@ -22,6 +22,7 @@ import {
   WebhookDeliveryPage,
   WebhookSubscriptionResponse,
 } from './dto/webhook.response';
+import { WebhookActivation } from './webhook-activation';
 import { generateSecret } from './webhook-signature';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import {
@@ -53,6 +54,7 @@ export class WebhookSubscriptionsService {
   constructor(
     private readonly subscriptions: WebhookSubscriptionsRepository,
     private readonly deliveries: WebhookDeliveriesRepository,
+    private readonly activation: WebhookActivation,
     @Inject(WEBHOOK_SETTINGS) settings: WebhookSettings,
   ) {
     this.policy = new DestinationPolicy(settings.destinations);
@@ -75,6 +77,8 @@ export class WebhookSubscriptionsService {
       status: dto.status ?? 'active',
       createdBy: user.sub,
     });
+    // This instance starts dispatching now; the others within a few seconds.
+    this.activation.activate();
     return { ...toSubscriptionResponse(created), secret };
   }
 

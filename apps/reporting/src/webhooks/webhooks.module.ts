@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { COMMON_ENV } from '@casebridge/common';
 import type { ReportingEnvironment } from '../config/reporting.environment';
+import { WebhookActivation } from './webhook-activation';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { WebhookDeliveryWorker } from './webhook-delivery.worker';
 import { WebhookDispatcher } from './webhook-dispatcher.consumer';
@@ -24,6 +25,7 @@ import { WebhookSubscriptionsService } from './webhook-subscriptions.service';
     WebhookSubscriptionsRepository,
     WebhookDeliveriesRepository,
     WebhookSubscriptionsService,
+    WebhookActivation,
     WebhookDispatcher,
     WebhookDeliveryWorker,
   ],
