@@ -14,7 +14,10 @@ const MAX_STATUS_TEXT = 60;
 
 function statusLine(res: IncomingMessage): string {
   // Printable ASCII only, short: a status line is all the delivery log keeps of a response.
-  const text = (res.statusMessage ?? '').replace(/[^\x20-\x7e]/g, '').slice(0, MAX_STATUS_TEXT);
+  const text = (res.statusMessage ?? '')
+    .replace(/[^\x20-\x7e]/g, '')
+    .slice(0, MAX_STATUS_TEXT)
+    .trimEnd();
   const line = `HTTP ${res.statusCode}${text ? ` ${text}` : ''}`;
   const status = res.statusCode ?? 0;
   return status >= 300 && status < 400 ? `${line} (redirects are not followed)` : line;
@@ -94,13 +97,14 @@ export class WebhookSender {
         },
       });
       const timer = setTimeout(() => request.destroy(new RequestTimeout()), this.timeoutMs);
-      request.once('error', (error) => {
+      // `on`, not `once`: a socket error after the answer must not go unhandled (it changes nothing).
+      request.on('error', (error) => {
         clearTimeout(timer);
         reject(error);
       });
       request.once('response', (res) => {
         clearTimeout(timer);
-        drain(res);
+        drain(res, this.timeoutMs);
         const status = res.statusCode ?? 0;
         if (status >= 200 && status < 300) resolve(status);
         else reject(new ResponseStatus(status, statusLine(res)));
@@ -119,12 +123,17 @@ class ResponseStatus extends Error {
   }
 }
 
-/** Reads the response to its end (the connection is reused) unless it is long: then closes it. */
-function drain(res: IncomingMessage): void {
+/**
+ * Reads the response to its end (the connection is reused) unless it is long or slow: then
+ * closes it. Nothing of it is kept.
+ */
+function drain(res: IncomingMessage, timeoutMs: number): void {
   let read = 0;
+  const timer = setTimeout(() => res.destroy(), timeoutMs);
   res.on('data', (chunk: Buffer) => {
     read += chunk.length;
     if (read > MAX_DRAINED_BYTES) res.destroy();
   });
+  res.on('close', () => clearTimeout(timer));
   res.on('error', () => undefined);
 }
