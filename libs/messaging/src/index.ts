@@ -10,6 +10,7 @@ export * from './kafka/kafka-admin.service';
 export * from './kafka/kafka-producer.service';
 export * from './outbox/outbox.writer';
 export * from './outbox/outbox.relay';
+export * from './outbox/outbox-listener';
 export * from './inbox/message-applier';
 export * from './inbox/event-consumer';
 export * from './inbox/event-consumer.factory';

@@ -6,7 +6,10 @@ import { OUTBOX_CHANNEL } from '../messaging.schema';
 const MAX_RECONNECT_MS = 5000;
 
 /** The connection settings of a TypeORM PostgreSQL data source, for a client of its own. */
-export function listenerClientConfig(dataSource: DataSource): ClientConfig {
+export function listenerClientConfig(
+  dataSource: DataSource,
+  name = 'outbox-listener',
+): ClientConfig {
   const o = dataSource.options as PostgresConnectionOptions;
   return {
     connectionString: o.url,
@@ -16,14 +19,15 @@ export function listenerClientConfig(dataSource: DataSource): ClientConfig {
     password: typeof o.password === 'string' ? o.password : undefined,
     database: o.database,
     ssl: o.ssl as ClientConfig['ssl'],
-    application_name: `${o.applicationName ?? 'casebridge'}-outbox-listener`,
+    application_name: `${o.applicationName ?? 'casebridge'}-${name}`,
     keepAlive: true,
   };
 }
 
 /**
- * LISTENs on the outbox channel on a connection of its own, outside the pool, and remembers
- * whether a commit added outbox rows since the relay last looked. While the connection is down
+ * LISTENs on a channel (the outbox's by default) on a connection of its own, outside the pool,
+ * and remembers whether a commit notified it since the relay (or another loop woken by commits,
+ * such as reporting's delta folder) last looked. While the connection is down
  * (PostgreSQL restarting) `listening` is false and the relay polls; on every (re)connect it
  * signals once, since what committed meanwhile sent its notification to nobody.
  */
@@ -38,6 +42,7 @@ export class OutboxListener {
   constructor(
     private readonly config: () => ClientConfig,
     private readonly warn: (message: string) => void,
+    private readonly channel: string = OUTBOX_CHANNEL,
   ) {}
 
   start(): void {
@@ -88,13 +93,14 @@ export class OutboxListener {
       try {
         await client.connect();
         this.client = client;
-        await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+        await client.query(`LISTEN ${this.channel}`);
         this.listening = true;
         backoff = 200;
         this.signal();
         await ended;
       } catch (error) {
-        if (!this.closed) this.warn(`outbox listener not connected: ${(error as Error).message}`);
+        if (!this.closed)
+          this.warn(`${this.channel} listener not connected: ${(error as Error).message}`);
       } finally {
         this.listening = false;
         this.client = undefined;
