@@ -20,6 +20,8 @@ export default tseslint.config(
       'node_modules/**',
       '.local/**',
       'coverage/**',
+      // openapi-typescript's output (npm run docs:openapi)
+      'test/generated/**',
       '**/*.js',
       '**/*.mjs',
     ],

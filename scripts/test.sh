@@ -9,8 +9,9 @@ started=$(date +%s)
 ensure_node_modules
 step "Browser for the dashboard test"
 bash scripts/browser-up.sh
-step "Lint (ESLint) and format (Prettier)"
+step "Lint (ESLint, Redocly for the OpenAPI documents) and format (Prettier)"
 npm run --silent lint
+npm run --silent lint:openapi
 npm run --silent format:check
 step "Type-check"
 npm run --silent typecheck

@@ -1,20 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@casebridge/common';
-import { AppModule } from './app.module';
-import { IntakeEnvironment, intakeSecretProblems } from './config/intake.environment';
-import { intakeMigrationDataSourceOptions } from './database/data-source';
-import { keyStoreMigrationDataSourceOptions } from './keystore/key-store.data-source';
+import { intakeService } from './service';
 
-runService({
-  environment: IntakeEnvironment,
-  environmentChecks: intakeSecretProblems,
-  module: (env) => AppModule.register(env),
-  migrationDataSource: (env) => [
-    intakeMigrationDataSourceOptions(env),
-    keyStoreMigrationDataSourceOptions(env),
-  ],
-  port: (env) => env.INTAKE_PORT,
-  title: 'Casebridge intake',
-  description:
-    'Complaint intake and the case file: complainant, complaint, lifecycle, notes, outcome, audit.',
-});
+runService(intakeService);

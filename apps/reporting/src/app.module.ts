@@ -9,6 +9,7 @@ import { reportingDataSourceOptions } from './database/data-source';
 import { ReadModelModule } from './read-model/read-model.module';
 import { ReportsModule } from './reports/reports.module';
 import { REPORTING_CONSUMER_GROUP } from './read-model/read-model-tables';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** Messages of one partition the live consumer applies in one transaction, at most. */
 const REPORTING_MAX_CHUNK = 2000;
@@ -43,6 +44,7 @@ export class AppModule {
         ReadModelModule,
         ReportsModule,
         DashboardModule,
+        WebhooksModule,
       ],
     };
   }

@@ -1,13 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@casebridge/common';
-import { AppModule } from './app.module';
-import { ReportingEnvironment } from './config/reporting.environment';
+import { reportingService } from './service';
 
-runService({
-  environment: ReportingEnvironment,
-  module: (env) => AppModule.register(env),
-  port: (env) => env.REPORTING_PORT,
-  title: 'Casebridge reporting',
-  description:
-    'Statistics by host country from the event log (JSON, CSV, XLSX), a dashboard for managers, and a rebuildable read model. No personal data.',
-});
+runService(reportingService);

@@ -2,7 +2,7 @@ import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { CustomTransportStrategy } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { runMigrationsLocked } from './database/migrations';
@@ -22,8 +22,14 @@ import {
 } from './http/server-sockets';
 import { httpMetrics } from './metrics/http-metrics.middleware';
 import { httpRequestsInFlight, httpRequestsQueued, httpRequestsShed } from './metrics/metrics';
-import { admissionLimits, CommonEnvironment, EnvironmentError } from './config/environment';
+import {
+  admissionLimits,
+  CommonEnvironment,
+  EnvironmentError,
+  validateEnvironment,
+} from './config/environment';
 import { loadEnvironment } from './common.module';
+import { createOpenApiDocument, publicBaseUrl } from './openapi/openapi-document';
 
 /**
  * The service's event transport (libs/messaging's CasebridgeKafkaTransport), when it consumes
@@ -36,6 +42,8 @@ export interface ServiceDescription {
   description: string;
   port: number;
   bodyLimit: string;
+  /** The `servers` entry of its OpenAPI document (HTTP_PUBLIC_BASE_URL); default the local URL. */
+  publicBaseUrl?: string;
   /** Admission control of the HTTP pipeline (admission-control.ts). */
   admission: AdmissionLimits;
   server?: ServerSocketSettings;
@@ -80,14 +88,12 @@ export async function createServiceApp(
   answerClientErrors(app.getHttpServer());
   configureServerSockets(app.getHttpServer(), service.server);
   app.enableShutdownHooks();
-  const config = new DocumentBuilder()
-    .setTitle(service.title)
-    .setDescription(service.description)
-    .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-    .addSecurityRequirements('bearer')
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), {
+  const openApi = {
+    title: service.title,
+    description: service.description,
+    serverUrl: service.publicBaseUrl ?? publicBaseUrl(undefined, service.port),
+  };
+  SwaggerModule.setup('docs', app, () => createOpenApiDocument(app, openApi), {
     jsonDocumentUrl: 'docs/openapi.json',
   });
   return app;
@@ -171,6 +177,28 @@ export interface ServiceDefinition<T extends CommonEnvironment> {
   description: string;
 }
 
+/**
+ * A service's OpenAPI document as its running app serves it at /docs/openapi.json, built without
+ * starting it: Nest's preview mode reads the modules and controllers but instantiates no provider
+ * (no database, broker or key store is touched). `raw` is the environment to describe.
+ */
+export async function openApiDocumentOf<T extends CommonEnvironment>(
+  service: ServiceDefinition<T>,
+  raw: Record<string, unknown>,
+): Promise<OpenAPIObject> {
+  const env = validateEnvironment(service.environment, raw, service.environmentChecks);
+  const app = await NestFactory.create(service.module(env), { preview: true, logger: false });
+  try {
+    return createOpenApiDocument(app, {
+      title: service.title,
+      description: service.description,
+      serverUrl: publicBaseUrl(env.HTTP_PUBLIC_BASE_URL, service.port(env)),
+    });
+  } finally {
+    await app.close();
+  }
+}
+
 /** A service's whole main.ts: validate the environment, build the app, migrate, listen. */
 export function runService<T extends CommonEnvironment>(service: ServiceDefinition<T>): void {
   const run = async () => {
@@ -180,6 +208,7 @@ export function runService<T extends CommonEnvironment>(service: ServiceDefiniti
       title: service.title,
       description: service.description,
       port,
+      publicBaseUrl: publicBaseUrl(env.HTTP_PUBLIC_BASE_URL, port),
       bodyLimit: env.HTTP_BODY_LIMIT,
       admission: admissionLimits(env),
       server: { keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS },

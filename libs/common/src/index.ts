@@ -26,3 +26,5 @@ export * from './http/admission-control';
 export * from './http/server-sockets';
 export * from './database/row-inserts';
 export * from './config/heap-limit';
+export * from './openapi/openapi-document';
+export * from './openapi/problem-responses';

@@ -341,13 +341,28 @@ describe('Acknowledging escalations', () => {
       components: { schemas: Record<string, { properties: Record<string, unknown> }> };
     }>(null, '/docs/openapi.json');
     const route = doc.body.paths['/v1/escalations/{breachId}/acknowledge'].post;
-    expect(Object.keys(route.responses).sort()).toEqual(['200', '400', '401', '403', '404', '409']);
+    // Beside the route's own answers, those of every route with a body (413, 415) and every
+    // authenticated one (429), and admission control's 503 (libs/common/src/openapi).
+    expect(Object.keys(route.responses).sort()).toEqual([
+      '200',
+      '400',
+      '401',
+      '403',
+      '404',
+      '409',
+      '413',
+      '415',
+      '429',
+      '503',
+    ]);
     expect(Object.keys(doc.body.paths['/v1/escalations'].get.responses).sort()).toEqual([
       '200',
       '400',
       '401',
       '403',
       '404',
+      '429',
+      '503',
     ]);
     expect(doc.body.components.schemas.AcknowledgeEscalationDto.properties.reason).toMatchObject({
       enum: [

@@ -34,6 +34,15 @@ export function ifMatchVersion(header: string | undefined): number | undefined {
   return Number(match[1]);
 }
 
+/** The ETag header of every answer carrying a case, for the OpenAPI document. */
+export const CASE_ETAG_HEADER = {
+  ETag: {
+    description: 'The case version, e.g. "4": send it as If-Match with the next change',
+    required: true,
+    schema: { type: 'string', pattern: '^"\\d+"$' },
+  },
+};
+
 /** Answers with the case's version as its ETag (the If-Match of the next transition). */
 export function withEtag(res: Response, c: CaseResponse): CaseResponse {
   res.setHeader('ETag', `"${c.version}"`);

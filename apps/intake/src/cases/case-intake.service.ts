@@ -8,13 +8,20 @@ import { OutboxWriter } from '@casebridge/messaging';
 import { AuditService } from '../audit/audit.service';
 import { PassportBlindIndex } from '../crypto/passport-blind-index';
 import { CaseKeys } from '../keystore/case-keys.service';
-import { canAccessCase } from './case-access';
 import { Complainant, Employer } from './case-file.entity';
 import { CasePresenter } from './case.presenter';
-import { CaseErrorCode, caseErrors, caseNotFound } from './cases.errors';
+import { CaseErrorCode, caseErrors } from './cases.errors';
 import { requestHash } from './canonical-json';
 import { CaseResponse } from './dto/case.response';
 import { CreateCaseDto } from './dto/create-case.dto';
+import { visibleDuplicates } from './duplicate-visibility';
+import {
+  personalDataSent,
+  ReplaySnapshot,
+  replayedAnswer,
+  sameNonPersonalFields,
+  snapshotOf,
+} from './idempotent-replay';
 import { CaseFileRepository } from './repositories/case-file.repository';
 import {
   IdempotencyKeyRepository,
@@ -48,8 +55,9 @@ export class CaseIntakeService {
    * Registers a complaint in two round trips: one statement reads the next reference number and
    * the earlier case it may duplicate, one statement writes the case, its `case.submitted` outbox
    * row, its audit entry and its Idempotency-Key together (atomic as a single statement). A key
-   * already stored answers with the case it created; two requests racing with one key collide on
-   * its primary key, and the loser, having written nothing, answers as a replay.
+   * already stored answers with the answer it was first given (see replay); two requests racing
+   * with one key collide on its primary key, and the loser, having written nothing, answers as a
+   * replay.
    */
   async create(
     user: AuthUser,
@@ -58,14 +66,14 @@ export class CaseIntakeService {
   ): Promise<CreateCaseResult> {
     const key = idempotencyKey ? { key: idempotencyKey, hash: requestHash(dto) } : null;
     if (key) {
-      const replay = await this.replayIfStored(user, key.key, key.hash);
+      const replay = await this.replayIfStored(user, key.key, key.hash, dto);
       if (replay) return { case: replay, replayed: true };
     }
     try {
       return { case: await this.insertCase(user, dto, key), replayed: false };
     } catch (error) {
       if (key && this.idempotencyKeys.isKeyTaken(error)) {
-        const replay = await this.replayIfStored(user, key.key, key.hash);
+        const replay = await this.replayIfStored(user, key.key, key.hash, dto);
         if (replay) return { case: replay, replayed: true };
       }
       throw error;
@@ -76,32 +84,67 @@ export class CaseIntakeService {
     user: AuthUser,
     key: string,
     hash: string,
+    dto: CreateCaseDto,
   ): Promise<CaseResponse | null> {
-    // A stored key never changes (intake only ever inserts keys): read once, outside the
-    // transaction that records the replay.
+    // Keys are per caller (the token's sub): another client's key of the same text is another key.
     const stored = await this.idempotencyKeys.find(this.dataSource.manager, user.sub, key);
     if (!stored) return null;
-    return this.dataSource.transaction((manager) => this.replay(manager, user, stored, hash));
+    return this.dataSource.transaction((manager) => this.replay(manager, user, stored, hash, dto));
   }
 
+  /**
+   * The first answer again (docs/retries.md), whatever happened to the case since (routed,
+   * reassigned, closed, erased): its scope is not checked, for the caller learns nothing they
+   * were not told at creation. Its personal fields are those of the retry's body, which is the
+   * first body (same hash): never what staff added or corrected since, never more than the caller
+   * sent. Once the case's personal data is erased the request's hash is gone with it: only the
+   * fields that are not personal data can be compared, and the answer has its personal fields
+   * null.
+   */
   private async replay(
     manager: EntityManager,
     user: AuthUser,
     stored: IdempotencyKeyRow,
     hash: string,
+    dto: CreateCaseDto,
   ): Promise<CaseResponse> {
-    if (stored.request_hash !== hash) {
+    const snapshot = stored.response;
+    const same =
+      stored.request_hash !== null
+        ? stored.request_hash === hash
+        : sameNonPersonalFields(snapshot, dto);
+    if (!same) {
       throw caseErrors.problem(
         CaseErrorCode.IdempotencyKeyReused,
         'This Idempotency-Key was already used with a different request body.',
       );
     }
     const existing = await this.caseFiles.findByIdOrFail(manager, stored.case_id);
-    // The same answer again, but never a file that has since left the caller's scope.
-    if (existing.consulateId !== null && !canAccessCase(user, existing.consulateId))
-      throw caseNotFound();
+    const erased = stored.request_hash === null || existing.personalDataErasedAt !== null;
     await this.audit.record(manager, user, 'case.idempotent_replay', existing.id);
-    return this.presenter.file(manager, user, existing);
+    return replayedAnswer(
+      snapshot,
+      erased ? null : personalDataSent(dto),
+      existing.personalDataErasedAt,
+      await this.duplicateStillShown(manager, user, snapshot),
+    );
+  }
+
+  /** The creation's `possibleDuplicateOf`, while the caller may still see that earlier case. */
+  private async duplicateStillShown(
+    manager: EntityManager,
+    user: AuthUser,
+    snapshot: ReplaySnapshot,
+  ): Promise<string | null> {
+    const earlier = snapshot.possibleDuplicateOf;
+    if (earlier === null) return null;
+    const holders = await this.caseFiles.holders(manager, [earlier]);
+    const shown = visibleDuplicates(
+      user,
+      [{ id: snapshot.id, possibleDuplicateOf: earlier }],
+      holders,
+    );
+    return shown.get(snapshot.id) ?? null;
   }
 
   private async insertCase(
@@ -200,12 +243,22 @@ export class CaseIntakeService {
         : null,
       possibleDuplicateOf,
     });
+    const answer = this.presenter.created(
+      user,
+      entity,
+      complainant,
+      employer,
+      dto.description,
+      duplicate,
+    );
     await insertRows(manager, [
       row,
       submitted.row,
       this.audit.row(user, 'case.created', id),
-      ...(key ? [this.idempotencyKeys.row(user.sub, key.key, key.hash, id)] : []),
+      ...(key
+        ? [this.idempotencyKeys.row(user.sub, key.key, key.hash, id, snapshotOf(answer))]
+        : []),
     ]);
-    return this.presenter.created(user, entity, complainant, employer, dto.description, duplicate);
+    return answer;
   }
 }

@@ -25,7 +25,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthUser, CurrentUser, Roles } from '@casebridge/common';
-import { idempotencyKeyOf, ifMatchVersion, withEtag } from './case-headers';
+import { CASE_ETAG_HEADER, idempotencyKeyOf, ifMatchVersion, withEtag } from './case-headers';
 import { caseIdPipe } from './case-id.pipe';
 import { CaseIntakeService } from './case-intake.service';
 import { CaseLifecycleService } from './case-lifecycle.service';
@@ -57,16 +57,38 @@ export class CasesController {
     summary: 'Register a complaint',
     description:
       'Creates a case, triages its priority and flags a possible duplicate (same passport, host country and category within 90 days). ' +
-      'With an Idempotency-Key the same key and body return the same case; the same key with another body is 409. Integrations must send one.',
+      'With an Idempotency-Key the same key and body return the first answer again (201, same Location and ETag, `Idempotent-Replayed: true`), ' +
+      'whatever happened to the case since: as it was at creation, with only the personal data the body sent (null once erased). ' +
+      'The same key with another body is 409 idempotency_key_reused. Keys are per client and kept INTAKE_IDEMPOTENCY_KEY_TTL_SECONDS (7 days). ' +
+      'Integrations must send one (docs/retries.md).',
   })
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: '8–128 characters [A-Za-z0-9._:-]',
+    description: '8–128 characters [A-Za-z0-9._:-]; required for integrations',
   })
-  @ApiCreatedResponse({ type: CaseResponse })
+  @ApiCreatedResponse({
+    type: CaseResponse,
+    description:
+      'The case registered, or, for a retry with an Idempotency-Key already used with this body, the first answer again (whatever happened to the case since: docs/retries.md)',
+    headers: {
+      Location: {
+        description: 'The case file: /v1/cases/{id}',
+        required: true,
+        schema: { type: 'string', pattern: '^/v1/cases/[0-9a-f-]{36}$' },
+      },
+      'Idempotent-Replayed': {
+        description:
+          '"true" when the answer is the first answer of an earlier request with this Idempotency-Key',
+        schema: { type: 'string', enum: ['true'] },
+      },
+      ...CASE_ETAG_HEADER,
+    },
+  })
   @ApiBadRequestResponse({ description: 'Invalid fields (problem+json listing each field)' })
-  @ApiConflictResponse({ description: 'Idempotency-Key reused with another body' })
+  @ApiConflictResponse({
+    description: 'Idempotency-Key reused with another body (idempotency_key_reused)',
+  })
   async create(
     @CurrentUser() user: AuthUser,
     @Body() dto: CreateCaseDto,
@@ -133,7 +155,7 @@ export class CasesController {
     summary: 'Read a case file',
     description: 'Consular staff see only cases their consulate holds; others are 404.',
   })
-  @ApiOkResponse({ type: CaseResponse })
+  @ApiOkResponse({ type: CaseResponse, headers: CASE_ETAG_HEADER })
   @ApiNotFoundResponse({ description: 'No such case in your scope' })
   async get(
     @CurrentUser() user: AuthUser,
@@ -160,7 +182,7 @@ export class CasesController {
     required: false,
     description: 'The case version you read, e.g. "3"',
   })
-  @ApiOkResponse({ type: CaseResponse })
+  @ApiOkResponse({ type: CaseResponse, headers: CASE_ETAG_HEADER })
   @ApiBadRequestResponse({
     description:
       'Invalid body: unknown field, unknown action or reason, missing reason or outcome (problem+json naming the field)',

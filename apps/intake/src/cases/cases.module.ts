@@ -16,6 +16,7 @@ import { CaseAssignmentChangeRepository } from './repositories/case-assignment-c
 import { CaseFileRepository } from './repositories/case-file.repository';
 import { CaseLinkRepository } from './repositories/case-link.repository';
 import { CaseStatusChangeRepository } from './repositories/case-status-change.repository';
+import { IdempotencyKeyExpiryJob } from './idempotency-key-expiry.job';
 import { IdempotencyKeyRepository } from './repositories/idempotency-key.repository';
 
 /**
@@ -29,6 +30,7 @@ import { IdempotencyKeyRepository } from './repositories/idempotency-key.reposit
   providers: [
     CaseFileRepository,
     IdempotencyKeyRepository,
+    IdempotencyKeyExpiryJob,
     CaseStatusChangeRepository,
     CaseAssignmentChangeRepository,
     CaseLinkRepository,
@@ -47,6 +49,7 @@ import { IdempotencyKeyRepository } from './repositories/idempotency-key.reposit
     CaseFileRepository,
     CaseStatusChangeRepository,
     CaseAssignmentChangeRepository,
+    IdempotencyKeyRepository,
   ],
 })
 export class CasesModule implements NestModule {

@@ -11,7 +11,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthUser, CurrentUser, Roles } from '@casebridge/common';
-import { ifMatchVersion, withEtag } from './case-headers';
+import { CASE_ETAG_HEADER, ifMatchVersion, withEtag } from './case-headers';
 import { caseIdPipe } from './case-id.pipe';
 import { DuplicateDecisionService } from './duplicate-decision.service';
 import { CaseResponse } from './dto/case.response';
@@ -39,7 +39,7 @@ export class DuplicateDecisionController {
     required: false,
     description: 'The case version you read, e.g. "3"',
   })
-  @ApiOkResponse({ type: CaseResponse })
+  @ApiOkResponse({ type: CaseResponse, headers: CASE_ETAG_HEADER })
   @ApiBadRequestResponse({ description: 'Invalid body (problem+json naming the field)' })
   @ApiForbiddenResponse({ description: 'A role that may not decide on duplicates' })
   @ApiNotFoundResponse({ description: 'No such case in your scope' })

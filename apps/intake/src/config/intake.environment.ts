@@ -92,6 +92,24 @@ export class IntakeEnvironment extends CommonEnvironment {
   INTAKE_RETENTION_SWEEP_MS = 3_600_000;
 
   /**
+   * How long an Idempotency-Key of POST /v1/cases is kept, in seconds (default 7 days): a retry
+   * within it gets the first answer again; after it (and its sweep) the key is forgotten and the
+   * same key creates a new case (docs/retries.md). At least 1 s (tests), at most 1 year.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(365 * 86_400)
+  INTAKE_IDEMPOTENCY_KEY_TTL_SECONDS = 7 * 86_400;
+
+  /** How often each instance deletes the expired Idempotency-Keys, in milliseconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(200)
+  @Max(86_400_000)
+  INTAKE_IDEMPOTENCY_KEY_SWEEP_MS = 3_600_000;
+
+  /**
    * Master key (AES-256-GCM, base64 of 32 bytes): wraps each case's own data key, which encrypts
    * that case's personal data.
    */

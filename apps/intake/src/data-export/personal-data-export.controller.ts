@@ -45,6 +45,14 @@ export class PersonalDataExportController {
   @ApiProduces(JSON_TYPE, HTML_TYPE)
   @ApiOkResponse({
     description: 'The export: JSON (header and cases), or the same as one self-contained HTML page',
+    headers: {
+      'Cache-Control': {
+        description: 'no-store',
+        required: true,
+        schema: { type: 'string', enum: ['no-store'] },
+      },
+      Vary: { description: 'Accept', required: true, schema: { type: 'string' } },
+    },
     content: {
       [JSON_TYPE]: { schema: PERSONAL_DATA_EXPORT_SCHEMA },
       [HTML_TYPE]: {

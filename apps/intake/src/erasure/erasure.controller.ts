@@ -8,7 +8,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, Roles } from '@casebridge/common';
+import { ApiProblemResponses, AuthUser, CurrentUser, Roles } from '@casebridge/common';
 import { ERASURE_REASONS } from '@casebridge/contracts';
 import { caseIdPipe } from '../cases/case-id.pipe';
 import { ErasePersonalDataDto, ErasureResponse } from './dto/erase-personal-data.dto';
@@ -36,6 +36,9 @@ export class ErasureController {
   @ApiUnauthorizedResponse({ description: 'No valid token' })
   @ApiForbiddenResponse({ description: 'Neither data protection officer nor admin' })
   @ApiNotFoundResponse({ description: 'No case with this id' })
+  @ApiProblemResponses({
+    409: 'The case is under legal hold (legal_hold): release the hold first',
+  })
   erase(
     @CurrentUser() user: AuthUser,
     @Param('id', caseIdPipe()) id: string,

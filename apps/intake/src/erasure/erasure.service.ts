@@ -8,6 +8,7 @@ import { AuditService } from '../audit/audit.service';
 import { CaseFile } from '../cases/case-file.entity';
 import { CaseErrorCode, caseErrors, caseNotFound } from '../cases/cases.errors';
 import { CaseFileRepository } from '../cases/repositories/case-file.repository';
+import { IdempotencyKeyRepository } from '../cases/repositories/idempotency-key.repository';
 import { CaseKeys } from '../keystore/case-keys.service';
 import { ErasureResponse } from './dto/erase-personal-data.dto';
 
@@ -19,7 +20,9 @@ export const RETENTION_REASON = 'retention_period_ended';
  * 1. its data key is destroyed in the key store (that is the erasure, crypto-shredding; it is
  *    idempotent and needs no case lock);
  * 2. in one transaction of the case database: the ciphertexts (case, notes, comments) and the
- *    passport blind index are emptied, the case is marked erased (when, reason code, trigger),
+ *    passport blind index are emptied, so is the hash of the body of each Idempotency-Key that
+ *    created the case (it derived from its personal data; the key keeps answering, see
+ *    docs/retries.md), the case is marked erased (when, reason code, trigger),
  *    the event is put in the outbox and the erasure audited.
  * A crash between the two leaves a case whose key is destroyed but which is not marked: erasing
  * it again (the request repeated, the retention job's next run) finds the key destroyed and
@@ -32,6 +35,7 @@ export class PersonalDataErasureService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly caseKeys: CaseKeys,
     private readonly caseFiles: CaseFileRepository,
+    private readonly idempotencyKeys: IdempotencyKeyRepository,
     private readonly outbox: OutboxWriter,
     private readonly audit: AuditService,
   ) {}
@@ -70,6 +74,7 @@ export class PersonalDataErasureService {
         'UPDATE case_status_change SET comment_enc = NULL WHERE case_id = $1 AND comment_enc IS NOT NULL',
         [c.id],
       );
+      await this.idempotencyKeys.forgetRequestHashes(manager, c.id);
       await this.outbox.add(manager, EventTypes.CasePersonalDataErased, {
         caseId: c.id,
         hostCountry: c.hostCountry,

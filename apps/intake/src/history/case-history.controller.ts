@@ -1,6 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, Roles } from '@casebridge/common';
+import { ApiProblemResponses, AuthUser, CurrentUser, Roles } from '@casebridge/common';
 import { caseIdPipe } from '../cases/case-id.pipe';
 import { CaseHistoryService } from './case-history.service';
 import { HistoryEntryResponse } from './dto/history-entry.response';
@@ -20,6 +20,7 @@ export class CaseHistoryController {
       'Status changes, re-triages (priority changes), assignments and notes added, oldest first; for consuls also the audit trail (every read and write).',
   })
   @ApiOkResponse({ type: [HistoryEntryResponse] })
+  @ApiProblemResponses({ 404: 'No such case in your scope' })
   history(
     @CurrentUser() user: AuthUser,
     @Param('id', caseIdPipe()) id: string,

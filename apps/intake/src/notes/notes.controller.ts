@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, Roles } from '@casebridge/common';
+import { ApiProblemResponses, AuthUser, CurrentUser, Roles } from '@casebridge/common';
 import { caseIdPipe } from '../cases/case-id.pipe';
 import { CreateNoteDto } from './dto/create-note.dto';
 import { NoteResponse } from './dto/note.response';
@@ -20,6 +20,7 @@ export class NotesController {
     summary: 'Add a note to a case (kept encrypted)',
   })
   @ApiCreatedResponse({ type: NoteResponse })
+  @ApiProblemResponses({ 404: 'No such case in your scope' })
   addNote(
     @CurrentUser() user: AuthUser,
     @Param('id', caseIdPipe()) id: string,
@@ -35,6 +36,7 @@ export class NotesController {
     summary: 'Read a case’s notes, oldest first',
   })
   @ApiOkResponse({ type: [NoteResponse] })
+  @ApiProblemResponses({ 404: 'No such case in your scope' })
   listNotes(
     @CurrentUser() user: AuthUser,
     @Param('id', caseIdPipe()) id: string,

@@ -13,7 +13,7 @@ import {
 import type { Response } from 'express';
 import { AuthUser, CurrentUser, Roles } from '@casebridge/common';
 import { PRIORITY_CHANGE_REASONS } from '@casebridge/contracts';
-import { ifMatchVersion, withEtag } from '../cases/case-headers';
+import { CASE_ETAG_HEADER, ifMatchVersion, withEtag } from '../cases/case-headers';
 import { caseIdPipe } from '../cases/case-id.pipe';
 import { CaseResponse } from '../cases/dto/case.response';
 import { CasePriorityService } from './case-priority.service';
@@ -43,7 +43,7 @@ export class CasePriorityController {
   @ApiOkResponse({
     type: CaseResponse,
     description: 'The re-triaged case; its ETag is the new version',
-    headers: { ETag: { description: 'The case version, e.g. "4"', schema: { type: 'string' } } },
+    headers: CASE_ETAG_HEADER,
   })
   @ApiBadRequestResponse({
     description:

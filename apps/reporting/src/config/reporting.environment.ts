@@ -1,11 +1,62 @@
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  registerDecorator,
+  ValidationArguments,
+} from 'class-validator';
+import ipaddr from 'ipaddr.js';
 import {
   CommonEnvironment,
   devDatabasePassword,
   RealPasswordInProduction,
   toInt,
 } from '@casebridge/common';
+
+const toBoolean = ({ value }: { value: unknown }): unknown =>
+  value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+
+/** The CIDRs of a comma-separated list (an empty list is none). */
+export function cidrList(value: string): string[] {
+  return value
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c.length > 0);
+}
+
+function IsCidrList(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isCidrList',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' && cidrList(value).every((c) => ipaddr.isValidCIDR(c)),
+        defaultMessage: (args?: ValidationArguments) =>
+          `${args?.property} must be comma-separated CIDRs such as 10.20.0.0/16,fd00::/8`,
+      },
+    });
+}
+
+function FalseInProduction(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'falseInProduction',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      validator: {
+        validate: (value: unknown, args?: ValidationArguments) =>
+          value !== true || (args?.object as { NODE_ENV?: string }).NODE_ENV !== 'production',
+        defaultMessage: (args?: ValidationArguments) =>
+          `${args?.property} must be false in production (webhooks go over https only)`,
+      },
+    });
+}
 
 export class ReportingEnvironment extends CommonEnvironment {
   @Transform(toInt)
@@ -44,4 +95,78 @@ export class ReportingEnvironment extends CommonEnvironment {
   @Min(1)
   @Max(8)
   REPORTING_PARTITIONS_AT_ONCE = 2;
+
+  // Signed webhooks (docs/webhooks.md).
+
+  /** Dispatches events to webhook subscriptions and delivers them (the API works either way). */
+  @Transform(toBoolean)
+  @IsBoolean()
+  WEBHOOKS_ENABLED = true;
+
+  /** `http:` subscription URLs too (development and tests); refused in production. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  @FalseInProduction()
+  WEBHOOK_ALLOW_HTTP = false;
+
+  /**
+   * Comma-separated CIDRs webhooks may reach although they are not public addresses (e.g. a
+   * partner's VPN range); empty: public unicast addresses only.
+   */
+  @IsCidrList()
+  WEBHOOK_ALLOWED_NETWORKS = '';
+
+  /** Longest wait for a receiver's response headers, per attempt. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  WEBHOOK_REQUEST_TIMEOUT_MS = 10_000;
+
+  /** Requests in flight at once from this instance, all subscriptions together. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(512)
+  WEBHOOK_CONCURRENCY = 32;
+
+  /** Requests in flight at once to one subscription, across every reporting instance. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  WEBHOOK_SUBSCRIPTION_CONCURRENCY = 4;
+
+  /** The ceiling of the first retry's delay; each next ceiling doubles (full jitter below it). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  WEBHOOK_RETRY_BASE_MS = 30_000;
+
+  /** The largest ceiling of a retry's delay. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  WEBHOOK_RETRY_MAX_DELAY_MS = 8 * 3600_000;
+
+  /** Attempts of a delivery (the first included) before it is parked. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  WEBHOOK_MAX_ATTEMPTS = 16;
+
+  /** How often the delivery worker looks for due deliveries when idle. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  WEBHOOK_POLL_MS = 250;
+
+  /** Days delivered entries stay in the delivery log (parked and pending ones stay until sent). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  WEBHOOK_LOG_RETENTION_DAYS = 30;
 }

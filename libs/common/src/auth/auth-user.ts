@@ -1,4 +1,10 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import {
+  applyDecorators,
+  createParamDecorator,
+  ExecutionContext,
+  SetMetadata,
+} from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import type { Role } from '@casebridge/contracts';
 
 /** The authenticated staff member or system behind a request (from the JWT). */
@@ -12,12 +18,25 @@ export interface AuthUser {
 export const IS_PUBLIC = 'casebridge:isPublic';
 export const ROLES = 'casebridge:roles';
 
-/** Health and metrics only: every other route needs a valid token. */
-export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
+/** The OpenAPI extension marking a public operation (completeOpenApiDocument empties its security). */
+export const PUBLIC_EXTENSION = 'x-public';
 
-/** The roles that may use a route. A route without @Roles is closed to everyone (deny by default). */
+/** The OpenAPI extension listing the roles of an operation (and the 403 answer's description). */
+export const ROLES_EXTENSION = 'x-roles';
+
+/**
+ * Health, metrics and the dashboard's assets only: every other route needs a valid token. In the
+ * OpenAPI document the operation's security requirement is empty (no token).
+ */
+export const Public = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(IS_PUBLIC, true), ApiExtension(PUBLIC_EXTENSION, true));
+
+/**
+ * The roles that may use a route. A route without @Roles is closed to everyone (deny by default).
+ * The OpenAPI document lists them (`x-roles`) and documents the bearer requirement.
+ */
 export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator =>
-  SetMetadata(ROLES, roles);
+  applyDecorators(SetMetadata(ROLES, roles), ApiExtension(ROLES_EXTENSION, roles));
 
 export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthUser => {
   const req = ctx.switchToHttp().getRequest<{ user: AuthUser }>();

@@ -166,6 +166,17 @@ export class CommonEnvironment {
   @Matches(/^\d+(b|kb|mb)$/i)
   HTTP_BODY_LIMIT = '256kb';
 
+  /**
+   * The base URL clients reach the service at (behind a proxy or load balancer): the `servers`
+   * entry of its OpenAPI document. Unset: http://localhost:<the service's port>.
+   */
+  @Transform(emptyAsUnset)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, {
+    message: 'HTTP_PUBLIC_BASE_URL must be an http(s) URL without query or fragment',
+  })
+  HTTP_PUBLIC_BASE_URL?: string;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

@@ -62,3 +62,14 @@ describe('ensureAcls', () => {
     expect(await ensureAcls(admin)).toEqual({ created: 0, removed: 0 });
   });
 });
+
+describe('casebridgeAcls', () => {
+  it("lets reporting, and only reporting, join the webhook dispatcher's group", () => {
+    const joiners = casebridgeAcls()
+      .filter((a) => a.resourceType === Resource.GROUP && a.resourceName === 'casebridge-webhooks')
+      .map((a) => `${a.principal} ${a.operation}`);
+    expect(joiners.sort()).toEqual(
+      [`User:reporting ${Op.READ}`, `User:reporting ${Op.DESCRIBE}`].sort(),
+    );
+  });
+});

@@ -21,6 +21,8 @@ export const CONSUMER_GROUPS = {
   reporting: 'casebridge-reporting',
   /** `npm run reporting:rebuild` replays under a new group of this prefix each run. */
   reportingRebuildPrefix: 'casebridge-reporting-rebuild-',
+  /** Reporting's webhook dispatcher (docs/webhooks.md): offsets of its own. */
+  webhooks: 'casebridge-webhooks',
   /** Integrations name their groups with this prefix. */
   integrationPrefix: 'integration-',
 } as const;
@@ -75,6 +77,7 @@ export const PRINCIPAL_GRANTS: Record<Exclude<KafkaPrincipal, 'admin'>, Grant[]>
     writes(deadLetterTopic(CASE_EVENTS_TOPIC)),
     writes(deadLetterTopic(ASSIGNMENT_EVENTS_TOPIC)),
     joins(CONSUMER_GROUPS.reporting),
+    joins(CONSUMER_GROUPS.webhooks),
     // The rebuild deletes its own group when it is done.
     joins(CONSUMER_GROUPS.reportingRebuildPrefix, Pattern.PREFIXED, [
       Op.READ,

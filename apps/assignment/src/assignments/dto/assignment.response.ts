@@ -10,12 +10,14 @@ export class SlaClockResponse {
   })
   dueAt!: string;
   @ApiProperty({
+    type: String,
     example: '2026-03-02T10:12:00.000Z',
     nullable: true,
     description: 'When the deadline was met',
   })
   metAt!: string | null;
   @ApiProperty({
+    type: String,
     example: null,
     nullable: true,
     description: 'When the deadline was found missed (an escalation)',
@@ -33,6 +35,7 @@ export class ResolutionClockResponse extends SlaClockResponse {
 
 export class SlaResponse {
   @ApiProperty({
+    type: String,
     example: null,
     nullable: true,
     description: 'Set while the case awaits a third party: both clocks are paused',
@@ -46,11 +49,12 @@ export class SlaResponse {
 export class AssignmentResponse {
   @ApiProperty({ format: 'uuid', example: '3f1c1a52-2f55-4c9e-9c1e-0a3e5f1b2c3d' }) caseId!: string;
   @ApiProperty({ example: 'RU' }) hostCountry!: string;
-  @ApiProperty({ example: 'Kazan', nullable: true }) hostCity!: string | null;
+  @ApiProperty({ type: String, example: 'Kazan', nullable: true }) hostCity!: string | null;
   @ApiProperty({ example: 'high', enum: ['urgent', 'high', 'normal'] }) priority!: Priority;
   @ApiProperty({ example: 'uz' }) preferredLanguage!: string;
   @ApiProperty({ example: 'RU-KZN' }) consulateId!: string;
   @ApiProperty({
+    type: String,
     example: 'ru-kzn-01',
     nullable: true,
     description: "null: the case waits in the office's queue",
@@ -79,13 +83,14 @@ export class AssignmentResponse {
 export class AssignmentHistoryEntry {
   @ApiProperty({ example: 2 }) sequence!: number;
   @ApiProperty({ example: 'RU-KZN' }) consulateId!: string;
-  @ApiProperty({ example: 'ru-kzn-02', nullable: true }) caseworkerId!: string | null;
+  @ApiProperty({ type: String, example: 'ru-kzn-02', nullable: true }) caseworkerId!: string | null;
   @ApiProperty({
     example: 'transferred',
     enum: ['auto', 'reassigned', 'transferred', 'no_coverage'],
   })
   reason!: AssignmentReason;
-  @ApiProperty({ example: 'complainant_relocated', nullable: true }) transferReason!: string | null;
+  @ApiProperty({ type: String, example: 'complainant_relocated', nullable: true }) transferReason!:
+    string | null;
   @ApiProperty({
     example: 'consul-ru-mow',
     description: 'Staff user id, or `routing` for the automatic assignment',
@@ -133,6 +138,7 @@ export class AssignmentQueueResponse {
   counts!: StateCounts;
   @ApiProperty({ example: 140, description: 'Cases matching every filter' }) total!: number;
   @ApiProperty({
+    type: String,
     example: null,
     nullable: true,
     description: 'Pass as `cursor` for the next page; null on the last page',

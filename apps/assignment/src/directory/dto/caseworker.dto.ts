@@ -109,6 +109,7 @@ export class UpdateCaseworkerDto {
 
   @ApiPropertyOptional({
     example: 'nargiza.tursunova@mfa.example',
+    type: String,
     maxLength: 128,
     nullable: true,
     description: 'Links the caseworker to a staff identity (a token `sub`); null unlinks it',

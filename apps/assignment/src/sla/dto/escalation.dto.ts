@@ -3,7 +3,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, Matches } from 'class-validator';
 import {
+  ASSIGNMENT_REASONS,
   AssignmentReason,
+  CASE_STATUSES,
   CaseStatus,
   Priority,
   SLA_STAGES,
@@ -69,7 +71,7 @@ export class AcknowledgementResponse {
 
 export class HolderResponse {
   @ApiProperty({ example: 'RU-MOW' }) consulateId!: string;
-  @ApiProperty({ example: 'ru-mow-02', nullable: true }) caseworkerId!: string | null;
+  @ApiProperty({ type: String, example: 'ru-mow-02', nullable: true }) caseworkerId!: string | null;
 }
 
 /** A missed SLA deadline of a case the consulate holds now. */
@@ -87,10 +89,15 @@ export class EscalationResponse {
   @ApiProperty({ type: HolderResponse, description: 'Who held the case when the deadline passed' })
   breachedWhileHeldBy!: HolderResponse;
   @ApiProperty({ type: HolderResponse, description: 'Who holds it now' }) heldBy!: HolderResponse;
-  @ApiProperty({ example: 'assigned', description: "The case's current state" }) state!: CaseStatus;
+  @ApiProperty({
+    example: 'assigned',
+    enum: CASE_STATUSES,
+    description: "The case's current state",
+  })
+  state!: CaseStatus;
   @ApiProperty({ example: 'urgent', enum: ['urgent', 'high', 'normal'] }) priority!: Priority;
   @ApiProperty({ example: 'RU' }) hostCountry!: string;
-  @ApiProperty({ example: 'auto' }) assignmentReason!: AssignmentReason;
+  @ApiProperty({ example: 'auto', enum: ASSIGNMENT_REASONS }) assignmentReason!: AssignmentReason;
   @ApiProperty({
     type: AcknowledgementResponse,
     nullable: true,
@@ -102,7 +109,7 @@ export class EscalationResponse {
 export class EscalationListResponse {
   @ApiProperty({ type: EscalationResponse, isArray: true, description: 'Newest first' })
   items!: EscalationResponse[];
-  @ApiProperty({ example: null, nullable: true }) nextCursor!: string | null;
+  @ApiProperty({ type: String, example: null, nullable: true }) nextCursor!: string | null;
 }
 
 export function toEscalationResponse(r: EscalationRow): EscalationResponse {

@@ -1,4 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  CASE_CATEGORIES,
+  CASE_STATUSES,
+  CHANNELS,
+  OUTCOME_TYPES,
+  PRIORITIES,
+  RISK_INDICATORS,
+} from '@casebridge/contracts';
 import type {
   CaseCategory,
   CaseStatus,
@@ -12,6 +20,7 @@ import type { CaseFile, Complainant, Employer } from '../case-file.entity';
 
 /** `possibleDuplicateOf` reveals that a passport has another case: who may see it (SPEC.md, Access). */
 const POSSIBLE_DUPLICATE_OF = {
+  type: String,
   format: 'uuid',
   nullable: true,
   description:
@@ -24,7 +33,7 @@ class MoneyResponse {
 }
 
 class OutcomeResponse {
-  @ApiProperty({ example: 'wages_recovered' }) type!: OutcomeType;
+  @ApiProperty({ example: 'wages_recovered', enum: OUTCOME_TYPES }) type!: OutcomeType;
   @ApiPropertyOptional({ type: MoneyResponse, nullable: true })
   amountRecovered!: MoneyResponse | null;
 }
@@ -47,6 +56,12 @@ export class LinkedCaseResponse {
       '`duplicate_of`: this case is a confirmed duplicate of the linked one; `duplicated_by`: the reverse',
   })
   relation!: 'duplicate_of' | 'duplicated_by';
+}
+
+export class EmployerResponse {
+  @ApiProperty({ example: 'Stroy-Invest LLC' }) name!: string;
+  @ApiProperty({ type: String, nullable: true }) address!: string | null;
+  @ApiProperty({ type: String, nullable: true }) taxId!: string | null;
 }
 
 /** The complainant as shown: every personal field is null once the case's data is erased. */
@@ -72,23 +87,29 @@ export interface CaseFileExtras {
 export class CaseResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'CB-2026-000123' }) reference!: string;
-  @ApiProperty({ example: 'submitted' }) status!: CaseStatus;
-  @ApiProperty({ example: 'high' }) priority!: Priority;
-  @ApiProperty({ example: 'unpaid_wages' }) category!: CaseCategory;
-  @ApiProperty({ example: ['withholding_of_wages'] }) riskIndicators!: RiskIndicator[];
+  @ApiProperty({ example: 'submitted', enum: CASE_STATUSES }) status!: CaseStatus;
+  @ApiProperty({ example: 'high', enum: PRIORITIES }) priority!: Priority;
+  @ApiProperty({ example: 'unpaid_wages', enum: CASE_CATEGORIES }) category!: CaseCategory;
+  @ApiProperty({ example: ['withholding_of_wages'], enum: RISK_INDICATORS, isArray: true })
+  riskIndicators!: RiskIndicator[];
   @ApiProperty({ example: 'RU' }) hostCountry!: string;
-  @ApiProperty({ example: 'Moscow', nullable: true }) hostCity!: string | null;
-  @ApiProperty({ example: 'hotline' }) channel!: Channel;
+  @ApiProperty({ type: String, example: 'Moscow', nullable: true }) hostCity!: string | null;
+  @ApiProperty({ example: 'hotline', enum: CHANNELS }) channel!: Channel;
   @ApiProperty({ type: ComplainantResponse }) complainant!: ComplainantResponse;
-  @ApiProperty({ nullable: true, description: 'null once the personal data is erased' })
-  employer!: Employer | null;
+  @ApiProperty({
+    type: EmployerResponse,
+    nullable: true,
+    description: 'null once the personal data is erased',
+  })
+  employer!: EmployerResponse | null;
   @ApiProperty({
     type: String,
     nullable: true,
     description: 'null once the personal data is erased',
   })
   description!: string | null;
-  @ApiProperty({ nullable: true, example: '2026-09-01' }) incidentDate!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '2026-09-01' }) incidentDate!:
+    string | null;
   @ApiProperty({ type: MoneyResponse, nullable: true }) amountClaimed!: MoneyResponse | null;
   @ApiProperty({ type: OutcomeResponse, nullable: true }) outcome!: OutcomeResponse | null;
   @ApiProperty(POSSIBLE_DUPLICATE_OF) possibleDuplicateOf!: string | null;
@@ -106,8 +127,8 @@ export class CaseResponse {
       'Cases linked to this one (confirmed duplicates, both ways), only those in your scope',
   })
   linkedCases!: LinkedCaseResponse[];
-  @ApiProperty({ example: 'RU-MOW', nullable: true }) consulateId!: string | null;
-  @ApiProperty({ nullable: true }) caseworkerId!: string | null;
+  @ApiProperty({ type: String, example: 'RU-MOW', nullable: true }) consulateId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) caseworkerId!: string | null;
   @ApiProperty() submittedAt!: string;
   @ApiProperty() updatedAt!: string;
   @ApiProperty({ example: 1 }) version!: number;
@@ -184,13 +205,13 @@ export function toCaseResponse(
 export class CaseSummaryResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'CB-2026-000123' }) reference!: string;
-  @ApiProperty() status!: CaseStatus;
-  @ApiProperty() priority!: Priority;
-  @ApiProperty() category!: CaseCategory;
+  @ApiProperty({ enum: CASE_STATUSES }) status!: CaseStatus;
+  @ApiProperty({ enum: PRIORITIES }) priority!: Priority;
+  @ApiProperty({ enum: CASE_CATEGORIES }) category!: CaseCategory;
   @ApiProperty() hostCountry!: string;
-  @ApiProperty({ nullable: true }) hostCity!: string | null;
-  @ApiProperty({ nullable: true }) consulateId!: string | null;
-  @ApiProperty({ nullable: true }) caseworkerId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) hostCity!: string | null;
+  @ApiProperty({ type: String, nullable: true }) consulateId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) caseworkerId!: string | null;
   @ApiProperty(POSSIBLE_DUPLICATE_OF) possibleDuplicateOf!: string | null;
   @ApiProperty() submittedAt!: string;
   @ApiProperty() updatedAt!: string;
@@ -200,6 +221,7 @@ export class CaseSummaryResponse {
 export class CaseListResponse {
   @ApiProperty({ type: [CaseSummaryResponse] }) items!: CaseSummaryResponse[];
   @ApiProperty({
+    type: String,
     nullable: true,
     description: 'Pass as `cursor` for the next page; null on the last page',
   })

@@ -5,6 +5,7 @@ import { DuplicateDecisions1767312000000 } from './1767312000000-DuplicateDecisi
 import { CasePriorityChange1767571200000 } from './1767571200000-CasePriorityChange';
 import { PersonalDataErasure1767830400000 } from './1767830400000-PersonalDataErasure';
 import { PassportIndexKeyId1768003200000 } from './1768003200000-PassportIndexKeyId';
+import { IdempotencyReplaySnapshot1768176000000 } from './1768176000000-IdempotencyReplaySnapshot';
 
 /** Listed explicitly (no glob): the build is the single source of the migration set. */
 export const intakeMigrations = [
@@ -15,4 +16,5 @@ export const intakeMigrations = [
   CasePriorityChange1767571200000,
   PersonalDataErasure1767830400000,
   PassportIndexKeyId1768003200000,
+  IdempotencyReplaySnapshot1768176000000,
 ];

@@ -6,7 +6,7 @@ export class HistoryEntryResponse {
   kind!: string;
   @ApiProperty() at!: string;
   @ApiProperty({ description: 'Staff id or system component' }) actor!: string;
-  @ApiProperty({ nullable: true }) actorRole!: string | null;
+  @ApiProperty({ type: String, nullable: true }) actorRole!: string | null;
   @ApiProperty({
     description:
       'What happened, e.g. "in_progress → resolved", "priority normal → urgent" or "case.read"',

@@ -3,6 +3,7 @@ import { ReportedCities1767312000000 } from './1767312000000-ReportedCities';
 import { ReportRollup1767398400000 } from './1767398400000-ReportRollup';
 import { DuplicateCases1767484800000 } from './1767484800000-DuplicateCases';
 import { PriorityVersion1767571200000 } from './1767571200000-PriorityVersion';
+import { WebhookSubscriptions1767657600000 } from './1767657600000-WebhookSubscriptions';
 import { ReportDelta1767744000000 } from './1767744000000-ReportDelta';
 
 /** Listed explicitly (no glob): the build is the single source of the migration set. */
@@ -12,5 +13,6 @@ export const reportingMigrations = [
   ReportRollup1767398400000,
   DuplicateCases1767484800000,
   PriorityVersion1767571200000,
+  WebhookSubscriptions1767657600000,
   ReportDelta1767744000000,
 ];
