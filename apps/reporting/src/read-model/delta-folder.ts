@@ -7,6 +7,8 @@ import type { ReadModelTables } from './read-model-tables';
 import type { ReadModelWriter } from './read-model.writer';
 
 const MAX_BACKOFF_MS = 5000;
+/** Idle and listening: what it waits at most before looking anyway (a notification ends it). */
+const LISTENING_IDLE_MS = 3_600_000;
 /** How soon a folder that found another one folding looks again. */
 const BUSY_RETRY_MS = 200;
 
@@ -22,7 +24,11 @@ export interface DeltaFolderOptions {
    * service. Without it (a rebuild), `kick()` after each batch wakes it.
    */
   listen?: boolean;
-  /** Looks for runs left unfolded at least this often (another instance's, or after an error). */
+  /**
+   * Looks for runs this often when nothing wakes it: without a listener (a rebuild), or while
+   * the listener is disconnected. Listening, an idle folder sends no query at all: every commit
+   * of a run notifies every instance, and the listener signals on each (re)connect.
+   */
   sweepMs: number;
   maxEvents?: number;
 }
@@ -81,7 +87,7 @@ export class DeltaFolder {
     let backoff = 100;
     while (!this.closed) {
       this.wake.take();
-      let next = this.options.sweepMs;
+      let next = this.wake.listening ? LISTENING_IDLE_MS : this.options.sweepMs;
       if (!this.paused) {
         try {
           const busy = await this.drain();

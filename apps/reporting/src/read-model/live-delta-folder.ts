@@ -9,11 +9,8 @@ import { DeltaFolder } from './delta-folder';
 import { LIVE_TABLES } from './read-model-tables';
 import { ReadModelWriter } from './read-model.writer';
 
-/**
- * Runs left unfolded are looked for this often even without a notification (the listener
- * also signals on every reconnect, when notifications may have been missed).
- */
-const LIVE_SWEEP_MS = 30_000;
+/** While its listener is disconnected (PostgreSQL restarting), the folder looks this often. */
+const LIVE_SWEEP_MS = 2_000;
 
 /** The live service's folder of the delta table into the aggregates (deltas.ts). */
 @Injectable()
