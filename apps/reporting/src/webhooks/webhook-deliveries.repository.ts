@@ -77,7 +77,7 @@ export type AttemptRecord =
   | { outcome: 'parked'; statusCode: number | null; error: string };
 
 const LOG_COLUMNS = `d.id, d.subscription_id, d.seq, d.event_id, d.event_type, d.case_id, d.status,
-  d.attempts, d.replays, d.next_attempt_at, (d.status = 'pending' AND d.lease_until > now()) AS in_flight,
+  d.attempts, d.replays, d.next_attempt_at, (d.status = 'pending' AND d.lease_until IS NOT NULL AND d.lease_until > now()) AS in_flight,
   d.last_attempt_at, d.last_status_code, d.last_error, d.delivered_at, d.parked_at, d.created_at,
   CASE WHEN d.status = 'delivered' THEN NULL ELSE (
     SELECT e.id FROM webhook_delivery e
