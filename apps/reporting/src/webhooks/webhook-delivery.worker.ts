@@ -106,13 +106,14 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
       try {
         sleepMs = await this.pass();
         backoff = 200;
+        // Not listening, commits wake nobody: look again soon.
+        if (!listener.listening) sleepMs = Math.min(sleepMs, this.settings.pollMs);
       } catch (error) {
         // The database is away: nothing was sent; try again after a while.
         this.logger.warn(`could not claim webhook deliveries: ${(error as Error).message}`);
         sleepMs = backoff;
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       }
-      if (!listener.listening) sleepMs = Math.min(sleepMs, this.settings.pollMs);
       if (!this.stopping) await listener.wait(sleepMs);
     }
   }
