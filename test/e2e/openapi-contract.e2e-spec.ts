@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Client } from 'openapi-fetch';
 import type { Role } from '@casebridge/contracts';
 import type { paths as AssignmentPaths } from '../generated/openapi/assignment';
@@ -71,6 +73,8 @@ interface State {
   reference: string;
   passportNumber: string;
   breachId: string;
+  subscriptionId: string;
+  deliveryId: string;
 }
 type Scenario = (c: Clients, state: State) => Promise<void>;
 
@@ -87,6 +91,47 @@ function complaint(hostCity: string, index: number): CaseBody {
 }
 const firstCase = complaint('Dubai', 1);
 const queuedCase = complaint('Abu Dhabi', 2);
+
+/**
+ * A webhook receiver on 127.0.0.1 (allowed for this test by WEBHOOK_ALLOW_HTTP and
+ * WEBHOOK_ALLOWED_NETWORKS) that holds every request until released, then answers 204: while it
+ * holds one, its delivery is in flight.
+ */
+class HoldingReceiver {
+  private server?: Server;
+  private readonly held: ServerResponse[] = [];
+  private released = false;
+  requests = 0;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        this.requests++;
+        if (this.released) res.writeHead(204).end();
+        else this.held.push(res);
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/casebridge`;
+  }
+
+  release(): void {
+    this.released = true;
+    for (const res of this.held.splice(0)) res.writeHead(204).end();
+  }
+
+  async close(): Promise<void> {
+    this.release();
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
+  }
+}
+const receiver = new HoldingReceiver();
+const SUBMITTED = 'casebridge.case.submitted.v1' as const;
 
 /** The statuses an answer must have: the test's own expectation, beside the document's. */
 function expectStatus(result: { response: Response }, status: number): void {
@@ -864,6 +909,208 @@ const REPORTING: [string, Scenario][] = [
       expectStatus(refused, 406);
     },
   ],
+  [
+    'WebhookSubscriptionsController_create',
+    async ({ reporting }, state) => {
+      await receiver.start();
+      const created = await reporting.POST('/v1/webhooks/subscriptions', {
+        body: { url: receiver.url, eventTypes: [SUBMITTED], hostCountry: 'AE' },
+        headers: admin(),
+      });
+      expectStatus(created, 201);
+      expect(created.data?.secret).toMatch(/^whsec_/);
+      state.subscriptionId = created.data!.id;
+      const invalid = await reporting.POST('/v1/webhooks/subscriptions', {
+        body: { url: receiver.url, eventTypes: ['casebridge.case.lost.v1' as typeof SUBMITTED] },
+        headers: admin(),
+      });
+      expectStatus(invalid, 400);
+      const refused = await reporting.POST('/v1/webhooks/subscriptions', {
+        body: { url: 'https://10.20.30.40/hook', eventTypes: [SUBMITTED] },
+        headers: admin(),
+      });
+      expectStatus(refused, 400);
+      expect(refused.error?.code).toBe('webhook_url_refused');
+    },
+  ],
+  [
+    'WebhookSubscriptionsController_list',
+    async ({ reporting }, state) => {
+      const ok = await reporting.GET('/v1/webhooks/subscriptions', { headers: admin() });
+      expectStatus(ok, 200);
+      expect(ok.data?.map((s) => s.id)).toEqual([state.subscriptionId]);
+      expect(ok.data?.[0]).not.toHaveProperty('secret');
+    },
+  ],
+  [
+    'WebhookSubscriptionsController_get',
+    async ({ reporting }, state) => {
+      const ok = await reporting.GET('/v1/webhooks/subscriptions/{id}', {
+        params: { path: { id: state.subscriptionId } },
+        headers: admin(),
+      });
+      expectStatus(ok, 200);
+      const missing = await reporting.GET('/v1/webhooks/subscriptions/{id}', {
+        params: { path: { id: randomUUID() } },
+        headers: admin(),
+      });
+      expectStatus(missing, 404);
+    },
+  ],
+  [
+    'WebhookSubscriptionsController_update',
+    async ({ reporting }, state) => {
+      const ok = await reporting.PATCH('/v1/webhooks/subscriptions/{id}', {
+        params: { path: { id: state.subscriptionId } },
+        body: { contentMode: 'structured', consulateId: null },
+        headers: admin(),
+      });
+      expectStatus(ok, 200);
+      expect(ok.data?.contentMode).toBe('structured');
+      const nothing = await reporting.PATCH('/v1/webhooks/subscriptions/{id}', {
+        params: { path: { id: state.subscriptionId } },
+        body: {},
+        headers: admin(),
+      });
+      expectStatus(nothing, 400);
+      const invalid = await reporting.PATCH('/v1/webhooks/subscriptions/{id}', {
+        params: { path: { id: state.subscriptionId } },
+        body: { secret: 'not-a-secret' },
+        headers: admin(),
+      });
+      expectStatus(invalid, 400);
+      const missing = await reporting.PATCH('/v1/webhooks/subscriptions/{id}', {
+        params: { path: { id: randomUUID() } },
+        body: { status: 'paused' },
+        headers: admin(),
+      });
+      expectStatus(missing, 404);
+    },
+  ],
+  [
+    'WebhookSubscriptionsController_deliveries',
+    async ({ intake, reporting }, state) => {
+      // A complaint submitted after the registration: its case.submitted is queued for delivery.
+      const submitted = await intake.POST('/v1/cases', {
+        body: complaint('Sharjah', 3),
+        headers: { ...officer(), 'Idempotency-Key': `contract-${randomUUID()}` },
+      });
+      expectStatus(submitted, 201);
+      const caseId = submitted.data!.id;
+      const page = await waitFor('the submission in the delivery log', async () => {
+        const ok = await reporting.GET('/v1/webhooks/subscriptions/{id}/deliveries', {
+          params: { path: { id: state.subscriptionId }, query: { limit: 10 } },
+          headers: admin(),
+        });
+        expectStatus(ok, 200);
+        return ok.data!.items.length > 0 ? ok.data : undefined;
+      });
+      expect(page.items.map((d) => [d.caseId, d.eventType])).toEqual([[caseId, SUBMITTED]]);
+      state.deliveryId = page.items[0].id;
+      const bad = await reporting.GET('/v1/webhooks/subscriptions/{id}/deliveries', {
+        params: {
+          path: { id: state.subscriptionId },
+          query: { status: 'lost' as 'pending' },
+        },
+        headers: admin(),
+      });
+      expectStatus(bad, 400);
+      const missing = await reporting.GET('/v1/webhooks/subscriptions/{id}/deliveries', {
+        params: { path: { id: randomUUID() } },
+        headers: admin(),
+      });
+      expectStatus(missing, 404);
+    },
+  ],
+  [
+    'WebhookSubscriptionsController_delivery',
+    async ({ reporting }, state) => {
+      const ok = await reporting.GET('/v1/webhooks/subscriptions/{id}/deliveries/{deliveryId}', {
+        params: { path: { id: state.subscriptionId, deliveryId: state.deliveryId } },
+        headers: admin(),
+      });
+      expectStatus(ok, 200);
+      expect(ok.data?.event).toMatchObject({ type: SUBMITTED });
+      const missing = await reporting.GET(
+        '/v1/webhooks/subscriptions/{id}/deliveries/{deliveryId}',
+        {
+          params: { path: { id: state.subscriptionId, deliveryId: randomUUID() } },
+          headers: admin(),
+        },
+      );
+      expectStatus(missing, 404);
+    },
+  ],
+  [
+    'WebhookSubscriptionsController_replay',
+    async ({ reporting }, state) => {
+      const path = { id: state.subscriptionId, deliveryId: state.deliveryId };
+      const read = async () =>
+        (
+          await reporting.GET('/v1/webhooks/subscriptions/{id}/deliveries/{deliveryId}', {
+            params: { path },
+            headers: admin(),
+          })
+        ).data!;
+      // The receiver holds the first attempt: it is in flight until released.
+      await waitFor('the first attempt to be under way', async () => (await read()).inFlight);
+      const during = await reporting.POST(
+        '/v1/webhooks/subscriptions/{id}/deliveries/{deliveryId}/replay',
+        { params: { path }, headers: admin() },
+      );
+      expectStatus(during, 409);
+      receiver.release();
+      await waitFor('the delivery to be delivered', async () =>
+        (await read()).status === 'delivered' ? true : undefined,
+      );
+      const ok = await reporting.POST(
+        '/v1/webhooks/subscriptions/{id}/deliveries/{deliveryId}/replay',
+        { params: { path }, headers: admin() },
+      );
+      expectStatus(ok, 202);
+      expect(ok.data).toMatchObject({ status: 'pending', attempts: 0, replays: 1 });
+      await waitFor('the replay to be delivered', async () =>
+        (await read()).status === 'delivered' ? true : undefined,
+      );
+      expect(receiver.requests).toBe(2);
+      const missing = await reporting.POST(
+        '/v1/webhooks/subscriptions/{id}/deliveries/{deliveryId}/replay',
+        { params: { path: { ...path, deliveryId: randomUUID() } }, headers: admin() },
+      );
+      expectStatus(missing, 404);
+    },
+  ],
+  [
+    'WebhookSubscriptionsController_replayParked',
+    async ({ reporting }, state) => {
+      const ok = await reporting.POST('/v1/webhooks/subscriptions/{id}/deliveries/replay-parked', {
+        params: { path: { id: state.subscriptionId } },
+        headers: admin(),
+      });
+      expectStatus(ok, 202);
+      expect(ok.data).toEqual({ replayed: 0 });
+      const missing = await reporting.POST(
+        '/v1/webhooks/subscriptions/{id}/deliveries/replay-parked',
+        { params: { path: { id: randomUUID() } }, headers: admin() },
+      );
+      expectStatus(missing, 404);
+    },
+  ],
+  [
+    'WebhookSubscriptionsController_delete',
+    async ({ reporting }, state) => {
+      const ok = await reporting.DELETE('/v1/webhooks/subscriptions/{id}', {
+        params: { path: { id: state.subscriptionId } },
+        headers: admin(),
+      });
+      expectStatus(ok, 204);
+      const again = await reporting.DELETE('/v1/webhooks/subscriptions/{id}', {
+        params: { path: { id: state.subscriptionId } },
+        headers: admin(),
+      });
+      expectStatus(again, 404);
+    },
+  ],
 ];
 
 /** The health probes of every service. */
@@ -918,6 +1165,10 @@ describe('OpenAPI contract: typed clients from docs/openapi drive every operatio
       // Low enough for the 429 test; the search scenario makes two searches as another user.
       INTAKE_PASSPORT_SEARCH_PER_MINUTE: '3',
       ASSIGNMENT_SEED_DEMO_DIRECTORY: 'false',
+      // The webhook receiver is on 127.0.0.1 and holds an attempt for a while.
+      WEBHOOK_ALLOW_HTTP: 'true',
+      WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32',
+      WEBHOOK_REQUEST_TIMEOUT_MS: '60000',
     });
     clients = {
       intake: recorder.client<IntakePaths>('intake', system.intake.url),
@@ -926,7 +1177,10 @@ describe('OpenAPI contract: typed clients from docs/openapi drive every operatio
     };
   }, 180_000);
 
-  afterAll(() => stopSystem(system));
+  afterAll(async () => {
+    await stopSystem(system);
+    await receiver.close();
+  });
 
   it('has a scenario for every operation of the documents, and no scenario for an operation they lack', () => {
     const documented = OPERATIONS.map((o) => `${o.service} ${o.op.operationId}`).sort();

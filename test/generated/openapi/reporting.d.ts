@@ -1104,6 +1104,31 @@ export interface components {
             /** @description cursor of the next (older) page */
             nextCursor: string | null;
         };
+        WebhookEventResponse: {
+            /**
+             * Format: uuid
+             * @description The event id (ce-id)
+             */
+            id: string;
+            /** @enum {string} */
+            type: "casebridge.case.submitted.v1" | "casebridge.case.status-changed.v1" | "casebridge.case.priority-changed.v1" | "casebridge.case.assigned.v1" | "casebridge.case.sla-breached.v1" | "casebridge.case.duplicate-decided.v1" | "casebridge.case.personal-data-erased.v1";
+            /** @example /casebridge/intake */
+            source: string;
+            /**
+             * Format: uuid
+             * @description The case (ce-subject)
+             */
+            subject: string;
+            /** @example 2026-11-27T10:15:00.000Z */
+            time: string;
+            correlationId: string;
+            /** @description The event that caused this one, if any */
+            causationId?: string;
+            /** @description The event's data, as its type's schema in docs/events.md says */
+            data: {
+                [key: string]: unknown;
+            };
+        };
         WebhookDeliveryDetailResponse: {
             /**
              * Format: uuid
@@ -1140,8 +1165,8 @@ export interface components {
             deliveredAt: string | null;
             parkedAt: string | null;
             createdAt: string;
-            /** @description The event as delivered (attributes and data) */
-            event?: Record<string, never>;
+            /** @description The event as delivered */
+            event: components["schemas"]["WebhookEventResponse"];
         };
         ReplayedDeliveries: {
             /**
@@ -1633,7 +1658,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedWebhookSubscriptionResponse"];
                 };
             };
-            /** @description Invalid fields, or a URL refused: scheme, private address (problem+json) */
+            /** @description Invalid fields (validation_failed), or a URL the rules refuse: scheme, credentials, an address not public (webhook_url_refused) */
             400: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -1779,7 +1804,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such subscription */
+            /** @description No such subscription (webhook_subscription_not_found) */
             404: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -1878,7 +1903,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such subscription */
+            /** @description No such subscription (webhook_subscription_not_found) */
             404: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -1949,7 +1974,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookSubscriptionResponse"];
                 };
             };
-            /** @description Invalid or no fields, or a URL refused */
+            /** @description Invalid or no fields (validation_failed), or a URL the rules refuse (webhook_url_refused) */
             400: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -1982,7 +2007,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such subscription */
+            /** @description No such subscription (webhook_subscription_not_found) */
             404: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -2113,7 +2138,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such subscription */
+            /** @description No such subscription (webhook_subscription_not_found) */
             404: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -2215,7 +2240,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such subscription or delivery */
+            /** @description No such subscription (webhook_subscription_not_found) or delivery (webhook_delivery_not_found) */
             404: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -2317,7 +2342,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such subscription or delivery */
+            /** @description No such subscription (webhook_subscription_not_found) or delivery (webhook_delivery_not_found) */
             404: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -2330,7 +2355,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An attempt of it is under way */
+            /** @description An attempt of it is under way (webhook_delivery_in_flight) */
             409: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -2430,7 +2455,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such subscription */
+            /** @description No such subscription (webhook_subscription_not_found) */
             404: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];

@@ -156,7 +156,11 @@ export class ReportingEnvironment extends CommonEnvironment {
   @Max(100)
   WEBHOOK_MAX_ATTEMPTS = 16;
 
-  /** How often the delivery worker looks for due deliveries when idle. */
+  /**
+   * How often the delivery worker looks for due deliveries while it cannot listen for their
+   * commits (LISTEN connection down), or while due deliveries wait for a free slot; otherwise
+   * it is woken by the commits and sleeps until the next retry is due.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(10)

@@ -5,25 +5,35 @@ import {
   OnApplicationBootstrap,
   OnApplicationShutdown,
 } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { listenerClientConfig, OutboxListener } from '@casebridge/messaging';
 import { WebhookSubscriptionsRepository } from './webhook-subscriptions.repository';
-import { WEBHOOK_SETTINGS, type WebhookSettings } from './webhook-settings';
+import { WEBHOOK_CHANNEL, WEBHOOK_SETTINGS, type WebhookSettings } from './webhook-settings';
 
-/** How often an instance without webhooks yet looks whether a subscription has been registered. */
+/** How often an instance without webhooks looks for a subscription while it cannot listen. */
 const CHECK_EVERY_MS = 5000;
+/** Listening, a registration in another instance is notified: no timer is needed (~24 days). */
+const LISTENING_WAIT_MS = 2 ** 31 - 1;
 
 /**
  * Webhooks start working in an instance once a subscription exists (registered here, or seen in
- * the database): until then the dispatcher does not join its group and the worker does not poll,
- * so a deployment without subscribers pays nothing. Once started they run until shutdown.
+ * the database): until then the dispatcher does not join its group and the worker does not run,
+ * so a deployment without subscribers pays nothing. An instance without subscriptions LISTENs on
+ * WEBHOOK_CHANNEL (a registration's commit notifies it) and looks again on each notification or
+ * reconnection; it polls every 5 s only while it cannot listen. Once started webhooks run until
+ * shutdown.
  */
 @Injectable()
 export class WebhookActivation implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WebhookActivation.name);
   private readonly listeners: (() => void)[] = [];
-  private timer?: NodeJS.Timeout;
+  private listener?: OutboxListener;
+  private watching?: Promise<void>;
   private active = false;
+  private stopping = false;
 
   constructor(
+    private readonly db: DataSource,
     private readonly subscriptions: WebhookSubscriptionsRepository,
     @Inject(WEBHOOK_SETTINGS) private readonly settings: WebhookSettings,
   ) {}
@@ -42,20 +52,45 @@ export class WebhookActivation implements OnApplicationBootstrap, OnApplicationS
   activate(): void {
     if (this.active || !this.settings.enabled) return;
     this.active = true;
-    clearInterval(this.timer);
+    // The watch ends and closes its connection.
+    this.listener?.signal();
     this.logger.log('webhook subscriptions exist: dispatching and delivering');
     for (const start of this.listeners.splice(0)) start();
   }
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.settings.enabled) return;
-    this.timer = setInterval(() => void this.check(), CHECK_EVERY_MS);
-    this.timer.unref();
     await this.check();
+    if (this.active) return;
+    const listener = new OutboxListener(
+      () => listenerClientConfig(this.db, 'webhook-activation'),
+      (message) => this.logger.warn(message),
+      WEBHOOK_CHANNEL,
+    );
+    this.listener = listener;
+    listener.start();
+    this.watching = this.watch(listener);
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.listener?.signal();
+    await this.watching;
+  }
+
+  private async watch(listener: OutboxListener): Promise<void> {
+    try {
+      // The listener starts signalled (and signals on each connection): the first pass looks.
+      while (!this.active && !this.stopping) {
+        listener.take();
+        await this.check();
+        if (this.active || this.stopping) break;
+        await listener.wait(listener.listening ? LISTENING_WAIT_MS : CHECK_EVERY_MS);
+      }
+    } finally {
+      this.listener = undefined;
+      await listener.close();
+    }
   }
 
   private async check(): Promise<void> {

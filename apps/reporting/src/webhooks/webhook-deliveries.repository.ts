@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ContentMode, StoredEvent } from './cloud-event-request';
 import type { DeliveryStatus, WebhookDelivery } from './webhook-subscription';
+import { NOTIFY_WEBHOOK_WORKERS } from './webhook-settings';
 
 interface DeliveryRow {
   id: string;
@@ -76,7 +77,7 @@ export type AttemptRecord =
   | { outcome: 'parked'; statusCode: number | null; error: string };
 
 const LOG_COLUMNS = `d.id, d.subscription_id, d.seq, d.event_id, d.event_type, d.case_id, d.status,
-  d.attempts, d.replays, d.next_attempt_at, (d.status = 'pending' AND d.lease_until > now()) AS in_flight,
+  d.attempts, d.replays, d.next_attempt_at, (d.status = 'pending' AND d.lease_until IS NOT NULL AND d.lease_until > now()) AS in_flight,
   d.last_attempt_at, d.last_status_code, d.last_error, d.delivered_at, d.parked_at, d.created_at,
   CASE WHEN d.status = 'delivered' THEN NULL ELSE (
     SELECT e.id FROM webhook_delivery e
@@ -97,7 +98,8 @@ export class WebhookDeliveriesRepository {
 
   /**
    * Queues deliveries in the dispatcher's inbox transaction, in the order given (their `seq`);
-   * one that exists already (the same event for the same subscription) is left as it is.
+   * one that exists already (the same event for the same subscription) is left as it is. The
+   * commit wakes the workers of every instance.
    */
   async enqueue(manager: EntityManager, deliveries: NewDelivery[]): Promise<number> {
     if (deliveries.length === 0) return 0;
@@ -117,6 +119,7 @@ export class WebhookDeliveriesRepository {
         deliveries.map((d) => JSON.stringify(d.event)),
       ],
     );
+    if (rows.length > 0) await manager.query(NOTIFY_WEBHOOK_WORKERS);
     return rows.length;
   }
 
@@ -309,25 +312,53 @@ export class WebhookDeliveriesRepository {
    * false when it is being sent at this moment.
    */
   async replay(subscriptionId: string, id: string): Promise<boolean> {
-    const [, count] = await this.db.query<[unknown[], number]>(
-      `UPDATE webhook_delivery SET status = 'pending', attempts = 0, replays = replays + 1,
-         next_attempt_at = now(), parked_at = NULL, lease_until = NULL, lease_token = NULL
-       WHERE subscription_id = $1 AND id = $2
-         AND NOT (status = 'pending' AND lease_until > now())`,
-      [subscriptionId, id],
-    );
-    return count > 0;
+    return this.db.transaction(async (m) => {
+      const [, count] = await m.query<[unknown[], number]>(
+        `UPDATE webhook_delivery SET status = 'pending', attempts = 0, replays = replays + 1,
+           next_attempt_at = now(), parked_at = NULL, lease_until = NULL, lease_token = NULL
+         WHERE subscription_id = $1 AND id = $2
+           AND NOT (status = 'pending' AND lease_until > now())`,
+        [subscriptionId, id],
+      );
+      if (count > 0) await m.query(NOTIFY_WEBHOOK_WORKERS);
+      return count > 0;
+    });
   }
 
   /** Queues every parked delivery of a subscription again (they go in their original order). */
   async replayParked(subscriptionId: string): Promise<number> {
-    const [, count] = await this.db.query<[unknown[], number]>(
-      `UPDATE webhook_delivery SET status = 'pending', attempts = 0, replays = replays + 1,
-         next_attempt_at = now(), parked_at = NULL
-       WHERE subscription_id = $1 AND status = 'parked'`,
-      [subscriptionId],
+    return this.db.transaction(async (m) => {
+      const [, count] = await m.query<[unknown[], number]>(
+        `UPDATE webhook_delivery SET status = 'pending', attempts = 0, replays = replays + 1,
+           next_attempt_at = now(), parked_at = NULL
+         WHERE subscription_id = $1 AND status = 'parked'`,
+        [subscriptionId],
+      );
+      if (count > 0) await m.query(NOTIFY_WEBHOOK_WORKERS);
+      return count;
+    });
+  }
+
+  /**
+   * Milliseconds until the worker has something to do that no notification announces: the
+   * earliest retry of an active subscription that is not held behind an earlier delivery of its
+   * case, or the earliest lease to run out (its delivery is then claimed again, or the ones held
+   * behind it become due). 0 or less: due now; null: nothing is pending.
+   */
+  async nextDueInMs(): Promise<number | null> {
+    const [row] = await this.db.query<{ ms: number | null }[]>(
+      `SELECT ceil(extract(epoch FROM min(t) - clock_timestamp()) * 1000)::float8 AS ms FROM (
+         SELECT min(d.next_attempt_at) AS t FROM webhook_delivery d
+         JOIN webhook_subscription s ON s.id = d.subscription_id AND s.status = 'active'
+         WHERE d.status = 'pending' AND (d.lease_until IS NULL OR d.lease_until <= now())
+           AND ${NOT_HELD_BACK}
+         UNION ALL
+         SELECT min(d.lease_until) FROM webhook_delivery d
+         JOIN webhook_subscription s ON s.id = d.subscription_id AND s.status = 'active'
+         WHERE d.status = 'pending' AND d.lease_until > now()
+       ) due`,
     );
-    return count;
+    return row?.ms ?? null;
   }
 
   /** Deletes delivered entries older than `days` from the log; returns how many. */

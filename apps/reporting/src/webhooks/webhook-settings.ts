@@ -5,6 +5,15 @@ import type { RetrySchedule } from './retry-schedule';
 /** The consumer group of the webhook dispatcher (its own: its offsets are not the read model's). */
 export const WEBHOOKS_CONSUMER_GROUP = 'casebridge-webhooks';
 
+/**
+ * The channel notified by the commits that give the delivery workers something to do (deliveries
+ * queued or replayed, a subscription registered or changed): they LISTEN instead of polling.
+ */
+export const WEBHOOK_CHANNEL = 'casebridge_webhook_delivery';
+
+/** The statement that notifies it (delivered when, and only if, its transaction commits). */
+export const NOTIFY_WEBHOOK_WORKERS = `SELECT pg_notify('${WEBHOOK_CHANNEL}', '')`;
+
 export const WEBHOOK_SETTINGS = Symbol('WEBHOOK_SETTINGS');
 
 export interface WebhookSettings {

@@ -1,18 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBadRequestResponse,
-  ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentUser, Roles, type AuthUser } from '@casebridge/common';
+import { ApiProblemResponses, CurrentUser, Roles, type AuthUser } from '@casebridge/common';
 import {
   CreateWebhookSubscriptionDto,
   ListDeliveriesQuery,
@@ -33,7 +29,7 @@ const DELIVERY_ID = { name: 'deliveryId', format: 'uuid', description: 'The deli
 /** Signed webhooks for subscribers without Kafka (docs/webhooks.md). Administrators only. */
 @ApiTags('webhooks')
 @Roles('admin')
-@ApiForbiddenResponse({ description: 'Administrators only' })
+@ApiProblemResponses({ 403: 'Administrators only' })
 @Controller('v1/webhooks/subscriptions')
 export class WebhookSubscriptionsController {
   constructor(private readonly webhooks: WebhookSubscriptionsService) {}
@@ -45,8 +41,8 @@ export class WebhookSubscriptionsController {
       'Events of the listed types (and filters) are POSTed to the URL as signed CloudEvents from now on. The secret (given, or generated) is in this answer only; later answers show a hint.',
   })
   @ApiCreatedResponse({ type: CreatedWebhookSubscriptionResponse })
-  @ApiBadRequestResponse({
-    description: 'Invalid fields, or a URL refused: scheme, private address (problem+json)',
+  @ApiProblemResponses({
+    400: 'Invalid fields (validation_failed), or a URL the rules refuse: scheme, credentials, an address not public (webhook_url_refused)',
   })
   create(
     @CurrentUser() user: AuthUser,
@@ -66,8 +62,10 @@ export class WebhookSubscriptionsController {
   @ApiOperation({ summary: 'Read a webhook subscription' })
   @ApiParam(ID)
   @ApiOkResponse({ type: WebhookSubscriptionResponse })
-  @ApiBadRequestResponse({ description: 'id is not a UUID' })
-  @ApiNotFoundResponse({ description: 'No such subscription' })
+  @ApiProblemResponses({
+    400: 'id is not a UUID',
+    404: 'No such subscription (webhook_subscription_not_found)',
+  })
   get(@Param('id') id: string): Promise<WebhookSubscriptionResponse> {
     return this.webhooks.get(id);
   }
@@ -80,8 +78,10 @@ export class WebhookSubscriptionsController {
   })
   @ApiParam(ID)
   @ApiOkResponse({ type: WebhookSubscriptionResponse })
-  @ApiBadRequestResponse({ description: 'Invalid or no fields, or a URL refused' })
-  @ApiNotFoundResponse({ description: 'No such subscription' })
+  @ApiProblemResponses({
+    400: 'Invalid or no fields (validation_failed), or a URL the rules refuse (webhook_url_refused)',
+    404: 'No such subscription (webhook_subscription_not_found)',
+  })
   update(
     @Param('id') id: string,
     @Body() dto: UpdateWebhookSubscriptionDto,
@@ -94,8 +94,10 @@ export class WebhookSubscriptionsController {
   @ApiOperation({ summary: 'Delete a webhook subscription with its queue and delivery log' })
   @ApiParam(ID)
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiBadRequestResponse({ description: 'id is not a UUID' })
-  @ApiNotFoundResponse({ description: 'No such subscription' })
+  @ApiProblemResponses({
+    400: 'id is not a UUID',
+    404: 'No such subscription (webhook_subscription_not_found)',
+  })
   delete(@Param('id') id: string): Promise<void> {
     return this.webhooks.delete(id);
   }
@@ -108,8 +110,10 @@ export class WebhookSubscriptionsController {
   })
   @ApiParam(ID)
   @ApiOkResponse({ type: WebhookDeliveryPage })
-  @ApiBadRequestResponse({ description: 'Invalid id, status, limit or cursor' })
-  @ApiNotFoundResponse({ description: 'No such subscription' })
+  @ApiProblemResponses({
+    400: 'Invalid id, status, limit or cursor',
+    404: 'No such subscription (webhook_subscription_not_found)',
+  })
   deliveries(
     @Param('id') id: string,
     @Query() query: ListDeliveriesQuery,
@@ -122,8 +126,10 @@ export class WebhookSubscriptionsController {
   @ApiParam(ID)
   @ApiParam(DELIVERY_ID)
   @ApiOkResponse({ type: WebhookDeliveryDetailResponse })
-  @ApiBadRequestResponse({ description: 'An id is not a UUID' })
-  @ApiNotFoundResponse({ description: 'No such subscription or delivery' })
+  @ApiProblemResponses({
+    400: 'An id is not a UUID',
+    404: 'No such subscription (webhook_subscription_not_found) or delivery (webhook_delivery_not_found)',
+  })
   delivery(
     @Param('id') id: string,
     @Param('deliveryId') deliveryId: string,
@@ -141,9 +147,11 @@ export class WebhookSubscriptionsController {
   @ApiParam(ID)
   @ApiParam(DELIVERY_ID)
   @ApiAcceptedResponse({ type: WebhookDeliveryDetailResponse })
-  @ApiBadRequestResponse({ description: 'An id is not a UUID' })
-  @ApiNotFoundResponse({ description: 'No such subscription or delivery' })
-  @ApiConflictResponse({ description: 'An attempt of it is under way' })
+  @ApiProblemResponses({
+    400: 'An id is not a UUID',
+    404: 'No such subscription (webhook_subscription_not_found) or delivery (webhook_delivery_not_found)',
+    409: 'An attempt of it is under way (webhook_delivery_in_flight)',
+  })
   replay(
     @Param('id') id: string,
     @Param('deliveryId') deliveryId: string,
@@ -160,8 +168,10 @@ export class WebhookSubscriptionsController {
   })
   @ApiParam(ID)
   @ApiAcceptedResponse({ type: ReplayedDeliveries })
-  @ApiBadRequestResponse({ description: 'id is not a UUID' })
-  @ApiNotFoundResponse({ description: 'No such subscription' })
+  @ApiProblemResponses({
+    400: 'id is not a UUID',
+    404: 'No such subscription (webhook_subscription_not_found)',
+  })
   replayParked(@Param('id') id: string): Promise<ReplayedDeliveries> {
     return this.webhooks.replayParked(id);
   }

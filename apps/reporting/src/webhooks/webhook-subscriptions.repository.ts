@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { EventType } from '@casebridge/contracts';
 import type { ContentMode } from './cloud-event-request';
 import type { SubscriptionStatus, WebhookSubscription } from './webhook-subscription';
+import { NOTIFY_WEBHOOK_WORKERS } from './webhook-settings';
 
 interface SubscriptionRow {
   id: string;
@@ -54,26 +55,30 @@ const COLUMNS: Record<keyof SubscriptionChanges, string> = {
 export class WebhookSubscriptionsRepository {
   constructor(private readonly db: DataSource) {}
 
+  /** Registers a subscription; the commit wakes the other instances (they start dispatching). */
   async insert(
     s: Omit<WebhookSubscription, 'createdAt' | 'updatedAt'>,
   ): Promise<WebhookSubscription> {
-    const [row] = await this.db.query<SubscriptionRow[]>(
-      `INSERT INTO webhook_subscription
+    return this.db.transaction(async (m) => {
+      const [row] = await m.query<SubscriptionRow[]>(
+        `INSERT INTO webhook_subscription
          (id, url, event_types, host_country, consulate_id, content_mode, secret, status, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
-      [
-        s.id,
-        s.url,
-        s.eventTypes,
-        s.hostCountry,
-        s.consulateId,
-        s.contentMode,
-        s.secret,
-        s.status,
-        s.createdBy,
-      ],
-    );
-    return toSubscription(row);
+        [
+          s.id,
+          s.url,
+          s.eventTypes,
+          s.hostCountry,
+          s.consulateId,
+          s.contentMode,
+          s.secret,
+          s.status,
+          s.createdBy,
+        ],
+      );
+      await m.query(NOTIFY_WEBHOOK_WORKERS);
+      return toSubscription(row);
+    });
   }
 
   async list(): Promise<WebhookSubscription[]> {
@@ -91,18 +96,23 @@ export class WebhookSubscriptionsRepository {
     return row ? toSubscription(row) : null;
   }
 
+  /** Changes a subscription; the commit wakes the workers (a resumed one has a queue to send). */
   async update(id: string, changes: SubscriptionChanges): Promise<WebhookSubscription | null> {
     const entries = Object.entries(changes).filter(([, v]) => v !== undefined) as [
       keyof SubscriptionChanges,
       unknown,
     ][];
     const sets = entries.map(([key], i) => `${COLUMNS[key]} = $${i + 2}`);
-    const [rows] = await this.db.query<[SubscriptionRow[], number]>(
-      `UPDATE webhook_subscription SET ${[...sets, 'updated_at = now()'].join(', ')}
-       WHERE id = $1 RETURNING *`,
-      [id, ...entries.map(([, value]) => value)],
-    );
-    return rows[0] ? toSubscription(rows[0]) : null;
+    return this.db.transaction(async (m) => {
+      const [rows] = await m.query<[SubscriptionRow[], number]>(
+        `UPDATE webhook_subscription SET ${[...sets, 'updated_at = now()'].join(', ')}
+         WHERE id = $1 RETURNING *`,
+        [id, ...entries.map(([, value]) => value)],
+      );
+      if (!rows[0]) return null;
+      await m.query(NOTIFY_WEBHOOK_WORKERS);
+      return toSubscription(rows[0]);
+    });
   }
 
   /** Deletes the subscription with its queue and log; false when there was none. */

@@ -69,8 +69,26 @@ export class WebhookDeliveryResponse {
   @ApiProperty() createdAt!: string;
 }
 
+/** The event a delivery carries, as it was on Kafka (docs/events.md): ids, codes, no personal data. */
+export class WebhookEventResponse {
+  @ApiProperty({ format: 'uuid', description: 'The event id (ce-id)' }) id!: string;
+  @ApiProperty({ enum: Object.values(EventTypes) }) type!: string;
+  @ApiProperty({ example: '/casebridge/intake' }) source!: string;
+  @ApiProperty({ format: 'uuid', description: 'The case (ce-subject)' }) subject!: string;
+  @ApiProperty({ example: '2026-11-27T10:15:00.000Z' }) time!: string;
+  @ApiProperty() correlationId!: string;
+  @ApiPropertyOptional({ description: 'The event that caused this one, if any' })
+  causationId?: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: "The event's data, as its type's schema in docs/events.md says",
+  })
+  data!: Record<string, unknown>;
+}
+
 export class WebhookDeliveryDetailResponse extends WebhookDeliveryResponse {
-  @ApiPropertyOptional({ description: 'The event as delivered (attributes and data)' })
+  @ApiProperty({ type: WebhookEventResponse, description: 'The event as delivered' })
   event!: unknown;
 }
 
