@@ -100,7 +100,12 @@ async function produceHistories(): Promise<{ events: number; seconds: number }> 
   for (let chunk = 0; chunk < chunks; chunk++) {
     const count = Math.min(CHUNK_CASES, CASES - chunk * CHUNK_CASES);
     const next = random(10_000 + chunk);
-    const scripted = scriptedHistory(10_000 + chunk, count, HISTORY_START, HISTORY_DAYS)
+    // Each chunk's cases are submitted in its own slice of the five years, so the topics hold
+    // the years in order, as a real backlog does (its events are appended as they happen);
+    // within a chunk, events go in time order.
+    const days = HISTORY_DAYS / chunks;
+    const from = new Date(HISTORY_START.getTime() + chunk * days * 86_400_000);
+    const scripted = scriptedHistory(10_000 + chunk, count, from, days)
       .flatMap((c) => eventsOf(c, next))
       .sort((a, b) => a.at.getTime() - b.at.getTime());
     const byTopic = new Map<string, Message[]>();

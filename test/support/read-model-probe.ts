@@ -1,13 +1,18 @@
 /** Test support: waiting for the read model to catch up, and reading it whole for comparison. */
 import type { Admin } from 'kafkajs';
 import { EVENT_TOPICS } from '@casebridge/contracts';
-import { REPORTING_CONSUMER_GROUP } from '../../apps/reporting/src/read-model/read-model-tables';
+import {
+  LIVE_TABLES,
+  REPORTING_CONSUMER_GROUP,
+} from '../../apps/reporting/src/read-model/read-model-tables';
+import { query } from './infra';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Resolves once the reporting consumer group has committed every message now on both topics
- * (offsets are committed only after the inbox transaction commits).
+ * (offsets are committed only after the inbox transaction commits) and the read model has
+ * folded every applied run into its aggregates (reports count them): the delta table is empty.
  */
 export async function waitUntilConsumed(admin: Admin, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -35,12 +40,25 @@ export async function waitUntilConsumed(admin: Admin, timeoutMs = 90_000): Promi
         behind += Math.max(0, Number(high) - at);
       }
     }
-    if (behind === 0) return;
+    if (behind === 0) break;
     await sleep(250);
   }
-  throw new Error(
-    `the reporting consumer is still ${behind} messages behind after ${timeoutMs} ms`,
-  );
+  if (behind > 0) {
+    throw new Error(
+      `the reporting consumer is still ${behind} messages behind after ${timeoutMs} ms`,
+    );
+  }
+  let unfolded = 0;
+  while (Date.now() < deadline) {
+    const [{ runs }] = await query<{ runs: string }>(
+      'reporting',
+      `SELECT count(*) AS runs FROM ${LIVE_TABLES.delta}`,
+    );
+    unfolded = Number(runs);
+    if (unfolded === 0) return;
+    await sleep(100);
+  }
+  throw new Error(`the read model still has ${unfolded} runs to fold after ${timeoutMs} ms`);
 }
 
 export type Query = (sql: string) => Promise<Record<string, unknown>[]>;

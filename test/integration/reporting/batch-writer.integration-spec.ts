@@ -12,6 +12,7 @@ import {
   shadowTables,
 } from '../../../apps/reporting/src/read-model/read-model-tables';
 import { ReadModelWriter } from '../../../apps/reporting/src/read-model/read-model.writer';
+import { foldEverything } from '../../../apps/reporting/src/read-model/delta-folder';
 import { rollupPackedSelect } from '../../../apps/reporting/src/read-model/rollup';
 import {
   createShadowTables,
@@ -118,6 +119,24 @@ describe('the read model written in runs equals the read model written event by 
       i += size;
     }
     const inRunsMs = Date.now() - t;
+    // The runs' entries wait in the delta tables until folded: nothing has reached the
+    // aggregates or the state yet.
+    const [{ waiting }] = await dataSource.query<{ waiting: string }[]>(
+      `SELECT count(*) AS waiting FROM ${LIVE_TABLES.delta}`,
+    );
+    expect(Number(waiting)).toBe(shuffled.length);
+    expect(await dataSource.query(`SELECT * FROM ${LIVE_TABLES.rollup}`)).toEqual([]);
+    // Folded in folds of at most 40,000 events (one here) and of 700 (many), each run once.
+    expect(await foldEverything(dataSource, LIVE_TABLES, writer)).toBe(shuffled.length);
+    for (;;) {
+      const folded = await dataSource.transaction((m) =>
+        writer.fold(m, shadow, { maxEvents: 700 }),
+      );
+      if (folded.runs === 0) break;
+      expect(folded.events).toBeLessThanOrEqual(700 + 400);
+    }
+    for (const tables of [LIVE_TABLES, shadow])
+      expect(await dataSource.query(`SELECT * FROM ${tables.delta}`)).toEqual([]);
     process.stdout.write(
       `  ${shuffled.length} events: one by one ${Math.round((shuffled.length / oneByOneMs) * 1000)}/s, ` +
         `in ${runs.length} runs ${Math.round((shuffled.length / inRunsMs) * 1000)}/s\n`,
@@ -168,6 +187,7 @@ describe('the read model written in runs equals the read model written event by 
     expect(events.length).toBeGreaterThan(4);
     // Every event of the case in one run: merged in memory, one fact update, one bucket delta.
     await dataSource.transaction((m) => writer.applyMany(events, m, shadow));
+    await foldEverything(dataSource, shadow, writer);
     const one = (tables: ReadModelTables) =>
       dataSource.query<unknown[]>(`SELECT * FROM ${tables.fact} WHERE case_id = $1`, [
         script.caseId,
@@ -175,5 +195,74 @@ describe('the read model written in runs equals the read model written event by 
     for (const event of events)
       await dataSource.transaction((m) => writer.apply(event, m, LIVE_TABLES));
     expect(await one(shadow)).toEqual(await one(LIVE_TABLES));
+  });
+
+  it('folds each run exactly once: a rolled-back fold changes nothing, concurrent folders share the runs', async () => {
+    const runner = dataSource.createQueryRunner();
+    await createShadowTables(runner).finally(() => runner.release());
+    const next = random(23);
+    const events = scriptedHistory(23, 600, new Date('2025-03-01T00:00:00Z'), 200)
+      .flatMap((c) => eventsOf(c, next))
+      .map(asEvent);
+    for (let i = 0; i < events.length; i += 50)
+      await dataSource.transaction((m) => writer.applyMany(events.slice(i, i + 50), m, shadow));
+    const runs = Math.ceil(events.length / 50);
+    const waiting = async () =>
+      Number(
+        (await dataSource.query<{ n: string }[]>(`SELECT count(*) AS n FROM ${shadow.delta}`))[0].n,
+      );
+    expect(await waiting()).toBe(runs);
+
+    // A fold whose transaction fails after its writes (a crash mid-fold) leaves no trace.
+    await expect(
+      dataSource.transaction(async (m) => {
+        const folded = await writer.fold(m, shadow, { maxEvents: 1000 });
+        expect(folded.runs).toBeGreaterThan(0);
+        throw new Error('crash mid-fold');
+      }),
+    ).rejects.toThrow('crash mid-fold');
+    expect(await waiting()).toBe(runs);
+    expect(await dataSource.query(`SELECT * FROM ${shadow.rollup}`)).toEqual([]);
+
+    // A folder that finds another folding is told so and folds nothing.
+    const holder = dataSource.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    try {
+      await writer.fold(holder.manager, shadow, { maxEvents: 100 });
+      const busy = await dataSource.transaction((m) => writer.fold(m, shadow));
+      expect(busy).toEqual({ runs: 0, events: 0, busy: true });
+    } finally {
+      await holder.rollbackTransaction();
+      await holder.release();
+    }
+
+    // Three folders at once, in small folds: every run is folded by exactly one of them.
+    const foldAll = async () => {
+      let events = 0;
+      for (;;) {
+        const r = await dataSource.transaction((m) =>
+          writer.fold(m, shadow, { maxEvents: 120, wait: true }),
+        );
+        if (r.runs === 0) return events;
+        events += r.events;
+      }
+    };
+    const folded = await Promise.all([foldAll(), foldAll(), foldAll()]);
+    expect(folded.reduce((a, b) => a + b, 0)).toBe(events.length);
+    expect(await waiting()).toBe(0);
+    const [state] = await dataSource.query<{ events_applied: string }[]>(
+      `SELECT events_applied FROM ${shadow.state}`,
+    );
+    expect(Number(state.events_applied)).toBe(events.length);
+
+    // The same events applied and folded at once give the same aggregates.
+    const reference = (await snapshot(shadow)).rollup;
+    const again = dataSource.createQueryRunner();
+    await createShadowTables(again).finally(() => again.release());
+    await dataSource.transaction((m) => writer.applyMany(events, m, shadow));
+    await foldEverything(dataSource, shadow, writer);
+    expect((await snapshot(shadow)).rollup).toEqual(reference);
+    expect(reference.length).toBeGreaterThan(100);
   });
 });

@@ -4,6 +4,8 @@
  */
 export interface ReadModelTables {
   fact: string;
+  /** Runs' bucket entries not yet folded into the aggregates (deltas.ts). */
+  delta: string;
   caseBucket: string;
   resolutionBucket: string;
   /** Month and all-time sums of both bucket tables over each subset of the dimensions (rollup.ts). */
@@ -14,6 +16,7 @@ export interface ReadModelTables {
 
 export const LIVE_TABLES: ReadModelTables = {
   fact: 'case_fact',
+  delta: 'report_delta',
   caseBucket: 'daily_case_bucket',
   resolutionBucket: 'daily_resolution_bucket',
   rollup: 'report_rollup',
@@ -22,12 +25,14 @@ export const LIVE_TABLES: ReadModelTables = {
 };
 
 /**
- * Lock and swap order: the inbox first, because the live consumer's transactions touch it first;
- * taking locks in the same order as they do cannot deadlock with them.
+ * Lock and swap order: the inbox first, because the live consumer's transactions touch it first
+ * (inbox, facts, delta), then the folder's (delta, buckets, rollup, state); taking locks in the
+ * same order as they do cannot deadlock with them.
  */
 export const READ_MODEL_TABLE_ORDER: readonly (keyof ReadModelTables)[] = [
   'inbox',
   'fact',
+  'delta',
   'caseBucket',
   'resolutionBucket',
   'rollup',
@@ -39,6 +44,7 @@ export const SHADOW_SUFFIX = '__rebuild';
 export function shadowTables(): ReadModelTables {
   return {
     fact: `${LIVE_TABLES.fact}${SHADOW_SUFFIX}`,
+    delta: `${LIVE_TABLES.delta}${SHADOW_SUFFIX}`,
     caseBucket: `${LIVE_TABLES.caseBucket}${SHADOW_SUFFIX}`,
     resolutionBucket: `${LIVE_TABLES.resolutionBucket}${SHADOW_SUFFIX}`,
     rollup: `${LIVE_TABLES.rollup}${SHADOW_SUFFIX}`,

@@ -5,6 +5,8 @@ import { AnyCasebridgeEvent, emptyFact, mergeEvent } from './case-fact';
 import { BucketEntry, contributionDelta } from './contributions';
 import type { ReadModelTables } from './read-model-tables';
 import { ADD_METRICS_FUNCTION, ROLLUP_KEY, rollupDelta } from './rollup';
+import { DELTA_CHANNEL, decodeEntries, encodeEntries, FOLD_LOCK, FOLD_MAX_EVENTS } from './deltas';
+import type { FoldResult } from './deltas';
 
 interface CaseFactRow {
   case_id: string;
@@ -74,8 +76,9 @@ function toFact(row: CaseFactRow): CaseFact {
 
 /**
  * Applies events to the read model inside the caller's transaction (the inbox transaction of
- * the live consumer, or a rebuild's batch): the fact row, the buckets and the state change
- * together or not at all.
+ * the live consumer, or a rebuild's batch): the fact rows and the run's bucket entries (kept in
+ * the delta table) change together or not at all; `fold` then adds kept runs to the buckets,
+ * the rollup and the state, many runs at a time (deltas.ts).
  */
 @Injectable()
 export class ReadModelWriter {
@@ -141,7 +144,12 @@ export class ReadModelWriter {
     await this.record(manager, tables, delta, newest, events.length);
   }
 
-  /** The buckets changed by `delta`, and the state: `count` more events, the newest at `newest`. */
+  /**
+   * A run's signed bucket entries, kept as one row of the delta table (a plain insert: no
+   * aggregate row is locked or rewritten by the run itself) until ReadModelWriter.fold adds many
+   * runs' entries to the buckets, the rollup and the state at once. The commit wakes the folder
+   * (NOTIFY is delivered on commit only).
+   */
   private async record(
     manager: EntityManager,
     tables: ReadModelTables,
@@ -149,7 +157,59 @@ export class ReadModelWriter {
     newest: number,
     count: number,
   ): Promise<void> {
-    await this.addToBuckets(manager, tables, delta);
+    await manager.query(
+      `WITH d AS (INSERT INTO ${tables.delta} (events, newest, entries) VALUES ($1, $2, $3) RETURNING id)
+       SELECT pg_notify($4, $5) FROM d`,
+      [count, new Date(newest), encodeEntries(delta), DELTA_CHANNEL, tables.delta],
+    );
+  }
+
+  /**
+   * Folds kept runs into the aggregates, inside the caller's transaction: the oldest runs up to
+   * `maxEvents` events (at least one run) are summed together (entries of many runs share
+   * days, months and projection keys, so the upserts shrink with every run folded), added to
+   * the buckets, the rollup and the state, and deleted, all or nothing. Only one folder of a
+   * table set works at a time (a transaction-level advisory lock; `wait` false: return at once
+   * as busy when another holds it). Runs of one case are folded in the order they committed,
+   * or together, so the aggregates always show whole cases.
+   */
+  async fold(
+    manager: EntityManager,
+    tables: ReadModelTables,
+    { maxEvents = FOLD_MAX_EVENTS, wait = false }: { maxEvents?: number; wait?: boolean } = {},
+  ): Promise<FoldResult> {
+    if (wait) {
+      await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+        FOLD_LOCK,
+        tables.delta,
+      ]);
+    } else {
+      const [{ locked }] = await manager.query<{ locked: boolean }[]>(
+        'SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked',
+        [FOLD_LOCK, tables.delta],
+      );
+      if (!locked) return { runs: 0, events: 0, busy: true };
+    }
+    const runs = await manager.query<
+      { id: string; events: number; newest: Date; entries: string }[]
+    >(
+      `SELECT id, events, newest, entries FROM ${tables.delta}
+       WHERE id IN (SELECT id FROM (SELECT id, sum(events) OVER (ORDER BY id) - events AS before
+                                    FROM ${tables.delta}) w
+                    WHERE before < $1)
+       ORDER BY id`,
+      [maxEvents],
+    );
+    if (runs.length === 0) return { runs: 0, events: 0, busy: false };
+    const entries: BucketEntry[] = [];
+    let events = 0;
+    let newest = -Infinity;
+    for (const run of runs) {
+      for (const entry of decodeEntries(run.entries)) entries.push(entry);
+      events += run.events;
+      newest = Math.max(newest, run.newest.getTime());
+    }
+    await this.addToBuckets(manager, tables, entries);
     await manager.query(
       `INSERT INTO ${tables.state} AS s (id, last_event_at, events_applied, updated_at)
        VALUES (1, $1, $2, clock_timestamp())
@@ -157,8 +217,12 @@ export class ReadModelWriter {
          last_event_at = GREATEST(s.last_event_at, EXCLUDED.last_event_at),
          events_applied = s.events_applied + EXCLUDED.events_applied,
          updated_at = EXCLUDED.updated_at`,
-      [new Date(newest), count],
+      [new Date(newest), events],
     );
+    await manager.query(`DELETE FROM ${tables.delta} WHERE id = ANY($1::bigint[])`, [
+      runs.map((r) => r.id),
+    ]);
+    return { runs: runs.length, events, busy: false };
   }
 
   /** Several facts written back in one statement (their rows are locked by the caller). */

@@ -1,6 +1,9 @@
 import type { Kafka } from 'kafkajs';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { ASSIGNMENT_EVENTS_TOPIC, CASE_EVENTS_TOPIC } from '@casebridge/contracts';
+import { DeltaFolder } from '../read-model/delta-folder';
+import { shadowTables } from '../read-model/read-model-tables';
+import { ReadModelWriter } from '../read-model/read-model.writer';
 import { RebuildProgress, RebuildProgressLog } from './rebuild-progress';
 import { Replay } from './replay';
 import { createShadowTables, dropShadowTables } from './shadow-tables';
@@ -77,6 +80,14 @@ async function rebuild(
     options.progressIntervalMs ?? 2000,
   );
   const { progress } = log;
+  // The shadow model's runs are folded as they commit, so that the swap finds little to fold.
+  const folder = new DeltaFolder({
+    dataSource,
+    tables: shadowTables(),
+    writer: new ReadModelWriter(),
+    warn: (message) => log.log(`rebuild: ${message}`),
+    sweepMs: 1000,
+  });
   const replay = new Replay(
     {
       dataSource,
@@ -86,7 +97,10 @@ async function rebuild(
       assertRunning: () => {
         if (options.signal?.aborted) throw new Error('the rebuild was aborted');
       },
-      onBatch: options.onBatch && (() => options.onBatch!({ ...progress })),
+      onBatch: async () => {
+        folder.kick();
+        await options.onBatch?.({ ...progress });
+      },
       concurrency: options.concurrency,
     },
     log,
@@ -96,6 +110,7 @@ async function rebuild(
   let swapped = false;
   try {
     await withRunner(dataSource, (runner) => createShadowTables(runner));
+    folder.start();
     await replay.captureEnds();
     log.log(
       `rebuild: replaying ${progress.target} events of ${TOPICS.join(', ')} into shadow tables (consumer group ${replay.groupId})`,
@@ -105,7 +120,7 @@ async function rebuild(
     log.report(true);
     progress.phase = 'catching-up';
     log.log('rebuild: replay complete; catching up with the live consumer before the swap');
-    await catchUpAndSwap(dataSource, replay, log, now, options.catchUpTimeoutMs ?? 120_000);
+    await catchUpAndSwap(dataSource, replay, folder, log, now, options.catchUpTimeoutMs ?? 120_000);
     swapped = true;
     progress.phase = 'done';
     const durationMs = Date.now() - started;
@@ -116,6 +131,7 @@ async function rebuild(
     return { ...progress, groupId: replay.groupId, durationMs };
   } finally {
     await replay.stop();
+    await folder.close();
     if (!swapped) {
       await withRunner(dataSource, (runner) => dropShadowTables(runner)).catch(() => undefined);
     }

@@ -1,19 +1,27 @@
 import type { DataSource } from 'typeorm';
 import { isRetryableConflict } from '@casebridge/common';
+import type { DeltaFolder } from '../read-model/delta-folder';
+import { foldEverything } from '../read-model/delta-folder';
+import { shadowTables } from '../read-model/read-model-tables';
+import { ReadModelWriter } from '../read-model/read-model.writer';
 import type { RebuildProgressLog } from './rebuild-progress';
 import type { Replay } from './replay';
 import { countMissing, lockAndCountMissing, swapInShadowTables } from './shadow-tables';
+
+const writer = new ReadModelWriter();
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Keeps the replay consuming until the shadow inbox holds every event the live consumer applied
  * since the rebuild started, checked under lock of the live tables, then swaps the shadow
- * tables in within that same transaction. Until then the service answers from the old model.
+ * tables in within that same transaction, every shadow run folded (the shadow's aggregates are
+ * complete when it goes live). Until then the service answers from the old model.
  */
 export async function catchUpAndSwap(
   dataSource: DataSource,
   replay: Replay,
+  folder: DeltaFolder,
   progress: RebuildProgressLog,
   rebuildStartedAt: Date,
   timeoutMs: number,
@@ -23,7 +31,15 @@ export async function catchUpAndSwap(
     replay.assertRunning();
     let missing = -1;
     await replay.exclusively(async () => {
-      missing = await trySwap(dataSource, rebuildStartedAt);
+      // No shadow batch runs meanwhile: fold what the replay left (outside the live tables'
+      // locks), then the swap folds, under them, only what might still be there.
+      await folder.pause();
+      try {
+        await foldEverything(dataSource, shadowTables(), writer);
+        missing = await trySwap(dataSource, rebuildStartedAt);
+      } finally {
+        if (missing !== 0) folder.resume();
+      }
       return missing === 0;
     });
     if (missing === 0) return;
@@ -55,6 +71,10 @@ async function trySwap(dataSource: DataSource, rebuildStartedAt: Date): Promise<
       if (missing > 0) {
         await runner.rollbackTransaction();
         return missing;
+      }
+      for (;;) {
+        const folded = await writer.fold(runner.manager, shadowTables(), { wait: true });
+        if (folded.runs === 0) break;
       }
       await swapInShadowTables(runner);
       await runner.commitTransaction();

@@ -4,6 +4,7 @@ import { ReportRollup1767398400000 } from './1767398400000-ReportRollup';
 import { DuplicateCases1767484800000 } from './1767484800000-DuplicateCases';
 import { PriorityVersion1767571200000 } from './1767571200000-PriorityVersion';
 import { WebhookSubscriptions1767657600000 } from './1767657600000-WebhookSubscriptions';
+import { ReportDelta1767744000000 } from './1767744000000-ReportDelta';
 
 /** Listed explicitly (no glob): the build is the single source of the migration set. */
 export const reportingMigrations = [
@@ -13,4 +14,5 @@ export const reportingMigrations = [
   DuplicateCases1767484800000,
   PriorityVersion1767571200000,
   WebhookSubscriptions1767657600000,
+  ReportDelta1767744000000,
 ];

@@ -1,0 +1,67 @@
+import type { BucketEntry } from './contributions';
+
+/**
+ * The delta table: each run the writer applies (ReadModelWriter.applyMany) keeps its signed
+ * bucket entries there as one row, in the run's own transaction (the inbox transaction, so
+ * exactly once), instead of upserting the buckets and the rollup itself; the folder
+ * (ReadModelWriter.fold, driven by DeltaFolder) adds many runs at once to the aggregates and
+ * deletes them. Reports read only the aggregates and the state, which the fold moves together:
+ * what they answer is a consistent model as of the last fold.
+ *
+ * Why: the entries of a run reach thousands of bucket and rollup rows, each an upsert at a
+ * random place; a backlog's runs share days, months and projection keys, so folding N runs
+ * together upserts far fewer rows than N runs one by one, and the runs themselves no longer
+ * lock rows other runs share (docs/performance.md, "Folding").
+ */
+
+/** NOTIFY channel a committed run wakes the folders on (payload: the delta table). */
+export const DELTA_CHANNEL = 'reporting_delta';
+
+/** First key of the folders' advisory lock (the second is the delta table's name, hashed). */
+export const FOLD_LOCK = 7_262_023;
+
+/**
+ * Events a fold takes at most (at least one run): bounds its memory (the entries are decoded
+ * and summed in Node) and how long it holds the aggregate rows.
+ */
+export const FOLD_MAX_EVENTS = 40_000;
+
+export interface FoldResult {
+  /** Runs folded (0: none waiting, or busy). */
+  runs: number;
+  events: number;
+  /** Another folder of the same tables holds the lock. */
+  busy: boolean;
+}
+
+type Encoded = [0 | 1, string, string, string, string, string, string, string];
+
+/** A run's entries as the delta row keeps them: a JSON array of tuples. */
+export function encodeEntries(entries: readonly BucketEntry[]): string {
+  return JSON.stringify(
+    entries.map((e): Encoded => [
+      e.table === 'case' ? 0 : 1,
+      e.hostCountry,
+      e.day,
+      e.category,
+      e.consulateId,
+      e.hostCity,
+      e.metric,
+      e.value,
+    ]),
+  );
+}
+
+export function decodeEntries(text: string): BucketEntry[] {
+  const rows = JSON.parse(text) as Encoded[];
+  return rows.map(([table, hostCountry, day, category, consulateId, hostCity, metric, value]) => ({
+    table: table === 0 ? 'case' : 'resolution',
+    hostCountry,
+    day,
+    category,
+    consulateId,
+    hostCity,
+    metric,
+    value,
+  }));
+}
