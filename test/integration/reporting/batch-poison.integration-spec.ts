@@ -50,6 +50,9 @@ describe('a poison event in the middle of a run of the reporting consumer', () =
     await resetDatabase('reporting');
     const owner = await dbClient('reporting', 'owner');
     try {
+      // A run killed before its afterAll leaves them behind in the test database.
+      await owner.query('DROP TRIGGER IF EXISTS test_refuse_poison_case ON case_fact');
+      await owner.query('DROP FUNCTION IF EXISTS test_refuse_poison_case()');
       await owner.query(`
         CREATE FUNCTION test_refuse_poison_case() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
