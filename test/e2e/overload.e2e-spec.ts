@@ -15,9 +15,9 @@ interface Outcome {
 
 /**
  * Admission control under a burst far beyond a tiny limit: every request gets an answer (201 or
- * 503 `overloaded` with Retry-After, from admission control), never a connection error or another 5xx; what was
- * accepted is stored and published exactly once, nothing shed left a trace; then the service
- * accepts normally again.
+ * 503 `overloaded` with Retry-After, from admission control), never a connection error or
+ * another 5xx; what was accepted is stored and published exactly once, nothing shed left a
+ * trace; then the service accepts normally again.
  */
 describe('Overload: a burst beyond the admission limits is shed early and cleanly', () => {
   const random = seededRandom(4242);
