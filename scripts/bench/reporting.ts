@@ -65,6 +65,12 @@ interface RouteTiming {
   repeatedMs: Percentiles;
 }
 
+interface StepTime {
+  step: string;
+  seconds: number;
+  calls: number;
+}
+
 interface ReportingBenchResult {
   date: string;
   commit: string;
@@ -76,6 +82,8 @@ interface ReportingBenchResult {
   routes: RouteTiming[];
   rebuild: { seconds: number; eventsPerSecond: number } | null;
   rssMaxMb: number | null;
+  /** Where live ingest spent its time: reporting's casebridge_read_model_step_duration_seconds. */
+  ingestProfile: StepTime[];
   read: { bucketRows: number; rollupRows: number; factRows: number };
 }
 
@@ -145,6 +153,10 @@ async function produceHistories(): Promise<{ events: number; seconds: number }> 
   return { events, seconds: (Date.now() - started) / 1000 };
 }
 
+function pct(part: number, whole: number): string {
+  return `${Math.round((100 * part) / whole)} %`;
+}
+
 async function eventsApplied(): Promise<number> {
   return withClient(databaseName('reporting'), async (c) =>
     Number(
@@ -184,6 +196,21 @@ async function waitForIngest(total: number): Promise<number> {
     }
     await sleep(250);
   }
+}
+
+/** The sums and counts of reporting's step histogram, slowest first. */
+async function ingestProfile(): Promise<StepTime[]> {
+  const text = await (await fetch(`${serviceUrl('reporting')}/metrics`)).text();
+  const steps = new Map<string, StepTime>();
+  const line =
+    /^casebridge_read_model_step_duration_seconds_(sum|count)\{[^}]*step="([a-z_]+)"[^}]*\} (\S+)$/gm;
+  for (const [, kind, step, value] of text.matchAll(line)) {
+    const entry = steps.get(step) ?? { step, seconds: 0, calls: 0 };
+    if (kind === 'sum') entry.seconds = Math.round(Number(value) * 10) / 10;
+    else entry.calls = Number(value);
+    steps.set(step, entry);
+  }
+  return [...steps.values()].sort((a, b) => b.seconds - a.seconds);
 }
 
 /** Every route and filter combination the API allows, as the dashboard and a CSV user call them. */
@@ -291,6 +318,8 @@ function markdown(r: ReportingBenchResult): string {
     `| reporting RSS, max | ${r.rssMaxMb ?? '–'} MB | ≤ 300 MB |`,
     `| producing the histories (the bench's own producer) | ${r.produce.eventsPerSecond.toLocaleString('en')} events/s | – |`,
     '',
+    `Where ingest spent its time (reporting's \`casebridge_read_model_step_duration_seconds\`; steps of the consumer and of the folder overlap, \`fold\` is a whole fold with its commit): ${r.ingestProfile.map((p) => `${p.step} ${p.seconds} s`).join(', ')}.`,
+    '',
     `Each route is called ${REPEAT} times after the read model's version moved (read and suppressed anew: p50, p95, max), then ${REPEAT} times at the same version (the kept answer: "again").`,
     '',
     `| route | status | bytes | p50 | p95 | max | again p50 |`,
@@ -335,6 +364,11 @@ async function main(): Promise<void> {
   say(
     `  ingest: ${produced.events} events in ${ingestSeconds.toFixed(1)} s (${rate(produced.events, ingestSeconds)} events/s)`,
   );
+  const profile = await ingestProfile();
+  for (const p of profile)
+    say(
+      `    ${p.step}: ${p.seconds} s in ${p.calls} calls (${pct(p.seconds, ingestSeconds)} of ingest)`,
+    );
 
   // A backlog leaves the rollup's updated rows behind as dead tuples until autovacuum (a minute
   // or so later) clears them; the reports are timed in that steady state, not during the cleanup.
@@ -373,6 +407,7 @@ async function main(): Promise<void> {
     routes: timings,
     rebuild: rebuilt,
     rssMaxMb: rssMax,
+    ingestProfile: profile,
     read: size,
   });
 }

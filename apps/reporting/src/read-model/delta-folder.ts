@@ -5,6 +5,7 @@ import { DELTA_CHANNEL, FOLD_MAX_EVENTS } from './deltas';
 import type { FoldResult } from './deltas';
 import type { ReadModelTables } from './read-model-tables';
 import type { ReadModelWriter } from './read-model.writer';
+import { timed } from './read-model.metrics';
 
 const MAX_BACKOFF_MS = 5000;
 /** Idle and listening: what it waits at most before looking anyway (a notification ends it). */
@@ -122,8 +123,8 @@ export class DeltaFolder {
 
   private foldOnce(wait: boolean): Promise<FoldResult> {
     const { dataSource, tables, writer, maxEvents = FOLD_MAX_EVENTS } = this.options;
-    const fold = dataSource.transaction((manager) =>
-      writer.fold(manager, tables, { maxEvents, wait }),
+    const fold = timed('fold', () =>
+      dataSource.transaction((manager) => writer.fold(manager, tables, { maxEvents, wait })),
     );
     this.folding = fold;
     return fold;

@@ -7,6 +7,7 @@ import type { ReadModelTables } from './read-model-tables';
 import { ADD_METRICS_FUNCTION, ROLLUP_KEY, rollupDelta } from './rollup';
 import { DELTA_CHANNEL, decodeEntries, encodeEntries, FOLD_LOCK, FOLD_MAX_EVENTS } from './deltas';
 import type { FoldResult } from './deltas';
+import { timed, timedSync } from './read-model.metrics';
 
 interface CaseFactRow {
   case_id: string;
@@ -120,28 +121,37 @@ export class ReadModelWriter {
     // uuids compare as PostgreSQL returns them: lower case (the lock order is the sorted order).
     const idOf = (e: AnyCasebridgeEvent) => e.data.caseId.toLowerCase();
     const ids = [...new Set(events.map(idOf))].sort();
-    await manager.query(
-      `INSERT INTO ${tables.fact} (case_id)
-       SELECT id FROM unnest($1::uuid[]) AS u(id) ORDER BY id ON CONFLICT DO NOTHING`,
-      [ids],
+    const rows = await timed('apply_lock_facts', async () => {
+      await manager.query(
+        `INSERT INTO ${tables.fact} (case_id)
+         SELECT id FROM unnest($1::uuid[]) AS u(id) ORDER BY id ON CONFLICT DO NOTHING`,
+        [ids],
+      );
+      return manager.query<CaseFactRow[]>(
+        `SELECT * FROM ${tables.fact} WHERE case_id = ANY($1::uuid[]) ORDER BY case_id FOR UPDATE`,
+        [ids],
+      );
+    });
+    const { after, newest, delta } = timedSync('apply_merge', () => {
+      const before = new Map(rows.map((row) => [row.case_id.toLowerCase(), toFact(row)]));
+      const after = new Map(before);
+      let newest = -Infinity;
+      for (const event of events) {
+        const id = idOf(event);
+        after.set(id, mergeEvent(after.get(id) ?? emptyFact(id), event));
+        newest = Math.max(newest, Date.parse(event.time));
+      }
+      const delta = ids.flatMap((id) =>
+        contributionDelta(before.get(id) ?? emptyFact(id), after.get(id) ?? emptyFact(id)),
+      );
+      return { after, newest, delta };
+    });
+    await timed('apply_save_facts', () =>
+      this.saveFacts(manager, tables.fact, [...after.values()]),
     );
-    const rows = await manager.query<CaseFactRow[]>(
-      `SELECT * FROM ${tables.fact} WHERE case_id = ANY($1::uuid[]) ORDER BY case_id FOR UPDATE`,
-      [ids],
+    await timed('apply_record_run', () =>
+      this.record(manager, tables, delta, newest, events.length),
     );
-    const before = new Map(rows.map((row) => [row.case_id.toLowerCase(), toFact(row)]));
-    const after = new Map(before);
-    let newest = -Infinity;
-    for (const event of events) {
-      const id = idOf(event);
-      after.set(id, mergeEvent(after.get(id) ?? emptyFact(id), event));
-      newest = Math.max(newest, Date.parse(event.time));
-    }
-    await this.saveFacts(manager, tables.fact, [...after.values()]);
-    const delta = ids.flatMap((id) =>
-      contributionDelta(before.get(id) ?? emptyFact(id), after.get(id) ?? emptyFact(id)),
-    );
-    await this.record(manager, tables, delta, newest, events.length);
   }
 
   /**
@@ -190,38 +200,45 @@ export class ReadModelWriter {
       );
       if (!locked) return { runs: 0, events: 0, busy: true };
     }
-    const runs = await manager.query<
-      { id: string; events: number; newest: Date; entries: string }[]
-    >(
-      `SELECT id, events, newest, entries FROM ${tables.delta}
+    const runs = await timed('fold_select_runs', () =>
+      manager.query<{ id: string; events: number; newest: Date; entries: string }[]>(
+        `SELECT id, events, newest, entries FROM ${tables.delta}
        WHERE id IN (SELECT id FROM (SELECT id, sum(events) OVER (ORDER BY id) - events AS before
                                     FROM ${tables.delta}) w
                     WHERE before < $1)
        ORDER BY id`,
-      [maxEvents],
+        [maxEvents],
+      ),
     );
     if (runs.length === 0) return { runs: 0, events: 0, busy: false };
-    const entries: BucketEntry[] = [];
-    let events = 0;
-    let newest = -Infinity;
-    for (const run of runs) {
-      for (const entry of decodeEntries(run.entries)) entries.push(entry);
-      events += run.events;
-      newest = Math.max(newest, run.newest.getTime());
-    }
+    const { entries, events, newest } = timedSync('fold_decode', () => {
+      const entries: BucketEntry[] = [];
+      let events = 0;
+      let newest = -Infinity;
+      for (const run of runs) {
+        for (const entry of decodeEntries(run.entries)) entries.push(entry);
+        events += run.events;
+        newest = Math.max(newest, run.newest.getTime());
+      }
+      return { entries, events, newest };
+    });
     await this.addToBuckets(manager, tables, entries);
-    await manager.query(
-      `INSERT INTO ${tables.state} AS s (id, last_event_at, events_applied, updated_at)
+    await timed('fold_state', () =>
+      manager.query(
+        `INSERT INTO ${tables.state} AS s (id, last_event_at, events_applied, updated_at)
        VALUES (1, $1, $2, clock_timestamp())
        ON CONFLICT (id) DO UPDATE SET
          last_event_at = GREATEST(s.last_event_at, EXCLUDED.last_event_at),
          events_applied = s.events_applied + EXCLUDED.events_applied,
          updated_at = EXCLUDED.updated_at`,
-      [new Date(newest), events],
+        [new Date(newest), events],
+      ),
     );
-    await manager.query(`DELETE FROM ${tables.delta} WHERE id = ANY($1::bigint[])`, [
-      runs.map((r) => r.id),
-    ]);
+    await timed('fold_delete_runs', () =>
+      manager.query(`DELETE FROM ${tables.delta} WHERE id = ANY($1::bigint[])`, [
+        runs.map((r) => r.id),
+      ]),
+    );
     return { runs: runs.length, events, busy: false };
   }
 
@@ -301,13 +318,14 @@ export class ReadModelWriter {
     entries: BucketEntry[],
   ): Promise<void> {
     if (entries.length === 0) return;
-    for (const [table, kind] of [
-      [tables.caseBucket, 'case'],
-      [tables.resolutionBucket, 'resolution'],
+    for (const [table, kind, step] of [
+      [tables.caseBucket, 'case', 'fold_case_buckets'],
+      [tables.resolutionBucket, 'resolution', 'fold_resolution_buckets'],
     ] as const) {
       const of = entries.filter((e) => e.table === kind);
       if (of.length === 0) continue;
       await this.addValues(
+        step,
         manager,
         table,
         BUCKET_KEY,
@@ -334,6 +352,7 @@ export class ReadModelWriter {
    * rows they bring to zero, which the upsert returns (only those leave the database).
    */
   private async addValues(
+    step: 'fold_case_buckets' | 'fold_resolution_buckets',
     manager: EntityManager,
     table: string,
     key: readonly string[],
@@ -341,15 +360,19 @@ export class ReadModelWriter {
     params: unknown[],
   ): Promise<void> {
     const columns = key.join(', ');
-    const zeros = await manager.query<Record<string, unknown>[]>(
-      `WITH up AS (
-         INSERT INTO ${table} AS t (${columns}, value) ${select}
-         ON CONFLICT (${columns}) DO UPDATE SET value = t.value + EXCLUDED.value
-         RETURNING ${columns}, value)
-       SELECT ${key.map((c) => `${c}::text AS ${c}`).join(', ')} FROM up WHERE value = 0`,
-      params,
+    const zeros = await timed(step, () =>
+      manager.query<Record<string, unknown>[]>(
+        `WITH up AS (
+           INSERT INTO ${table} AS t (${columns}, value) ${select}
+           ON CONFLICT (${columns}) DO UPDATE SET value = t.value + EXCLUDED.value
+           RETURNING ${columns}, value)
+         SELECT ${key.map((c) => `${c}::text AS ${c}`).join(', ')} FROM up WHERE value = 0`,
+        params,
+      ),
     );
-    await this.deleteRows(manager, table, key, zeros, 't.value = 0');
+    await timed('fold_zero_buckets', () =>
+      this.deleteRows(manager, table, key, zeros, 't.value = 0'),
+    );
   }
 
   /**
@@ -362,14 +385,15 @@ export class ReadModelWriter {
     table: string,
     entries: BucketEntry[],
   ): Promise<void> {
-    const rows = rollupDelta(entries);
+    const rows = timedSync('fold_rollup_sum', () => rollupDelta(entries));
     if (rows.length === 0) return;
     const columns = ROLLUP_KEY.join(', ');
     const add = (column: string) =>
       `${column} = CASE WHEN EXCLUDED.${column} = '{}'::jsonb THEN t.${column}
                     ELSE ${ADD_METRICS_FUNCTION}(t.${column}, EXCLUDED.${column}) END`;
-    const empty = await manager.query<Record<string, unknown>[]>(
-      `WITH up AS (
+    const empty = await timed('fold_rollup_upsert', () =>
+      manager.query<Record<string, unknown>[]>(
+        `WITH up AS (
          INSERT INTO ${table} AS t (${columns}, counts, durations)
          SELECT ${columns}, counts, durations
          FROM unnest($1::smallint[], $2::text[], $3::text[], $4::date[], $5::text[], $6::text[],
@@ -379,23 +403,26 @@ export class ReadModelWriter {
          ON CONFLICT (${columns}) DO UPDATE SET ${add('counts')}, ${add('durations')}
          RETURNING ${columns}, counts = '{}'::jsonb AND durations = '{}'::jsonb AS empty)
        SELECT ${ROLLUP_KEY.map((c) => `${c}::text AS ${c}`).join(', ')} FROM up WHERE empty`,
-      [
-        rows.map((r) => r.dims),
-        rows.map((r) => r.category),
-        rows.map((r) => r.consulateId),
-        rows.map((r) => r.month),
-        rows.map((r) => r.hostCountry),
-        rows.map((r) => r.hostCity),
-        rows.map((r) => r.counts),
-        rows.map((r) => r.durations),
-      ],
+        [
+          rows.map((r) => r.dims),
+          rows.map((r) => r.category),
+          rows.map((r) => r.consulateId),
+          rows.map((r) => r.month),
+          rows.map((r) => r.hostCountry),
+          rows.map((r) => r.hostCity),
+          rows.map((r) => r.counts),
+          rows.map((r) => r.durations),
+        ],
+      ),
     );
-    await this.deleteRows(
-      manager,
-      table,
-      ROLLUP_KEY,
-      empty,
-      "t.counts = '{}'::jsonb AND t.durations = '{}'::jsonb",
+    await timed('fold_zero_rollup', () =>
+      this.deleteRows(
+        manager,
+        table,
+        ROLLUP_KEY,
+        empty,
+        "t.counts = '{}'::jsonb AND t.durations = '{}'::jsonb",
+      ),
     );
   }
 
