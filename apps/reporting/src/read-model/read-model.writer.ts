@@ -403,65 +403,58 @@ export class ReadModelWriter {
       rows.map((r) => r.hostCity),
     ];
     const keyParams = '$1::smallint[], $2::text[], $3::text[], $4::date[], $5::text[], $6::text[]';
-    // A chunk at a time: a fold's rows' stored maps, parsed, would not fit reporting's heap.
-    for (let from = 0; from < sums.length; from += ROLLUP_CHUNK_ROWS) {
-      const chunk = sums.slice(from, from + ROLLUP_CHUNK_ROWS);
-      const stored = await timed('fold_rollup_read', () =>
-        manager.query<{ i: string; counts: string; durations: string }[]>(
-          `SELECT k.i, t.counts::text AS counts, t.durations::text AS durations
-           FROM unnest(${keyParams}) WITH ORDINALITY AS k(${columns}, i)
-           JOIN ${table} t USING (${columns})`,
-          keyArrays(chunk.map((s) => s.key)),
-        ),
-      );
-      const current = new Map(stored.map((r) => [Number(r.i) - 1, r]));
-      const changed: (RollupKey & { counts: string | null; durations: string | null })[] = [];
-      const added: (RollupKey & { counts: string; durations: string })[] = [];
-      const emptied: Record<string, unknown>[] = [];
-      timedSync('fold_rollup_add', () => {
-        chunk.forEach(({ key, counts, durations }, i) => {
-          const row = current.get(i);
-          const newCounts = addPacked(row?.counts, counts);
-          const newDurations = addPacked(row?.durations, durations);
-          if (!row) {
-            added.push({ ...key, counts: newCounts ?? '{}', durations: newDurations ?? '{}' });
-          } else if (
-            (newCounts ?? row.counts) === '{}' &&
-            (newDurations ?? row.durations) === '{}'
-          ) {
-            emptied.push({
-              dims: key.dims,
-              category: key.category,
-              consulate_id: key.consulateId,
-              month: key.month,
-              host_country: key.hostCountry,
-              host_city: key.hostCity,
-            });
-          } else if (newCounts !== undefined || newDurations !== undefined) {
-            changed.push({ ...key, counts: newCounts ?? null, durations: newDurations ?? null });
-          }
-        });
-      });
-      await timed('fold_rollup_write', async () => {
-        if (changed.length > 0) {
-          await manager.query(
-            `UPDATE ${table} AS t SET counts = coalesce(u.counts, t.counts),
-                                      durations = coalesce(u.durations, t.durations)
-             FROM unnest(${keyParams}, $7::jsonb[], $8::jsonb[]) AS u(${columns}, counts, durations)
-             WHERE ${ROLLUP_KEY.map((c) => `t.${c} = u.${c}`).join(' AND ')}`,
-            [...keyArrays(changed), changed.map((r) => r.counts), changed.map((r) => r.durations)],
-          );
+    const stored = await timed('fold_rollup_read', () =>
+      manager.query<{ i: string; counts: string; durations: string }[]>(
+        `SELECT k.i, t.counts::text AS counts, t.durations::text AS durations
+         FROM unnest(${keyParams}) WITH ORDINALITY AS k(${columns}, i)
+         JOIN ${table} t USING (${columns})`,
+        keyArrays(sums.map((s) => s.key)),
+      ),
+    );
+    const current = new Map(stored.map((r) => [Number(r.i) - 1, r]));
+    const changed: (RollupKey & { counts: string | null; durations: string | null })[] = [];
+    const added: (RollupKey & { counts: string; durations: string })[] = [];
+    const emptied: Record<string, unknown>[] = [];
+    timedSync('fold_rollup_add', () => {
+      sums.forEach(({ key, counts, durations }, i) => {
+        const row = current.get(i);
+        const newCounts = addPacked(row?.counts, counts);
+        const newDurations = addPacked(row?.durations, durations);
+        if (!row) {
+          added.push({ ...key, counts: newCounts ?? '{}', durations: newDurations ?? '{}' });
+        } else if ((newCounts ?? row.counts) === '{}' && (newDurations ?? row.durations) === '{}') {
+          emptied.push({
+            dims: key.dims,
+            category: key.category,
+            consulate_id: key.consulateId,
+            month: key.month,
+            host_country: key.hostCountry,
+            host_city: key.hostCity,
+          });
+        } else if (newCounts !== undefined || newDurations !== undefined) {
+          changed.push({ ...key, counts: newCounts ?? null, durations: newDurations ?? null });
         }
-        if (added.length > 0) {
-          await manager.query(
-            `INSERT INTO ${table} (${columns}, counts, durations)
-             SELECT * FROM unnest(${keyParams}, $7::jsonb[], $8::jsonb[])`,
-            [...keyArrays(added), added.map((r) => r.counts), added.map((r) => r.durations)],
-          );
-        }
-        await this.deleteRows(manager, table, ROLLUP_KEY, emptied, 'true');
       });
-    }
+    });
+    await timed('fold_rollup_write', async () => {
+      if (changed.length > 0) {
+        await manager.query(
+          `UPDATE ${table} AS t SET counts = coalesce(u.counts, t.counts),
+                                    durations = coalesce(u.durations, t.durations)
+           FROM unnest(${keyParams}, $7::jsonb[], $8::jsonb[]) AS u(${columns}, counts, durations)
+           WHERE ${ROLLUP_KEY.map((c) => `t.${c} = u.${c}`).join(' AND ')}`,
+          [...keyArrays(changed), changed.map((r) => r.counts), changed.map((r) => r.durations)],
+        );
+      }
+      if (added.length > 0) {
+        await manager.query(
+          `INSERT INTO ${table} (${columns}, counts, durations)
+           SELECT * FROM unnest(${keyParams}, $7::jsonb[], $8::jsonb[])`,
+          [...keyArrays(added), added.map((r) => r.counts), added.map((r) => r.durations)],
+        );
+      }
+      await this.deleteRows(manager, table, ROLLUP_KEY, emptied, 'true');
+    });
   }
 
   /** Deletes the rows of `table` with the given keys that still satisfy `stillEmpty`. */
@@ -483,9 +476,6 @@ export class ReadModelWriter {
     );
   }
 }
-
-/** Rollup rows read, added to and written back together (about 3 MB of stored maps). */
-const ROLLUP_CHUNK_ROWS = 1_000;
 
 const BUCKET_KEY = [
   'host_country',
