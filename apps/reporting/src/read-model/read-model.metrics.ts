@@ -1,4 +1,4 @@
-import { Counter, Histogram } from 'prom-client';
+import { Histogram } from 'prom-client';
 import { metricsRegistry } from '@casebridge/common';
 
 /**
@@ -15,14 +15,6 @@ export const readModelStepDuration = new Histogram({
   registers: [metricsRegistry],
 });
 
-/** Rows a fold's upserts wrote (`table`: case_bucket, resolution_bucket, rollup), and entries it read. */
-export const foldRows = new Counter({
-  name: 'casebridge_read_model_fold_rows_total',
-  help: 'Rows the folds upserted, by table (case_bucket, resolution_bucket, rollup), and bucket entries they folded (entries)',
-  labelNames: ['table'] as const,
-  registers: [metricsRegistry],
-});
-
 export type ReadModelStep =
   | 'apply_lock_facts'
   | 'apply_merge'
@@ -35,9 +27,8 @@ export type ReadModelStep =
   | 'fold_resolution_buckets'
   | 'fold_zero_buckets'
   | 'fold_rollup_sum'
-  | 'fold_rollup_read'
-  | 'fold_rollup_add'
-  | 'fold_rollup_write'
+  | 'fold_rollup_upsert'
+  | 'fold_zero_rollup'
   | 'fold_state'
   | 'fold_delete_runs';
 

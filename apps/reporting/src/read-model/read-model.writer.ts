@@ -4,11 +4,10 @@ import type { CaseFact } from './case-fact';
 import { AnyCasebridgeEvent, emptyFact, mergeEvent } from './case-fact';
 import { BucketEntry, contributionDelta } from './contributions';
 import type { ReadModelTables } from './read-model-tables';
-import { addPacked, ROLLUP_KEY, rollupSums } from './rollup';
-import type { RollupKey } from './rollup';
+import { ADD_METRICS_FUNCTION, ROLLUP_KEY, rollupDelta } from './rollup';
 import { DELTA_CHANNEL, decodeEntries, encodeEntries, FOLD_LOCK, FOLD_MAX_EVENTS } from './deltas';
 import type { FoldResult } from './deltas';
-import { foldRows, timed, timedSync } from './read-model.metrics';
+import { timed, timedSync } from './read-model.metrics';
 
 interface CaseFactRow {
   case_id: string;
@@ -319,7 +318,6 @@ export class ReadModelWriter {
     entries: BucketEntry[],
   ): Promise<void> {
     if (entries.length === 0) return;
-    foldRows.inc({ table: 'entries' }, entries.length);
     for (const [table, kind, step] of [
       [tables.caseBucket, 'case', 'fold_case_buckets'],
       [tables.resolutionBucket, 'resolution', 'fold_resolution_buckets'],
@@ -378,83 +376,54 @@ export class ReadModelWriter {
   }
 
   /**
-   * The rollup's share: one packed row per projection key the entries reach. The rows' current
-   * maps are read, the sums added to them in Node (addPacked), and the rows written back whole:
-   * changed rows updated (a map the entries leave alone keeps its stored value), new rows
-   * inserted, rows whose maps both end up empty deleted. Reading without a row lock is safe:
-   * only a fold writes the rollup, and folds of one table set hold its fold lock (fold) until
-   * they commit.
+   * The rollup's share: one packed row per projection key the entries reach, upserted in key
+   * order; the maps are added key-wise in SQL (a map left unchanged is not rewritten), and the
+   * rows whose maps both end up empty are deleted.
    */
   private async addToRollup(
     manager: EntityManager,
     table: string,
     entries: BucketEntry[],
   ): Promise<void> {
-    const sums = timedSync('fold_rollup_sum', () => rollupSums(entries));
-    if (sums.length === 0) return;
-    foldRows.inc({ table: 'rollup' }, sums.length);
+    const rows = timedSync('fold_rollup_sum', () => rollupDelta(entries));
+    if (rows.length === 0) return;
     const columns = ROLLUP_KEY.join(', ');
-    const keyArrays = (rows: readonly RollupKey[]) => [
-      rows.map((r) => r.dims),
-      rows.map((r) => r.category),
-      rows.map((r) => r.consulateId),
-      rows.map((r) => r.month),
-      rows.map((r) => r.hostCountry),
-      rows.map((r) => r.hostCity),
-    ];
-    const keyParams = '$1::smallint[], $2::text[], $3::text[], $4::date[], $5::text[], $6::text[]';
-    const stored = await timed('fold_rollup_read', () =>
-      manager.query<{ i: string; counts: string; durations: string }[]>(
-        `SELECT k.i, t.counts::text AS counts, t.durations::text AS durations
-         FROM unnest(${keyParams}) WITH ORDINALITY AS k(${columns}, i)
-         JOIN ${table} t USING (${columns})`,
-        keyArrays(sums.map((s) => s.key)),
+    const add = (column: string) =>
+      `${column} = CASE WHEN EXCLUDED.${column} = '{}'::jsonb THEN t.${column}
+                    ELSE ${ADD_METRICS_FUNCTION}(t.${column}, EXCLUDED.${column}) END`;
+    const empty = await timed('fold_rollup_upsert', () =>
+      manager.query<Record<string, unknown>[]>(
+        `WITH up AS (
+         INSERT INTO ${table} AS t (${columns}, counts, durations)
+         SELECT ${columns}, counts, durations
+         FROM unnest($1::smallint[], $2::text[], $3::text[], $4::date[], $5::text[], $6::text[],
+                     $7::jsonb[], $8::jsonb[]) WITH ORDINALITY
+           AS d(${columns}, counts, durations, i)
+         ORDER BY i
+         ON CONFLICT (${columns}) DO UPDATE SET ${add('counts')}, ${add('durations')}
+         RETURNING ${columns}, counts = '{}'::jsonb AND durations = '{}'::jsonb AS empty)
+       SELECT ${ROLLUP_KEY.map((c) => `${c}::text AS ${c}`).join(', ')} FROM up WHERE empty`,
+        [
+          rows.map((r) => r.dims),
+          rows.map((r) => r.category),
+          rows.map((r) => r.consulateId),
+          rows.map((r) => r.month),
+          rows.map((r) => r.hostCountry),
+          rows.map((r) => r.hostCity),
+          rows.map((r) => r.counts),
+          rows.map((r) => r.durations),
+        ],
       ),
     );
-    const current = new Map(stored.map((r) => [Number(r.i) - 1, r]));
-    const changed: (RollupKey & { counts: string | null; durations: string | null })[] = [];
-    const added: (RollupKey & { counts: string; durations: string })[] = [];
-    const emptied: Record<string, unknown>[] = [];
-    timedSync('fold_rollup_add', () => {
-      sums.forEach(({ key, counts, durations }, i) => {
-        const row = current.get(i);
-        const newCounts = addPacked(row?.counts, counts);
-        const newDurations = addPacked(row?.durations, durations);
-        if (!row) {
-          added.push({ ...key, counts: newCounts ?? '{}', durations: newDurations ?? '{}' });
-        } else if ((newCounts ?? row.counts) === '{}' && (newDurations ?? row.durations) === '{}') {
-          emptied.push({
-            dims: key.dims,
-            category: key.category,
-            consulate_id: key.consulateId,
-            month: key.month,
-            host_country: key.hostCountry,
-            host_city: key.hostCity,
-          });
-        } else if (newCounts !== undefined || newDurations !== undefined) {
-          changed.push({ ...key, counts: newCounts ?? null, durations: newDurations ?? null });
-        }
-      });
-    });
-    await timed('fold_rollup_write', async () => {
-      if (changed.length > 0) {
-        await manager.query(
-          `UPDATE ${table} AS t SET counts = coalesce(u.counts, t.counts),
-                                    durations = coalesce(u.durations, t.durations)
-           FROM unnest(${keyParams}, $7::jsonb[], $8::jsonb[]) AS u(${columns}, counts, durations)
-           WHERE ${ROLLUP_KEY.map((c) => `t.${c} = u.${c}`).join(' AND ')}`,
-          [...keyArrays(changed), changed.map((r) => r.counts), changed.map((r) => r.durations)],
-        );
-      }
-      if (added.length > 0) {
-        await manager.query(
-          `INSERT INTO ${table} (${columns}, counts, durations)
-           SELECT * FROM unnest(${keyParams}, $7::jsonb[], $8::jsonb[])`,
-          [...keyArrays(added), added.map((r) => r.counts), added.map((r) => r.durations)],
-        );
-      }
-      await this.deleteRows(manager, table, ROLLUP_KEY, emptied, 'true');
-    });
+    await timed('fold_zero_rollup', () =>
+      this.deleteRows(
+        manager,
+        table,
+        ROLLUP_KEY,
+        empty,
+        "t.counts = '{}'::jsonb AND t.durations = '{}'::jsonb",
+      ),
+    );
   }
 
   /** Deletes the rows of `table` with the given keys that still satisfy `stillEmpty`. */

@@ -1,5 +1,5 @@
 import type { BucketEntry } from './contributions';
-import { addPacked, ALL_TIME, parsePacked, rollupDelta, rollupSums } from './rollup';
+import { ALL_TIME, rollupDelta } from './rollup';
 
 const entry = (metric: string, value: string, over: Partial<BucketEntry> = {}): BucketEntry => ({
   table: 'case',
@@ -96,52 +96,5 @@ describe('rollupDelta', () => {
 
   it('refuses a value that is not a decimal', () => {
     expect(() => rollupDelta([entry('received', '1e3')])).toThrow(/not a decimal/);
-  });
-});
-
-describe('adding sums to a stored packed map', () => {
-  const sumsOf = (...entries: BucketEntry[]) => rollupSums(entries)[0];
-
-  it('reads what PostgreSQL prints, every number exact', () => {
-    const sums = parsePacked(
-      '{"received": 3, "claimed:USD": 12345678901234567891.05, "claimed:EUR": -0.30, "a\\"b": 1}',
-    );
-    expect(
-      [...sums.keys()].map((k) => [k, addPacked(undefined, new Map([[k, sums.get(k)!]]))]),
-    ).toEqual([
-      ['received', '{"received":3}'],
-      ['claimed:USD', '{"claimed:USD":12345678901234567891.05}'],
-      ['claimed:EUR', '{"claimed:EUR":-0.30}'],
-      ['a"b', '{"a\\"b":1}'],
-    ]);
-    expect(parsePacked('{}').size).toBe(0);
-  });
-
-  it('refuses anything but an object of decimals', () => {
-    for (const text of ['{"a": 1e3}', '{"a": "1"}', '{"a": 1, "b": [2]}', '[1]', '{"a": 1} x']) {
-      expect(() => parsePacked(text)).toThrow(/not a/);
-    }
-  });
-
-  it('adds key-wise as numeric adds: larger scale kept, zero sums dropped', () => {
-    const { counts } = sumsOf(
-      entry('claimed:EUR', '0.05'),
-      entry('received', '-1'),
-      entry('claimed:USD', '1'),
-    );
-    expect(addPacked('{"claimed:EUR": 12.50, "received": 1, "other": 7}', counts)).toBe(
-      '{"claimed:EUR":12.55,"other":7,"claimed:USD":1}',
-    );
-    expect(addPacked('{"received": 1}', sumsOf(entry('received', '-1')).counts)).toBe('{}');
-  });
-
-  it('says when a map is left unchanged, and starts a new row from nothing', () => {
-    const { counts, durations } = sumsOf(entry('received', '1'));
-    expect(addPacked('{"received": 4}', durations)).toBeUndefined();
-    expect(addPacked(undefined, durations)).toBe('{}');
-    expect(addPacked(undefined, counts)).toBe('{"received":1}');
-    expect(addPacked('{"received": 9007199254740993}', counts)).toBe(
-      '{"received":9007199254740994}',
-    );
   });
 });

@@ -16,11 +16,8 @@ import type { BucketEntry } from './contributions';
  *   are both empty does not exist.
  *
  * Each of the 16 projections (8 subsets × month/all-time) is maintained in the transaction that
- * changes the daily buckets, from the same signed entries: summed per key in Node (rollupSums),
- * added to the rows' current maps in Node too (addPacked; exact decimals, as numeric adds), and
- * written back whole. Adding the maps in SQL (the migration's reporting_add_metrics, a plpgsql
- * loop of jsonb_set or a jsonb_each aggregate per row) was seven times the cost of writing the
- * row itself.
+ * changes the daily buckets, from the same signed entries: summed per key in Node (rollupDelta),
+ * then one upsert that adds the maps key-wise in SQL (reporting_add_metrics).
  */
 export const RollupDimension = {
   category: 1,
@@ -84,27 +81,16 @@ export function rollupPackedSelect(input: string): string {
     ORDER BY ${key}`;
 }
 
-/** A rollup row's key. */
-export interface RollupKey {
+/** One rollup row's change: its key, and the non-zero sums to add, as jsonb objects' text. */
+export interface RollupDelta {
   dims: number;
   category: string;
   consulateId: string;
   month: string;
   hostCountry: string;
   hostCity: string;
-}
-
-/** One rollup row's change: its key, and the non-zero sums to add, as jsonb objects' text. */
-export interface RollupDelta extends RollupKey {
   counts: string;
   durations: string;
-}
-
-/** One rollup row's change, as exact sums per metric (zero sums possible: they add nothing). */
-export interface RollupSums {
-  key: RollupKey;
-  counts: ReadonlyMap<string, Decimal>;
-  durations: ReadonlyMap<string, Decimal>;
 }
 
 /**
@@ -113,7 +99,7 @@ export interface RollupSums {
  * bigint: a run sums tens of thousands of values, and a bigint each was a third of the writer's
  * garbage.
  */
-export interface Decimal {
+interface Decimal {
   digits: bigint | number;
   scale: number;
 }
@@ -158,12 +144,7 @@ function formatDecimal({ digits, scale }: Decimal): string {
   return negative ? `-${whole}` : whole;
 }
 
-function hasNonZero(sums: ReadonlyMap<string, Decimal>): boolean {
-  for (const sum of sums.values()) if (!isZero(sum)) return true;
-  return false;
-}
-
-function jsonObject(sums: ReadonlyMap<string, Decimal>): string {
+function jsonObject(sums: Map<string, Decimal>): string {
   const members: string[] = [];
   for (const [metric, sum] of sums) {
     if (!isZero(sum)) members.push(`${JSON.stringify(metric)}:${formatDecimal(sum)}`);
@@ -179,15 +160,6 @@ const SEPARATOR = '\u0000';
  * dropped, in lock order (compareKeys: a fixed order between concurrent writers).
  */
 export function rollupDelta(entries: readonly BucketEntry[]): RollupDelta[] {
-  return rollupSums(entries).map(({ key, counts, durations }) => ({
-    ...key,
-    counts: jsonObject(counts),
-    durations: jsonObject(durations),
-  }));
-}
-
-/** rollupDelta's rows with their sums unformatted, in the same order. */
-export function rollupSums(entries: readonly BucketEntry[]): RollupSums[] {
   // First per finest key (a case's entries share one), then that fanned out: far fewer sums.
   const finest = new Map<string, PackedSums>();
   for (const e of entries) {
@@ -237,45 +209,21 @@ export function rollupSums(entries: readonly BucketEntry[]): RollupSums[] {
       }
     }
   }
-  const out: RollupSums[] = [];
-  for (const row of rows.values()) {
-    if (hasNonZero(row.counts) || hasNonZero(row.durations)) out.push(row);
+  const out: RollupDelta[] = [];
+  for (const { key, counts, durations } of rows.values()) {
+    const delta: RollupDelta = {
+      dims: key.dims,
+      category: key.category,
+      consulateId: key.consulateId,
+      month: key.month,
+      hostCountry: key.hostCountry,
+      hostCity: key.hostCity,
+      counts: jsonObject(counts),
+      durations: jsonObject(durations),
+    };
+    if (delta.counts !== '{}' || delta.durations !== '{}') out.push(delta);
   }
-  return out.sort((a, b) => compareKeys(a.key, b.key));
-}
-
-/**
- * A packed map as PostgreSQL prints a jsonb object of numbers (`{"a": 1, "b": -2.50}`), read
- * with every number exact (JSON.parse would round money through doubles).
- */
-export function parsePacked(text: string): Map<string, Decimal> {
-  const sums = new Map<string, Decimal>();
-  let end = 0;
-  let between = '';
-  for (const match of text.matchAll(PACKED_MEMBER)) {
-    between += text.slice(end, match.index);
-    end = match.index + match[0].length;
-    sums.set(JSON.parse(`"${match[1]}"`) as string, parseDecimal(match[2]));
-  }
-  between += text.slice(end);
-  if (!/^\s*\{[\s,]*\}\s*$/.test(between)) throw new Error('not a packed map of decimals');
-  return sums;
-}
-
-const PACKED_MEMBER = /"((?:[^"\\]|\\.)*)"\s*:\s*(-?\d+(?:\.\d+)?)/g;
-
-/**
- * A row's packed map (jsonb text, or undefined for a row that does not exist yet) with `delta`
- * added key-wise, zero sums dropped, as jsonb text; undefined when `delta` changes nothing.
- */
-export function addPacked(
-  current: string | undefined,
-  delta: ReadonlyMap<string, Decimal>,
-): string | undefined {
-  if (!hasNonZero(delta)) return current === undefined ? '{}' : undefined;
-  const sums = current === undefined ? new Map<string, Decimal>() : parsePacked(current);
-  for (const [metric, value] of delta) addTo(sums, metric, value);
-  return jsonObject(sums);
+  return out.sort(compareKeys);
 }
 
 /** Adds `value` to the sum of `metric` in `sums` (never sharing `value` itself). */
@@ -286,7 +234,7 @@ function addTo(sums: Map<string, Decimal>, metric: string, value: Decimal): void
 }
 
 interface PackedSums {
-  key: RollupKey;
+  key: Omit<RollupDelta, 'counts' | 'durations'>;
   counts: Map<string, Decimal>;
   durations: Map<string, Decimal>;
 }
@@ -299,7 +247,7 @@ function compareText(a: string, b: string): number {
  * How many runs share a row, roughly: all-time rows more than month rows, coarse projections
  * more than fine ones (the all-time row of projection 0 is touched by nearly every run).
  */
-function sharing(row: RollupKey): number {
+function sharing(row: RollupDelta): number {
   return (row.month === ALL_TIME ? 8 : 0) + (7 - row.dims);
 }
 
@@ -308,7 +256,7 @@ function sharing(row: RollupKey): number {
  * applied at once) take their own rows side by side and queue only at their last, most shared
  * rows, for the time it takes the first to commit. Any fixed total order is deadlock-free.
  */
-function compareKeys(a: RollupKey, b: RollupKey): number {
+function compareKeys(a: RollupDelta, b: RollupDelta): number {
   return (
     sharing(a) - sharing(b) ||
     a.dims - b.dims ||
@@ -321,7 +269,7 @@ function compareKeys(a: RollupKey, b: RollupKey): number {
 }
 
 /**
- * The SQL function that added packed maps key-wise (created by the migration, which fills the
- * rollup with it); the writer adds them in Node since (addPacked).
+ * The SQL function the upsert adds packed maps with (created by the migration): key-wise exact
+ * sums, zero sums dropped.
  */
 export const ADD_METRICS_FUNCTION = 'reporting_add_metrics';
