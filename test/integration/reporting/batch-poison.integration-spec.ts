@@ -96,6 +96,28 @@ describe('a poison event in the middle of a run of the reporting consumer', () =
     expect(split).toEqual([expect.stringMatching(/topic="casebridge\.case-events\.v1"[^}]*\} 1$/)]);
   });
 
+  it('times each step of applying and folding, and counts what the folds wrote (/metrics)', async () => {
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    const value = (name: string, label: string) =>
+      Number(
+        metrics
+          .split('\n')
+          .find((l) => l.startsWith(`${name}{`) && l.includes(label))
+          ?.split(' ')
+          .pop() ?? 0,
+      );
+    for (const step of ['apply_lock_facts', 'apply_save_facts', 'fold', 'fold_rollup_upsert']) {
+      expect(
+        value('casebridge_read_model_step_duration_seconds_count', `step="${step}"`),
+      ).toBeGreaterThan(0);
+    }
+    // Every applied event of the backlog adds entries; the folds wrote rollup rows for them.
+    expect(value('casebridge_read_model_fold_rows_total', 'table="entries"')).toBeGreaterThan(
+      events.length,
+    );
+    expect(value('casebridge_read_model_fold_rows_total', 'table="rollup"')).toBeGreaterThan(0);
+  });
+
   it('dead-letters the poison alone, after its retries', async () => {
     const letters = (await readAll(deadLetterTopic(CASE_EVENTS_TOPIC))).filter(
       (m) => m.headers[DeadLetterHeaders.consumerGroup] === 'casebridge-reporting',

@@ -1,4 +1,4 @@
-import { Histogram } from 'prom-client';
+import { Counter, Histogram } from 'prom-client';
 import { metricsRegistry } from '@casebridge/common';
 
 /**
@@ -12,6 +12,14 @@ export const readModelStepDuration = new Histogram({
   help: 'Time spent in each step of applying runs of events and folding them into the aggregates',
   labelNames: ['step'] as const,
   buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [metricsRegistry],
+});
+
+/** What the folds wrote: rollup rows upserted (`rollup`), bucket entries folded (`entries`). */
+export const foldRows = new Counter({
+  name: 'casebridge_read_model_fold_rows_total',
+  help: 'Rollup rows the folds upserted (table="rollup") and bucket entries they folded (table="entries")',
+  labelNames: ['table'] as const,
   registers: [metricsRegistry],
 });
 

@@ -7,7 +7,7 @@ import type { ReadModelTables } from './read-model-tables';
 import { ADD_METRICS_FUNCTION, ROLLUP_KEY, rollupDelta } from './rollup';
 import { DELTA_CHANNEL, decodeEntries, encodeEntries, FOLD_LOCK, FOLD_MAX_EVENTS } from './deltas';
 import type { FoldResult } from './deltas';
-import { timed, timedSync } from './read-model.metrics';
+import { foldRows, timed, timedSync } from './read-model.metrics';
 
 interface CaseFactRow {
   case_id: string;
@@ -318,6 +318,7 @@ export class ReadModelWriter {
     entries: BucketEntry[],
   ): Promise<void> {
     if (entries.length === 0) return;
+    foldRows.inc({ table: 'entries' }, entries.length);
     for (const [table, kind, step] of [
       [tables.caseBucket, 'case', 'fold_case_buckets'],
       [tables.resolutionBucket, 'resolution', 'fold_resolution_buckets'],
@@ -387,6 +388,7 @@ export class ReadModelWriter {
   ): Promise<void> {
     const rows = timedSync('fold_rollup_sum', () => rollupDelta(entries));
     if (rows.length === 0) return;
+    foldRows.inc({ table: 'rollup' }, rows.length);
     const columns = ROLLUP_KEY.join(', ');
     const add = (column: string) =>
       `${column} = CASE WHEN EXCLUDED.${column} = '{}'::jsonb THEN t.${column}
