@@ -3,6 +3,8 @@
  * histories (every lifecycle path to every end state, six host countries, every category, claims
  * and recoveries in several currencies, submissions spread over five years) onto the event
  * topics with the project's own producer, then measures:
+ * - the floor under ingest (ingest-floor.ts): PostgreSQL alone committing the inbox rows and fact
+ *   updates of runs like the consumer's, the baseline live ingest is a share of;
  * - live ingest: reporting started on that backlog, events/s until its read model counts them all;
  * - every report route (JSON and CSV, each filter alone and all together, every country's
  *   detail, the dashboard's calls), `--repeat` timed calls each after two warm-ups;
@@ -34,6 +36,7 @@ import {
   runBench,
   track,
 } from './processes';
+import { IngestFloor, measureIngestFloor } from './ingest-floor';
 import { gitCommit, writeIntoPerformanceDoc, writePretty } from './output';
 import { Percentiles, percentiles } from './stats';
 
@@ -78,6 +81,8 @@ interface ReportingBenchResult {
   cases: number;
   events: number;
   produce: { seconds: number; eventsPerSecond: number };
+  /** The baseline this run measured before ingest (ingest-floor.ts). */
+  floor: IngestFloor;
   ingest: { seconds: number; eventsPerSecond: number };
   routes: RouteTiming[];
   rebuild: { seconds: number; eventsPerSecond: number } | null;
@@ -313,6 +318,9 @@ function markdown(r: ReportingBenchResult): string {
     '| figure (issue 13, point 4) | measured | target |',
     '| --- | ---: | ---: |',
     `| live ingest (reporting started on the backlog) | ${r.ingest.eventsPerSecond.toLocaleString('en')} events/s (${Math.round(r.ingest.seconds)} s) | ≥ 20,000 events/s |`,
+    `| the floor under it, this run (PostgreSQL alone: inbox rows and ${r.floor.casesPerRun} fact updates per run of 2,000 events) | ${r.floor.eventsPerSecond.toLocaleString('en')} events/s | – |`,
+    `| live ingest ÷ the floor | ${(r.ingest.eventsPerSecond / r.floor.eventsPerSecond).toFixed(2)}× | – |`,
+    `| rebuild ÷ the floor | ${r.rebuild ? `${(r.rebuild.eventsPerSecond / r.floor.eventsPerSecond).toFixed(2)}×` : '–'} | – |`,
     `| rebuild (\`npm run reporting:rebuild\`) | ${r.rebuild ? `${r.rebuild.eventsPerSecond.toLocaleString('en')} events/s (${Math.round(r.rebuild.seconds)} s)` : '–'} | ≥ 20,000 events/s |`,
     `| slowest report route, p95 | ${worst} ms | ≤ 20 ms |`,
     `| reporting RSS, max | ${r.rssMaxMb ?? '–'} MB | ≤ 300 MB |`,
@@ -352,7 +360,11 @@ async function main(): Promise<void> {
   say('Phase 1: writing the histories onto the topics');
   const produced = await produceHistories();
 
-  say('Phase 2: live ingest (reporting started on the backlog)');
+  say('Phase 2: the floor under ingest (PostgreSQL alone, the writes exactly-once needs)');
+  const floor = await measureIngestFloor(CASES, produced.events / CASES);
+  say(`  floor: ${floor.eventsPerSecond} events/s (${floor.runs} runs in ${floor.seconds} s)`);
+
+  say('Phase 3: live ingest (reporting started on the backlog)');
   let rssMax: number | null = null;
   const service: ServiceProcess = await startService('reporting');
   const rssTimer = setInterval(() => {
@@ -362,7 +374,7 @@ async function main(): Promise<void> {
   const ingestSeconds = await waitForIngest(produced.events);
   const size = await readModelSize();
   say(
-    `  ingest: ${produced.events} events in ${ingestSeconds.toFixed(1)} s (${rate(produced.events, ingestSeconds)} events/s)`,
+    `  ingest: ${produced.events} events in ${ingestSeconds.toFixed(1)} s (${rate(produced.events, ingestSeconds)} events/s, ${(rate(produced.events, ingestSeconds) / floor.eventsPerSecond).toFixed(2)}× the floor)`,
   );
   const profile = await ingestProfile();
   for (const p of profile)
@@ -375,10 +387,10 @@ async function main(): Promise<void> {
   say('  VACUUM ANALYZE of the read model (what autovacuum does shortly after a bulk load)');
   await withClient(databaseName('reporting'), (c) => c.query('VACUUM ANALYZE'));
 
-  say(`Phase 3: report routes, ${REPEAT} calls each`);
+  say(`Phase 4: report routes, ${REPEAT} calls each`);
   const timings = await timeRoutes();
 
-  say('Phase 4: npm run reporting:rebuild');
+  say('Phase 5: npm run reporting:rebuild');
   let rebuilt: ReportingBenchResult['rebuild'] = null;
   try {
     rebuilt = await rebuild(produced.events);
@@ -400,6 +412,7 @@ async function main(): Promise<void> {
       seconds: Math.round(produced.seconds * 10) / 10,
       eventsPerSecond: rate(produced.events, produced.seconds),
     },
+    floor,
     ingest: {
       seconds: Math.round(ingestSeconds * 10) / 10,
       eventsPerSecond: rate(produced.events, ingestSeconds),
