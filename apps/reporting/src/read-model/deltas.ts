@@ -21,8 +21,8 @@ export const DELTA_CHANNEL = 'reporting_delta';
 export const FOLD_LOCK = 7_262_023;
 
 /**
- * Events a fold takes at most (at least one run): bounds its memory (the entries are decoded
- * and summed in Node: about 2.3 entries an event, and the service runs with a 128 MB heap beside
+ * Events a fold takes at most (at least one run): bounds its memory (the sums of its entries
+ * reach Node: about 2.3 entries an event, and the service runs with a 128 MB heap beside
  * two runs being applied) and how long it holds the aggregate rows. Folds of 40,000 events ran
  * reporting out of heap at 100,000 cases; 10,000 keep a fold's peak to a few tens of MB.
  */
@@ -38,7 +38,11 @@ export interface FoldResult {
 
 type Encoded = [0 | 1, string, string, string, string, string, string, string];
 
-/** A run's entries as the delta row keeps them: a JSON array of tuples. */
+/**
+ * A run's entries as the delta row keeps them: a JSON array of tuples, [table (0 case,
+ * 1 resolution), host country, day, category, consulate, city, metric, value as a decimal
+ * string]. The fold reads them by position in SQL (ReadModelWriter.fold), never in Node.
+ */
 export function encodeEntries(entries: readonly BucketEntry[]): string {
   return JSON.stringify(
     entries.map((e): Encoded => [
@@ -52,18 +56,4 @@ export function encodeEntries(entries: readonly BucketEntry[]): string {
       e.value,
     ]),
   );
-}
-
-export function decodeEntries(text: string): BucketEntry[] {
-  const rows = JSON.parse(text) as Encoded[];
-  return rows.map(([table, hostCountry, day, category, consulateId, hostCity, metric, value]) => ({
-    table: table === 0 ? 'case' : 'resolution',
-    hostCountry,
-    day,
-    category,
-    consulateId,
-    hostCity,
-    metric,
-    value,
-  }));
 }

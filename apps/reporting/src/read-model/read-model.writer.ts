@@ -5,7 +5,7 @@ import { AnyCasebridgeEvent, emptyFact, mergeEvent } from './case-fact';
 import { BucketEntry, contributionDelta } from './contributions';
 import type { ReadModelTables } from './read-model-tables';
 import { ADD_METRICS_FUNCTION, ROLLUP_KEY, rollupDelta } from './rollup';
-import { DELTA_CHANNEL, decodeEntries, encodeEntries, FOLD_LOCK, FOLD_MAX_EVENTS } from './deltas';
+import { DELTA_CHANNEL, encodeEntries, FOLD_LOCK, FOLD_MAX_EVENTS } from './deltas';
 import type { FoldResult } from './deltas';
 import { foldRows, timed, timedSync } from './read-model.metrics';
 
@@ -201,28 +201,27 @@ export class ReadModelWriter {
       if (!locked) return { runs: 0, events: 0, busy: true };
     }
     const runs = await timed('fold_select_runs', () =>
-      manager.query<{ id: string; events: number; newest: Date; entries: string }[]>(
-        `SELECT id, events, newest, entries FROM ${tables.delta}
-       WHERE id IN (SELECT id FROM (SELECT id, sum(events) OVER (ORDER BY id) - events AS before
-                                    FROM ${tables.delta}) w
-                    WHERE before < $1)
-       ORDER BY id`,
+      manager.query<{ id: string; events: number; newest: Date }[]>(
+        `SELECT id, events, newest FROM ${tables.delta}
+         WHERE id IN (SELECT id FROM (SELECT id, sum(events) OVER (ORDER BY id) - events AS before
+                                      FROM ${tables.delta}) w
+                      WHERE before < $1)
+         ORDER BY id`,
         [maxEvents],
       ),
     );
     if (runs.length === 0) return { runs: 0, events: 0, busy: false };
-    const { entries, events, newest } = timedSync('fold_decode', () => {
-      const entries: BucketEntry[] = [];
-      let events = 0;
-      let newest = -Infinity;
-      for (const run of runs) {
-        for (const entry of decodeEntries(run.entries)) entries.push(entry);
-        events += run.events;
-        newest = Math.max(newest, run.newest.getTime());
-      }
-      return { entries, events, newest };
-    });
-    await this.addToBuckets(manager, tables, entries);
+    let events = 0;
+    let newest = -Infinity;
+    for (const run of runs) {
+      events += run.events;
+      newest = Math.max(newest, run.newest.getTime());
+    }
+    await this.addToAggregates(
+      manager,
+      tables,
+      runs.map((r) => r.id),
+    );
     await timed('fold_state', () =>
       manager.query(
         `INSERT INTO ${tables.state} AS s (id, last_event_at, events_applied, updated_at)
@@ -307,73 +306,76 @@ export class ReadModelWriter {
   }
 
   /**
-   * Adds signed values to the buckets (summed per key in SQL) and to the rollup (summed per key
-   * in Node, one packed row per projection key), in key order (a fixed lock order between
-   * concurrent consumers: daily buckets before the rollup, keys sorted). Rows that fall to zero
-   * are deleted, so the tables hold exactly what a rebuild from the log would produce.
+   * Adds the entries of the runs `ids` to the aggregates, each table's keys in sorted order (only
+   * a fold writes them, under the folders' lock). PostgreSQL reads the runs' entries itself
+   * (deltas.ts keeps them as JSON): one statement sums them per bucket key and upserts both
+   * bucket tables, and returns the keys it brought to zero and the entries summed per month and
+   * finest rollup key, which Node fans out to the rollup's projections (rollupDelta). Entries
+   * never pass through Node one by one, so a fold's memory follows its distinct keys, not its
+   * events. Rows that fall to zero are deleted, so the tables hold exactly what a
+   * rebuild from the log would produce.
    */
-  private async addToBuckets(
+  private async addToAggregates(
     manager: EntityManager,
     tables: ReadModelTables,
-    entries: BucketEntry[],
+    ids: string[],
   ): Promise<void> {
-    if (entries.length === 0) return;
-    foldRows.inc({ table: 'entries' }, entries.length);
-    for (const [table, kind, step] of [
-      [tables.caseBucket, 'case', 'fold_case_buckets'],
-      [tables.resolutionBucket, 'resolution', 'fold_resolution_buckets'],
-    ] as const) {
-      const of = entries.filter((e) => e.table === kind);
-      if (of.length === 0) continue;
-      await this.addValues(
-        step,
-        manager,
-        table,
-        BUCKET_KEY,
-        `SELECT ${BUCKET_KEY.join(', ')}, sum(value) AS value
-         FROM unnest($1::text[], $2::date[], $3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[])
-           AS d(host_country, day, category, consulate_id, host_city, metric, value)
-         GROUP BY ${BUCKET_KEY.join(', ')} HAVING sum(value) <> 0 ORDER BY ${BUCKET_KEY.join(', ')}`,
-        [
-          of.map((e) => e.hostCountry),
-          of.map((e) => e.day),
-          of.map((e) => e.category),
-          of.map((e) => e.consulateId),
-          of.map((e) => e.hostCity),
-          of.map((e) => e.metric),
-          of.map((e) => e.value),
-        ],
-      );
-    }
-    await this.addToRollup(manager, tables.rollup, entries);
-  }
-
-  /**
-   * Upserts the summed deltas `select` yields (its columns: `key`, then value) and deletes the
-   * rows they bring to zero, which the upsert returns (only those leave the database).
-   */
-  private async addValues(
-    step: 'fold_case_buckets' | 'fold_resolution_buckets',
-    manager: EntityManager,
-    table: string,
-    key: readonly string[],
-    select: string,
-    params: unknown[],
-  ): Promise<void> {
-    const columns = key.join(', ');
-    const zeros = await timed(step, () =>
-      manager.query<Record<string, unknown>[]>(
-        `WITH up AS (
-           INSERT INTO ${table} AS t (${columns}, value) ${select}
-           ON CONFLICT (${columns}) DO UPDATE SET value = t.value + EXCLUDED.value
-           RETURNING ${columns}, value)
-         SELECT ${key.map((c) => `${c}::text AS ${c}`).join(', ')} FROM up WHERE value = 0`,
-        params,
+    const key = BUCKET_KEY.join(', ');
+    const upsert = (table: string, kind: number) =>
+      `INSERT INTO ${table} AS t (${key}, value)
+         SELECT ${key}, sum(value) FROM e WHERE kind = ${kind}
+         GROUP BY ${key} HAVING sum(value) <> 0 ORDER BY ${key}
+         ON CONFLICT (${key}) DO UPDATE SET value = t.value + EXCLUDED.value
+         RETURNING ${key}, value`;
+    const out = `host_country, day::text AS day, category, consulate_id, host_city, metric`;
+    const rows = await timed('fold_buckets', () =>
+      manager.query<FoldedRow[]>(
+        `WITH e AS MATERIALIZED (
+           SELECT (x ->> 0)::smallint AS kind, x ->> 1 AS host_country, (x ->> 2)::date AS day,
+                  x ->> 3 AS category, x ->> 4 AS consulate_id, x ->> 5 AS host_city,
+                  x ->> 6 AS metric, (x ->> 7)::numeric AS value
+           FROM ${tables.delta} AS d CROSS JOIN LATERAL jsonb_array_elements(d.entries::jsonb) AS x
+           WHERE d.id = ANY($1::bigint[])),
+         c AS (${upsert(tables.caseBucket, 0)}),
+         r AS (${upsert(tables.resolutionBucket, 1)})
+         SELECT 'zero_case' AS row, ${out}, NULL AS value FROM c WHERE value = 0
+         UNION ALL SELECT 'zero_resolution', ${out}, NULL FROM r WHERE value = 0
+         UNION ALL SELECT 'entries', NULL, NULL, NULL, NULL, NULL, NULL, count(*)::text FROM e
+         UNION ALL
+         SELECT 'finest', host_country, date_trunc('month', day)::date::text, category, consulate_id,
+                host_city, metric, sum(value)::text
+         FROM e GROUP BY 2, 3, 4, 5, 6, 7 HAVING sum(value) <> 0`,
+        [ids],
       ),
     );
-    await timed('fold_zero_buckets', () =>
-      this.deleteRows(manager, table, key, zeros, 't.value = 0'),
-    );
+    const zeros = { zero_case: [] as FoldedRow[], zero_resolution: [] as FoldedRow[] };
+    const finest: BucketEntry[] = [];
+    for (const row of rows) {
+      if (row.row === 'entries') foldRows.inc({ table: 'entries' }, Number(row.value));
+      else if (row.row === 'finest') {
+        finest.push({
+          table: 'case',
+          hostCountry: row.host_country,
+          day: row.day,
+          category: row.category,
+          consulateId: row.consulate_id,
+          hostCity: row.host_city,
+          metric: row.metric,
+          value: row.value as string,
+        });
+      } else zeros[row.row].push(row);
+    }
+    await timed('fold_zero_buckets', async () => {
+      await this.deleteRows(manager, tables.caseBucket, BUCKET_KEY, zeros.zero_case, 't.value = 0');
+      await this.deleteRows(
+        manager,
+        tables.resolutionBucket,
+        BUCKET_KEY,
+        zeros.zero_resolution,
+        't.value = 0',
+      );
+    });
+    await this.addToRollup(manager, tables.rollup, finest);
   }
 
   /**
@@ -433,7 +435,7 @@ export class ReadModelWriter {
     manager: EntityManager,
     table: string,
     key: readonly string[],
-    rows: Record<string, unknown>[],
+    rows: readonly object[],
     stillEmpty: string,
   ): Promise<void> {
     if (rows.length === 0) return;
@@ -443,7 +445,7 @@ export class ReadModelWriter {
       `DELETE FROM ${table} t USING unnest(${types.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})
          AS z(${columns})
        WHERE ${key.map((c) => `t.${c} = z.${c}`).join(' AND ')} AND ${stillEmpty}`,
-      key.map((c) => rows.map((z) => z[c])),
+      key.map((c) => rows.map((z) => (z as Record<string, unknown>)[c])),
     );
   }
 }
@@ -456,5 +458,17 @@ const BUCKET_KEY = [
   'host_city',
   'metric',
 ] as const;
+
+/** A row of the fold's bucket statement (addToAggregates). */
+interface FoldedRow {
+  row: 'zero_case' | 'zero_resolution' | 'entries' | 'finest';
+  host_country: string;
+  day: string;
+  category: string;
+  consulate_id: string;
+  host_city: string;
+  metric: string;
+  value: string | null;
+}
 
 const KEY_TYPES: Record<string, string> = { day: 'date', month: 'date', dims: 'smallint' };

@@ -157,10 +157,33 @@ const SEPARATOR = '\u0000';
 /**
  * The rollup rows that a set of signed bucket entries changes (each entry reaches the 16
  * projections), summed exactly per key and metric, zero sums dropped, rows with nothing left
- * dropped, in lock order (compareKeys: a fixed order between concurrent writers).
+ * dropped, in lock order (compareKeys: a fixed order between concurrent writers). Every key
+ * holds its host country, so the sums are built a country at a time: what is held at once is
+ * one country's sums, besides the entries and the packed rows.
  */
 export function rollupDelta(entries: readonly BucketEntry[]): RollupDelta[] {
-  // First per finest key (a case's entries share one), then that fanned out: far fewer sums.
+  const byCountry = new Map<string, BucketEntry[]>();
+  for (const e of entries) {
+    const of = byCountry.get(e.hostCountry);
+    if (of) of.push(e);
+    else byCountry.set(e.hostCountry, [e]);
+  }
+  const out: RollupDelta[] = [];
+  for (const of of byCountry.values()) {
+    for (const { key, counts, durations } of projected(finestSums(of)).values()) {
+      const delta: RollupDelta = {
+        ...key,
+        counts: jsonObject(counts),
+        durations: jsonObject(durations),
+      };
+      if (delta.counts !== '{}' || delta.durations !== '{}') out.push(delta);
+    }
+  }
+  return out.sort(compareKeys);
+}
+
+/** The entries summed per finest key (every dimension, the month), metrics packed. */
+function finestSums(entries: readonly BucketEntry[]): Map<string, PackedSums> {
   const finest = new Map<string, PackedSums>();
   for (const e of entries) {
     const month = `${e.day.slice(0, 7)}-01`;
@@ -187,6 +210,11 @@ export function rollupDelta(entries: readonly BucketEntry[]): RollupDelta[] {
       parseDecimal(e.value),
     );
   }
+  return finest;
+}
+
+/** The finest sums fanned out to the 16 projections (far fewer sums than entry by entry). */
+function projected(finest: Map<string, PackedSums>): Map<string, PackedSums> {
   const rows = new Map<string, PackedSums>();
   for (const { key: k, counts, durations } of finest.values()) {
     for (let dims = 0; dims < 8; dims++) {
@@ -209,21 +237,7 @@ export function rollupDelta(entries: readonly BucketEntry[]): RollupDelta[] {
       }
     }
   }
-  const out: RollupDelta[] = [];
-  for (const { key, counts, durations } of rows.values()) {
-    const delta: RollupDelta = {
-      dims: key.dims,
-      category: key.category,
-      consulateId: key.consulateId,
-      month: key.month,
-      hostCountry: key.hostCountry,
-      hostCity: key.hostCity,
-      counts: jsonObject(counts),
-      durations: jsonObject(durations),
-    };
-    if (delta.counts !== '{}' || delta.durations !== '{}') out.push(delta);
-  }
-  return out.sort(compareKeys);
+  return rows;
 }
 
 /** Adds `value` to the sum of `metric` in `sums` (never sharing `value` itself). */
