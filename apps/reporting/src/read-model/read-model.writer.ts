@@ -435,7 +435,7 @@ export class ReadModelWriter {
     manager: EntityManager,
     table: string,
     key: readonly string[],
-    rows: readonly object[],
+    rows: readonly Record<string, unknown>[],
     stillEmpty: string,
   ): Promise<void> {
     if (rows.length === 0) return;
@@ -445,7 +445,7 @@ export class ReadModelWriter {
       `DELETE FROM ${table} t USING unnest(${types.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})
          AS z(${columns})
        WHERE ${key.map((c) => `t.${c} = z.${c}`).join(' AND ')} AND ${stillEmpty}`,
-      key.map((c) => rows.map((z) => (z as Record<string, unknown>)[c])),
+      key.map((c) => rows.map((z) => z[c])),
     );
   }
 }
@@ -459,8 +459,8 @@ const BUCKET_KEY = [
   'metric',
 ] as const;
 
-/** A row of the fold's bucket statement (addToAggregates). */
-interface FoldedRow {
+/** A row of the fold's bucket statement (addToAggregates); a type, so that it is a record. */
+type FoldedRow = {
   row: 'zero_case' | 'zero_resolution' | 'entries' | 'finest';
   host_country: string;
   day: string;
@@ -469,6 +469,6 @@ interface FoldedRow {
   host_city: string;
   metric: string;
   value: string | null;
-}
+};
 
 const KEY_TYPES: Record<string, string> = { day: 'date', month: 'date', dims: 'smallint' };
