@@ -310,9 +310,10 @@ export class ReadModelWriter {
    * a fold writes them, under the folders' lock). PostgreSQL reads the runs' entries itself
    * (deltas.ts keeps them as JSON): one statement sums them per bucket key and upserts both
    * bucket tables, and returns the keys it brought to zero and the entries summed per month and
-   * finest rollup key, which Node fans out to the rollup's projections (rollupDelta). Entries
-   * never pass through Node one by one, so a fold's memory follows its distinct keys, not its
-   * events. Rows that fall to zero are deleted, so the tables hold exactly what a
+   * finest rollup key (a row per key, its metrics packed as JSON), which Node fans out to the
+   * rollup's projections a host country at a time (rollupDelta). Entries never pass through Node
+   * one by one, so a fold's memory follows its distinct keys, not its events, and what it holds
+   * at once beyond those keys' text is one country's projections. Rows that fall to zero are deleted, so the tables hold exactly what a
    * rebuild from the log would produce.
    */
   private async addToAggregates(
@@ -342,29 +343,28 @@ export class ReadModelWriter {
          UNION ALL SELECT 'zero_resolution', ${out}, NULL FROM r WHERE value = 0
          UNION ALL SELECT 'entries', NULL, NULL, NULL, NULL, NULL, NULL, count(*)::text FROM e
          UNION ALL
-         SELECT 'finest', host_country, date_trunc('month', day)::date::text, category, consulate_id,
-                host_city, metric, sum(value)::text
-         FROM e GROUP BY 2, 3, 4, 5, 6, 7 HAVING sum(value) <> 0`,
+         SELECT 'finest', f.host_country, f.month, f.category, f.consulate_id, f.host_city, NULL,
+                jsonb_object_agg(f.metric, f.value)::text
+         FROM (SELECT host_country, date_trunc('month', day)::date::text AS month, category,
+                      consulate_id, host_city, metric, sum(value)::text AS value
+               FROM e GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(value) <> 0) AS f
+         GROUP BY f.host_country, f.month, f.category, f.consulate_id, f.host_city`,
         [ids],
       ),
     );
     const zeros = { zero_case: [] as FoldedRow[], zero_resolution: [] as FoldedRow[] };
-    const finest: BucketEntry[] = [];
+    // The finest sums by host country, still as the statement's text: parsed a country at a time.
+    const finest = new Map<string, FoldedRow[]>();
     for (const row of rows) {
       if (row.row === 'entries') foldRows.inc({ table: 'entries' }, Number(row.value));
       else if (row.row === 'finest') {
-        finest.push({
-          table: 'case',
-          hostCountry: row.host_country,
-          day: row.day,
-          category: row.category,
-          consulateId: row.consulate_id,
-          hostCity: row.host_city,
-          metric: row.metric,
-          value: row.value as string,
-        });
+        const of = finest.get(row.host_country);
+        if (of) of.push(row);
+        else finest.set(row.host_country, [row]);
       } else zeros[row.row].push(row);
     }
+    // The result no longer holds the rows: each country's are freed once they are folded.
+    rows.length = 0;
     await timed('fold_zero_buckets', async () => {
       await this.deleteRows(manager, tables.caseBucket, BUCKET_KEY, zeros.zero_case, 't.value = 0');
       await this.deleteRows(
@@ -375,20 +375,35 @@ export class ReadModelWriter {
         't.value = 0',
       );
     });
-    await this.addToRollup(manager, tables.rollup, finest);
+    for (const [country, of] of finest) {
+      // Dropped before the next country's are parsed: a fold holds one country's projections.
+      finest.delete(country);
+      await this.addToRollup(manager, tables.rollup, of);
+    }
   }
 
   /**
-   * The rollup's share: one packed row per projection key the entries reach, upserted in key
-   * order; the maps are added key-wise in SQL (a map left unchanged is not rewritten), and the
-   * rows whose maps both end up empty are deleted.
+   * The rollup's share of one host country's finest sums: one packed row per projection key they
+   * reach, upserted in key order; the maps are added key-wise in SQL (a map left unchanged is
+   * not rewritten), and the rows whose maps both end up empty are deleted.
    */
   private async addToRollup(
     manager: EntityManager,
     table: string,
-    entries: BucketEntry[],
+    finest: readonly FoldedRow[],
   ): Promise<void> {
-    const rows = timedSync('fold_rollup_sum', () => rollupDelta(entries));
+    const rows = timedSync('fold_rollup_sum', () =>
+      rollupDelta(
+        finest.map((f) => ({
+          hostCountry: f.host_country,
+          month: f.day,
+          category: f.category,
+          consulateId: f.consulate_id,
+          hostCity: f.host_city,
+          sums: JSON.parse(f.value as string) as Record<string, string>,
+        })),
+      ),
+    );
     if (rows.length === 0) return;
     foldRows.inc({ table: 'rollup' }, rows.length);
     const columns = ROLLUP_KEY.join(', ');
@@ -468,6 +483,7 @@ type FoldedRow = {
   consulate_id: string;
   host_city: string;
   metric: string;
+  /** The zero rows: null; entries: the count; finest: metric → sum, as a JSON object's text. */
   value: string | null;
 };
 

@@ -1,15 +1,13 @@
-import type { BucketEntry } from './contributions';
-import { ALL_TIME, rollupDelta } from './rollup';
+import { ALL_TIME, FinestSums, rollupDelta } from './rollup';
 
-const entry = (metric: string, value: string, over: Partial<BucketEntry> = {}): BucketEntry => ({
-  table: 'case',
+/** One metric's sum at a finest key (sums given more than once for a key add up). */
+const entry = (metric: string, value: string, over: Partial<FinestSums> = {}): FinestSums => ({
   hostCountry: 'RU',
-  day: '2024-03-15',
+  month: '2024-03-01',
   category: 'unpaid_wages',
   consulateId: 'RU-MOW',
   hostCity: 'Moscow',
-  metric,
-  value,
+  sums: { [metric]: value },
   ...over,
 });
 
@@ -92,6 +90,40 @@ describe('rollupDelta', () => {
       entry('received', '8000000000000000'),
     ]);
     expect(row.counts).toBe('{"claimed:EUR":90071992547409.931,"received":9801439850948198}');
+  });
+
+  it('sums finest keys into the projections that drop their differences, metrics packed apart', () => {
+    const rows = rollupDelta([
+      entry('received', '1', {
+        sums: { received: '1', 'claimed:EUR': '0.10', 'duration:to_resolution:40': '1' },
+      }),
+      entry('received', '1', {
+        hostCity: 'Kazan',
+        sums: { received: '1', 'claimed:EUR': '0.25', 'duration:to_resolution:41': '1' },
+      }),
+      entry('received', '1', { month: '2024-04-01', sums: { received: '1' } }),
+    ]);
+    const row = (dims: number, month: string, hostCity = '') =>
+      rows.find((r) => r.dims === dims && r.month === month && r.hostCity === hostCity);
+    expect(row(0, ALL_TIME)).toMatchObject({
+      counts: '{"received":3,"claimed:EUR":0.35}',
+      durations: '{"duration:to_resolution:40":1,"duration:to_resolution:41":1}',
+    });
+    expect(row(3, '2024-03-01')).toMatchObject({
+      category: 'unpaid_wages',
+      consulateId: 'RU-MOW',
+      counts: '{"received":2,"claimed:EUR":0.35}',
+    });
+    expect(row(3, '2024-04-01')).toMatchObject({ counts: '{"received":1}', durations: '{}' });
+    expect(row(4, ALL_TIME, 'Kazan')).toMatchObject({
+      category: '',
+      consulateId: '',
+      counts: '{"received":1,"claimed:EUR":0.25}',
+      durations: '{"duration:to_resolution:41":1}',
+    });
+    // Moscow and Kazan in March and Moscow in April, each in 8 projections; all time: 8 + 4.
+    expect(rows.filter((r) => r.month !== ALL_TIME)).toHaveLength(8 + 4 + 8);
+    expect(rows.filter((r) => r.month === ALL_TIME)).toHaveLength(8 + 4);
   });
 
   it('refuses a value that is not a decimal', () => {

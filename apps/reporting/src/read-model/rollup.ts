@@ -1,5 +1,3 @@
-import type { BucketEntry } from './contributions';
-
 /**
  * The report rollup: the bucket values summed by month and over all time, once for every subset
  * of the dimensions a report can group or filter by besides the host country (category,
@@ -16,8 +14,9 @@ import type { BucketEntry } from './contributions';
  *   are both empty does not exist.
  *
  * Each of the 16 projections (8 subsets × month/all-time) is maintained in the transaction that
- * changes the daily buckets, from the same signed entries: summed per key in Node (rollupDelta),
- * then one upsert that adds the maps key-wise in SQL (reporting_add_metrics).
+ * changes the daily buckets, from the same signed entries: PostgreSQL sums them per finest key
+ * (every dimension, the month), Node fans those sums out to the projections (rollupDelta), then an
+ * upsert a host country adds the maps key-wise in SQL (reporting_add_metrics).
  */
 export const RollupDimension = {
   category: 1,
@@ -155,68 +154,57 @@ function jsonObject(sums: Map<string, Decimal>): string {
 const SEPARATOR = '\u0000';
 
 /**
- * The rollup rows that a set of signed bucket entries changes (each entry reaches the 16
- * projections), summed exactly per key and metric, zero sums dropped, rows with nothing left
- * dropped, in lock order (compareKeys: a fixed order between concurrent writers). Every key
- * holds its host country, so the sums are built a country at a time: what is held at once is
- * one country's sums, besides the entries and the packed rows.
+ * The sums of one finest rollup key (every dimension kept, a month), as the fold's statement
+ * returns them: `sums` maps a metric to its sum, an exact decimal string.
  */
-export function rollupDelta(entries: readonly BucketEntry[]): RollupDelta[] {
-  const byCountry = new Map<string, BucketEntry[]>();
-  for (const e of entries) {
-    const of = byCountry.get(e.hostCountry);
-    if (of) of.push(e);
-    else byCountry.set(e.hostCountry, [e]);
-  }
+export interface FinestSums {
+  hostCountry: string;
+  /** The first day of the month, YYYY-MM-01. */
+  month: string;
+  category: string;
+  consulateId: string;
+  hostCity: string;
+  sums: Readonly<Record<string, string>>;
+}
+
+/**
+ * The rollup rows that finest sums change (each reaches the 16 projections), summed exactly per
+ * key and metric, zero sums dropped, rows with nothing left dropped, in lock order (compareKeys:
+ * a fixed order). Sums given more than once for a key add up. What is held at once follows the finest sums given: the writer passes one host
+ * country's at a time (every key holds its country, so the countries' rows are disjoint).
+ */
+export function rollupDelta(finest: readonly FinestSums[]): RollupDelta[] {
   const out: RollupDelta[] = [];
-  for (const of of byCountry.values()) {
-    for (const { key, counts, durations } of projected(finestSums(of)).values()) {
-      const delta: RollupDelta = {
-        ...key,
-        counts: jsonObject(counts),
-        durations: jsonObject(durations),
-      };
-      if (delta.counts !== '{}' || delta.durations !== '{}') out.push(delta);
-    }
+  for (const { key, counts, durations } of projected(finest.map(packedSums)).values()) {
+    const delta: RollupDelta = {
+      ...key,
+      counts: jsonObject(counts),
+      durations: jsonObject(durations),
+    };
+    if (delta.counts !== '{}' || delta.durations !== '{}') out.push(delta);
   }
   return out.sort(compareKeys);
 }
 
-/** The entries summed per finest key (every dimension, the month), metrics packed. */
-function finestSums(entries: readonly BucketEntry[]): Map<string, PackedSums> {
-  const finest = new Map<string, PackedSums>();
-  for (const e of entries) {
-    const month = `${e.day.slice(0, 7)}-01`;
-    const id = `${e.hostCountry}${SEPARATOR}${month}${SEPARATOR}${e.category}${SEPARATOR}${e.consulateId}${SEPARATOR}${e.hostCity}`;
-    let row = finest.get(id);
-    if (!row) {
-      row = {
-        key: {
-          dims: 7,
-          category: e.category,
-          consulateId: e.consulateId,
-          month,
-          hostCountry: e.hostCountry,
-          hostCity: e.hostCity,
-        },
-        counts: new Map(),
-        durations: new Map(),
-      };
-      finest.set(id, row);
-    }
-    addTo(
-      e.metric.startsWith(DURATION_PREFIX) ? row.durations : row.counts,
-      e.metric,
-      parseDecimal(e.value),
-    );
+/** Finest sums as exact decimals, the duration bins apart. */
+function packedSums(f: FinestSums): PackedSums {
+  const counts = new Map<string, Decimal>();
+  const durations = new Map<string, Decimal>();
+  for (const [metric, value] of Object.entries(f.sums)) {
+    addTo(metric.startsWith(DURATION_PREFIX) ? durations : counts, metric, parseDecimal(value));
   }
-  return finest;
+  const { hostCountry, month, category, consulateId, hostCity } = f;
+  return {
+    key: { dims: 7, category, consulateId, month, hostCountry, hostCity },
+    counts,
+    durations,
+  };
 }
 
 /** The finest sums fanned out to the 16 projections (far fewer sums than entry by entry). */
-function projected(finest: Map<string, PackedSums>): Map<string, PackedSums> {
+function projected(finest: readonly PackedSums[]): Map<string, PackedSums> {
   const rows = new Map<string, PackedSums>();
-  for (const { key: k, counts, durations } of finest.values()) {
+  for (const { key: k, counts, durations } of finest) {
     for (let dims = 0; dims < 8; dims++) {
       const category = dims & RollupDimension.category ? k.category : '';
       const consulateId = dims & RollupDimension.consulate ? k.consulateId : '';
