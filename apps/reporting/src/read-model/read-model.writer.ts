@@ -313,8 +313,8 @@ export class ReadModelWriter {
    * finest rollup key (a row per key, its metrics packed as JSON), which Node fans out to the
    * rollup's projections a host country at a time (rollupDelta). Entries never pass through Node
    * one by one, so a fold's memory follows its distinct keys, not its events, and what it holds
-   * at once beyond those keys' text is one country's projections. Rows that fall to zero are deleted, so the tables hold exactly what a
-   * rebuild from the log would produce.
+   * at once beyond those keys' text is one country's projections. Rows that fall to zero are
+   * deleted, so the tables hold exactly what a rebuild from the log would produce.
    */
   private async addToAggregates(
     manager: EntityManager,
