@@ -5,6 +5,7 @@ import { DuplicateCases1767484800000 } from './1767484800000-DuplicateCases';
 import { PriorityVersion1767571200000 } from './1767571200000-PriorityVersion';
 import { WebhookSubscriptions1767657600000 } from './1767657600000-WebhookSubscriptions';
 import { ReportDelta1767744000000 } from './1767744000000-ReportDelta';
+import { DropFactScanIndexes1767830400000 } from './1767830400000-DropFactScanIndexes';
 
 /** Listed explicitly (no glob): the build is the single source of the migration set. */
 export const reportingMigrations = [
@@ -15,4 +16,5 @@ export const reportingMigrations = [
   PriorityVersion1767571200000,
   WebhookSubscriptions1767657600000,
   ReportDelta1767744000000,
+  DropFactScanIndexes1767830400000,
 ];
