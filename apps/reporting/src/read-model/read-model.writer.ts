@@ -478,11 +478,13 @@ const BUCKET_KEY = [
 type FoldedRow = {
   row: 'zero_case' | 'zero_resolution' | 'entries' | 'finest';
   host_country: string;
+  /** The zero rows: the bucket's day; finest: the month's first day. */
   day: string;
   category: string;
   consulate_id: string;
   host_city: string;
-  metric: string;
+  /** The zero rows: the bucket's metric; entries and finest: null. */
+  metric: string | null;
   /** The zero rows: null; entries: the count; finest: metric → sum, as a JSON object's text. */
   value: string | null;
 };

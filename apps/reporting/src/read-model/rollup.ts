@@ -15,8 +15,8 @@
  *
  * Each of the 16 projections (8 subsets × month/all-time) is maintained in the transaction that
  * changes the daily buckets, from the same signed entries: PostgreSQL sums them per finest key
- * (every dimension, the month), Node fans those sums out to the projections (rollupDelta), then an
- * upsert a host country adds the maps key-wise in SQL (reporting_add_metrics).
+ * (every dimension, the month), Node fans those sums out to the projections (rollupDelta), then
+ * one upsert per host country adds the maps key-wise in SQL (reporting_add_metrics).
  */
 export const RollupDimension = {
   category: 1,
@@ -170,8 +170,9 @@ export interface FinestSums {
 /**
  * The rollup rows that finest sums change (each reaches the 16 projections), summed exactly per
  * key and metric, zero sums dropped, rows with nothing left dropped, in lock order (compareKeys:
- * a fixed order). Sums given more than once for a key add up. What is held at once follows the finest sums given: the writer passes one host
- * country's at a time (every key holds its country, so the countries' rows are disjoint).
+ * a fixed order). Sums given more than once for a key add up. What is held at once follows the
+ * finest sums given: the writer passes one host country's at a time (every key holds its
+ * country, so the countries' rows are disjoint).
  */
 export function rollupDelta(finest: readonly FinestSums[]): RollupDelta[] {
   const out: RollupDelta[] = [];
