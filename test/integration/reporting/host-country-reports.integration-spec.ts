@@ -393,8 +393,15 @@ describe('host-country reports over the real event log', () => {
       ranges.push(i % 4 === 0 ? { from: a } : i % 4 === 1 ? { to: b } : { from: a, to: b });
     }
     for (const range of ranges) {
-      const filters: ExpectedFilters =
-        ranges.indexOf(range) % 3 === 0 ? { ...range, category: 'unpaid_wages' } : range;
+      // Every projection: no filter, the category, the consulate, both (the list groups by
+      // country, the detail by city and by consulate), so every kind of day row is read, and
+      // the daily buckets where no day row is kept (city, category and consulate together).
+      const i = ranges.indexOf(range);
+      const filters: ExpectedFilters = {
+        ...range,
+        ...(i % 3 === 0 ? { category: 'unpaid_wages' } : {}),
+        ...(i % 4 === 1 ? { consulateId: 'KZ-ALA' } : {}),
+      };
       const list = (
         await request(service.url)
           .get(`${REPORT}${query_(filters)}`)

@@ -22,7 +22,7 @@ export const FOLD_LOCK = 7_262_023;
 
 /**
  * Events a fold takes at most (at least one run): bounds its memory and how long it holds the
- * aggregate rows. The entries stay in PostgreSQL; what reaches Node is their sums per month and
+ * aggregate rows. The entries stay in PostgreSQL; what reaches Node is their sums per day and
  * finest key, a row per key with its metrics packed as JSON, fanned out a country at a time,
  * beside two runs being applied, in a 128 MB heap. Larger folds share more rollup rows: at
  * 100,000 cases, folds of up to 60,000 events took the rollup upsert from 48 to 34 s against

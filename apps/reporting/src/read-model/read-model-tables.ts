@@ -8,7 +8,7 @@ export interface ReadModelTables {
   delta: string;
   caseBucket: string;
   resolutionBucket: string;
-  /** Month and all-time sums of both bucket tables over each subset of the dimensions (rollup.ts). */
+  /** Day, month and all-time sums of both bucket tables over subsets of the dimensions (rollup.ts). */
   rollup: string;
   state: string;
   inbox: string;

@@ -309,7 +309,7 @@ export class ReadModelWriter {
    * Adds the entries of the runs `ids` to the aggregates, each table's keys in sorted order (only
    * a fold writes them, under the folders' lock). PostgreSQL reads the runs' entries itself
    * (deltas.ts keeps them as JSON): one statement sums them per bucket key and upserts both
-   * bucket tables, and returns the keys it brought to zero and the entries summed per month and
+   * bucket tables, and returns the keys it brought to zero and the entries summed per day and
    * finest rollup key (a row per key, its metrics packed as JSON), which Node fans out to the
    * rollup's projections a host country at a time (rollupDelta). Entries never pass through Node
    * one by one, so a fold's memory follows its distinct keys, not its events, and what it holds
@@ -343,12 +343,12 @@ export class ReadModelWriter {
          UNION ALL SELECT 'zero_resolution', ${out}, NULL FROM r WHERE value = 0
          UNION ALL SELECT 'entries', NULL, NULL, NULL, NULL, NULL, NULL, count(*)::text FROM e
          UNION ALL
-         SELECT 'finest', f.host_country, f.month, f.category, f.consulate_id, f.host_city, NULL,
+         SELECT 'finest', f.host_country, f.day, f.category, f.consulate_id, f.host_city, NULL,
                 jsonb_object_agg(f.metric, f.value)::text
-         FROM (SELECT host_country, date_trunc('month', day)::date::text AS month, category,
-                      consulate_id, host_city, metric, sum(value)::text AS value
+         FROM (SELECT host_country, day::text AS day, category, consulate_id, host_city, metric,
+                      sum(value)::text AS value
                FROM e GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(value) <> 0) AS f
-         GROUP BY f.host_country, f.month, f.category, f.consulate_id, f.host_city`,
+         GROUP BY f.host_country, f.day, f.category, f.consulate_id, f.host_city`,
         [ids],
       ),
     );
@@ -396,7 +396,7 @@ export class ReadModelWriter {
       rollupDelta(
         finest.map((f) => ({
           hostCountry: f.host_country,
-          month: f.day,
+          day: f.day,
           category: f.category,
           consulateId: f.consulate_id,
           hostCity: f.host_city,
@@ -478,7 +478,7 @@ const BUCKET_KEY = [
 type FoldedRow = {
   row: 'zero_case' | 'zero_resolution' | 'entries' | 'finest';
   host_country: string;
-  /** The zero rows: the bucket's day; finest: the month's first day. */
+  /** The bucket's day (zero rows) or the finest key's (finest). */
   day: string;
   category: string;
   consulate_id: string;

@@ -1,9 +1,9 @@
-import { ALL_TIME, FinestSums, rollupDelta } from './rollup';
+import { ALL_TIME, DAY_DIMS, FinestSums, ROLLUP_DAY, rollupDelta } from './rollup';
 
 /** One metric's sum at a finest key (sums given more than once for a key add up). */
 const entry = (metric: string, value: string, over: Partial<FinestSums> = {}): FinestSums => ({
   hostCountry: 'RU',
-  month: '2024-03-01',
+  day: '2024-03-14',
   category: 'unpaid_wages',
   consulateId: 'RU-MOW',
   hostCity: 'Moscow',
@@ -12,15 +12,25 @@ const entry = (metric: string, value: string, over: Partial<FinestSums> = {}): F
 });
 
 describe('rollupDelta', () => {
-  it('reaches the 16 projections of an entry, least shared rows first (the lock order)', () => {
+  it('reaches the 16 projections of an entry and its 7 day rows, least shared rows first (the lock order)', () => {
     const rows = rollupDelta([entry('received', '1')]);
-    expect(rows).toHaveLength(16);
-    // Months before all time, fine projections before coarse: the rows every run shares last.
+    expect(rows).toHaveLength(23);
+    // Days before months before all time, fine projections before coarse: the rows every run
+    // shares last. Every subset but the finest is kept by day.
+    expect(DAY_DIMS).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(rows.map((r) => [r.dims, r.month])).toEqual([
+      ...[6, 5, 4, 3, 2, 1, 0].map((d) => [d | ROLLUP_DAY, '2024-03-14']),
       ...[7, 6, 5, 4, 3, 2, 1, 0].map((d) => [d, '2024-03-01']),
       ...[7, 6, 5, 4, 3, 2, 1, 0].map((d) => [d, ALL_TIME]),
     ]);
-    expect(rows[15]).toEqual({
+    expect(rows[0]).toMatchObject({
+      dims: 6 | ROLLUP_DAY,
+      category: '',
+      consulateId: 'RU-MOW',
+      hostCity: 'Moscow',
+      counts: '{"received":1}',
+    });
+    expect(rows[22]).toEqual({
       dims: 0,
       category: '',
       consulateId: '',
@@ -30,7 +40,7 @@ describe('rollupDelta', () => {
       counts: '{"received":1}',
       durations: '{}',
     });
-    expect(rows[0]).toMatchObject({
+    expect(rows[7]).toMatchObject({
       dims: 7,
       category: 'unpaid_wages',
       consulateId: 'RU-MOW',
@@ -74,7 +84,7 @@ describe('rollupDelta', () => {
       entry('assigned', '-1', { hostCountry: 'KZ' }),
       entry('assigned', '1', { hostCountry: 'KZ' }),
     ]);
-    expect(rows).toHaveLength(16);
+    expect(rows).toHaveLength(23);
     expect(rows[0].counts).toBe('{"claimed:EUR":0.30,"claimed:USD":12345678901234567891.05}');
     expect(rows[0].durations).toBe('{"duration:to_assignment:12":1}');
     expect(rollupDelta([entry('claimed:EUR', '-0.05')])[0].counts).toBe('{"claimed:EUR":-0.05}');
@@ -101,7 +111,7 @@ describe('rollupDelta', () => {
         hostCity: 'Kazan',
         sums: { received: '1', 'claimed:EUR': '0.25', 'duration:to_resolution:41': '1' },
       }),
-      entry('received', '1', { month: '2024-04-01', sums: { received: '1' } }),
+      entry('received', '1', { day: '2024-04-02', sums: { received: '1' } }),
     ]);
     const row = (dims: number, month: string, hostCity = '') =>
       rows.find((r) => r.dims === dims && r.month === month && r.hostCity === hostCity);
@@ -121,9 +131,35 @@ describe('rollupDelta', () => {
       counts: '{"received":1,"claimed:EUR":0.25}',
       durations: '{"duration:to_resolution:41":1}',
     });
-    // Moscow and Kazan in March and Moscow in April, each in 8 projections; all time: 8 + 4.
-    expect(rows.filter((r) => r.month !== ALL_TIME)).toHaveLength(8 + 4 + 8);
+    // Moscow and Kazan in March and Moscow in April, each in 8 projections; all time: 8 + 4;
+    // by day, the same in 7 projections: 7 + 3 on 14 March, 7 on 2 April.
+    const months = rows.filter((r) => r.dims < ROLLUP_DAY && r.month !== ALL_TIME);
+    expect(months).toHaveLength(8 + 4 + 8);
     expect(rows.filter((r) => r.month === ALL_TIME)).toHaveLength(8 + 4);
+    expect(rows.filter((r) => r.dims >= ROLLUP_DAY && r.month === '2024-03-14')).toHaveLength(
+      7 + 3,
+    );
+    expect(rows.filter((r) => r.dims >= ROLLUP_DAY && r.month === '2024-04-02')).toHaveLength(7);
+    expect(rows).toHaveLength(20 + 12 + 17);
+  });
+
+  it('sums the days of a month into its month rows, and keeps each day apart in the day rows', () => {
+    const rows = rollupDelta([
+      entry('received', '1', { day: '2024-03-01' }),
+      entry('received', '2', { day: '2024-03-31' }),
+      entry('received', '-2', { day: '2024-03-31', category: 'detention' }),
+      entry('received', '2', { day: '2024-03-31', category: 'detention' }),
+    ]);
+    const at = (dims: number, month: string) =>
+      rows.filter((r) => r.dims === dims && r.month === month).map((r) => r.counts);
+    expect(at(0, '2024-03-01')).toEqual(['{"received":3}']);
+    expect(at(0, ALL_TIME)).toEqual(['{"received":3}']);
+    expect(at(ROLLUP_DAY, '2024-03-01')).toEqual(['{"received":1}']);
+    expect(at(ROLLUP_DAY, '2024-03-31')).toEqual(['{"received":2}']);
+    // The detention entries cancel out: no row of that category anywhere.
+    expect(rows.filter((r) => r.category === 'detention')).toEqual([]);
+    // The finest subset is not kept by day (the buckets are that).
+    expect(rows.filter((r) => r.dims === (7 | ROLLUP_DAY))).toEqual([]);
   });
 
   it('refuses a value that is not a decimal', () => {

@@ -1,22 +1,27 @@
+import { addInto, Decimal, formatDecimal, isZero, parseDecimal } from './decimal';
+
 /**
  * The report rollup: the bucket values summed by month and over all time, once for every subset
  * of the dimensions a report can group or filter by besides the host country (category,
- * consulate, city), so that every report reads a number of rows that depends on the countries,
- * months and vocabulary, not on the number of cases:
+ * consulate, city), and by day for the subsets that sum many bucket keys, so that every report
+ * reads a number of rows that depends on the countries, days, months and vocabulary, not on the
+ * number of cases:
  *
  * - `dims` says which dimensions a row keeps (a bit each, RollupDimension); the others hold ''
- *   and the row sums over them;
+ *   and the row sums over them. Bit 8 (ROLLUP_DAY) marks a day row;
  * - `month` is the first day of a month (the bucket's day, i.e. the submission month, or the
- *   resolution month for `resolved`), or -infinity for the all-time sum;
+ *   resolution month for `resolved`), or -infinity for the all-time sum, or, in a day row, the
+ *   day itself: what the partial months at a date filter's edges read;
  * - one row per projection key holds all its metrics, packed: `counts` (jsonb, metric → exact
  *   decimal: counts and money) and `durations` (the `duration:` bins, apart, so that what does
  *   not need the bins never reads them). A metric whose sum is zero is absent; a row whose maps
  *   are both empty does not exist.
  *
- * Each of the 16 projections (8 subsets × month/all-time) is maintained in the transaction that
- * changes the daily buckets, from the same signed entries: PostgreSQL sums them per finest key
- * (every dimension, the month), Node fans those sums out to the projections (rollupDelta), then
- * one upsert per host country adds the maps key-wise in SQL (reporting_add_metrics).
+ * The projections (8 subsets × month and all time, and DAY_DIMS by day) are maintained in the
+ * transaction that changes the daily buckets, from the same signed entries: PostgreSQL sums them
+ * per finest key (every dimension, the day), Node fans those sums out to the projections
+ * (rollupDelta), then one upsert per host country adds the maps key-wise in SQL
+ * (reporting_add_metrics).
  */
 export const RollupDimension = {
   category: 1,
@@ -26,12 +31,39 @@ export const RollupDimension = {
 
 export const ALL_TIME = '-infinity';
 
+/** The `dims` bit of a day row: its `month` column holds the day. */
+export const ROLLUP_DAY = 8;
+
+/**
+ * The subsets kept by day as well. Every subset but the finest: a day's finest keys are nearly
+ * one case each (a day row of them would be the bucket rows packed, with little to sum), so a
+ * partial month grouped and filtered by all three dimensions reads the daily buckets, a few rows
+ * of one country, category and consulate per day; the coarser subsets sum tens to thousands of
+ * bucket rows a day into one.
+ */
+export const DAY_DIMS: readonly number[] = [0, 1, 2, 3, 4, 5, 6];
+
 const DURATION_PREFIX = 'duration:';
 
-/** Every (dims, all time?) pair kept, as a VALUES list. */
-const PROJECTIONS = [0, 1, 2, 3, 4, 5, 6, 7]
-  .flatMap((dims) => [`(${dims}, true)`, `(${dims}, false)`])
-  .join(', ');
+/** A projection's period: all time, the month, or (a day row) the day. */
+export type Grain = 'all' | 'month' | 'day';
+
+/** Every (dims, grain) pair kept, as VALUES rows. */
+const PROJECTIONS: readonly { dims: number; grain: Grain }[] = [
+  ...[0, 1, 2, 3, 4, 5, 6, 7].flatMap((dims) => [
+    { dims, grain: 'all' as const },
+    { dims, grain: 'month' as const },
+  ]),
+  ...DAY_DIMS.map((dims) => ({ dims: dims | ROLLUP_DAY, grain: 'day' as const })),
+];
+
+function projectionValues(grains: readonly Grain[]): string {
+  return PROJECTIONS.filter((p) => grains.includes(p.grain))
+    .map((p) => `(${p.dims}, '${p.grain}')`)
+    .join(', ');
+}
+
+const ALL_GRAINS: readonly Grain[] = ['all', 'month', 'day'];
 
 /** The rollup's primary key, in its order. */
 export const ROLLUP_KEY = [
@@ -46,19 +78,21 @@ export const ROLLUP_KEY = [
 /**
  * The rollup's values per key and metric that a set of signed bucket entries changes, summed,
  * as the columns of ROLLUP_KEY, then metric and value, in key order: `input` is a relation with
- * the bucket columns (host_country, day, category, consulate_id, host_city, metric, value).
+ * the bucket columns (host_country, day, category, consulate_id, host_city, metric, value);
+ * `grains` limits it to some of the periods.
  */
-export function rollupMetricSelect(input: string): string {
+export function rollupMetricSelect(input: string, grains = ALL_GRAINS): string {
   const kept = (bit: number, column: string) =>
     `CASE WHEN g.dims & ${bit} <> 0 THEN d.${column} ELSE '' END`;
   return `SELECT g.dims::smallint AS dims,
       ${kept(RollupDimension.category, 'category')} AS category,
       ${kept(RollupDimension.consulate, 'consulate_id')} AS consulate_id,
-      CASE WHEN g.all_time THEN '${ALL_TIME}'::date ELSE date_trunc('month', d.day)::date END AS month,
+      CASE g.grain WHEN 'all' THEN '${ALL_TIME}'::date WHEN 'day' THEN d.day
+                   ELSE date_trunc('month', d.day)::date END AS month,
       d.host_country,
       ${kept(RollupDimension.city, 'host_city')} AS host_city,
       d.metric, sum(d.value) AS value
-    FROM ${input} CROSS JOIN (VALUES ${PROJECTIONS}) AS g(dims, all_time)
+    FROM ${input} CROSS JOIN (VALUES ${projectionValues(grains)}) AS g(dims, grain)
     GROUP BY 1, 2, 3, 4, 5, 6, 7
     HAVING sum(d.value) <> 0
     ORDER BY 1, 2, 3, 4, 5, 6, 7`;
@@ -68,14 +102,14 @@ export function rollupMetricSelect(input: string): string {
  * The same sums packed as rollup rows (the columns of ROLLUP_KEY, then counts and durations), in
  * key order: what the migration fills the rollup with, and what a test compares it with.
  */
-export function rollupPackedSelect(input: string): string {
+export function rollupPackedSelect(input: string, grains = ALL_GRAINS): string {
   const key = ROLLUP_KEY.join(', ');
   const packed = (where: string) =>
     `coalesce(jsonb_object_agg(metric, value) FILTER (WHERE ${where}), '{}'::jsonb)`;
   return `SELECT ${key},
       ${packed(`metric NOT LIKE '${DURATION_PREFIX}%'`)} AS counts,
       ${packed(`metric LIKE '${DURATION_PREFIX}%'`)} AS durations
-    FROM (${rollupMetricSelect(input)}) AS r
+    FROM (${rollupMetricSelect(input, grains)}) AS r
     GROUP BY ${key}
     ORDER BY ${key}`;
 }
@@ -92,57 +126,6 @@ export interface RollupDelta {
   durations: string;
 }
 
-/**
- * An exact decimal: digits × 10^-scale (a sum keeps the larger scale, as numeric addition does).
- * Whole numbers (the counts, nearly every value) are kept as safe integers, the rest (money) as
- * bigint: a run sums tens of thousands of values, and a bigint each was a third of the writer's
- * garbage.
- */
-interface Decimal {
-  digits: bigint | number;
-  scale: number;
-}
-
-const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
-/** Whole numbers of at most 15 digits: exact as doubles, and so is their sum with another. */
-const SMALL_INTEGER = /^-?\d{1,15}$/;
-
-function parseDecimal(value: string): Decimal {
-  if (SMALL_INTEGER.test(value)) return { digits: Number(value), scale: 0 };
-  const match = DECIMAL.exec(value);
-  if (!match) throw new Error(`not a decimal bucket value: ${value}`);
-  const fraction = match[3] ?? '';
-  return { digits: BigInt(`${match[1]}${match[2]}${fraction}`), scale: fraction.length };
-}
-
-/** Adds `b` to `sum` in place. */
-function addInto(sum: Decimal, b: Decimal): void {
-  if (typeof sum.digits === 'number' && typeof b.digits === 'number') {
-    // Both whole (scale 0): exact while the result stays a safe integer.
-    const result = sum.digits + b.digits;
-    if (Number.isSafeInteger(result)) {
-      sum.digits = result;
-      return;
-    }
-  }
-  const scale = Math.max(sum.scale, b.scale);
-  const at = (d: Decimal) => BigInt(d.digits) * 10n ** BigInt(scale - d.scale);
-  sum.digits = at(sum) + at(b);
-  sum.scale = scale;
-}
-
-function isZero({ digits }: Decimal): boolean {
-  return typeof digits === 'number' ? digits === 0 : digits === 0n;
-}
-
-function formatDecimal({ digits, scale }: Decimal): string {
-  if (typeof digits === 'number') return String(digits);
-  const negative = digits < 0n;
-  const text = (negative ? -digits : digits).toString().padStart(scale + 1, '0');
-  const whole = scale === 0 ? text : `${text.slice(0, -scale)}.${text.slice(-scale)}`;
-  return negative ? `-${whole}` : whole;
-}
-
 function jsonObject(sums: Map<string, Decimal>): string {
   const members: string[] = [];
   for (const [metric, sum] of sums) {
@@ -154,13 +137,13 @@ function jsonObject(sums: Map<string, Decimal>): string {
 const SEPARATOR = '\u0000';
 
 /**
- * The sums of one finest rollup key (every dimension kept, a month), as the fold's statement
- * returns them: `sums` maps a metric to its sum, an exact decimal string.
+ * The sums of one finest key (every dimension kept, a day), as the fold's statement returns
+ * them: `sums` maps a metric to its sum, an exact decimal string.
  */
 export interface FinestSums {
   hostCountry: string;
-  /** The first day of the month, YYYY-MM-01. */
-  month: string;
+  /** The bucket day, YYYY-MM-DD. */
+  day: string;
   category: string;
   consulateId: string;
   hostCity: string;
@@ -168,11 +151,11 @@ export interface FinestSums {
 }
 
 /**
- * The rollup rows that finest sums change (each reaches the 16 projections), summed exactly per
- * key and metric, zero sums dropped, rows with nothing left dropped, in lock order (compareKeys:
- * a fixed order). Sums given more than once for a key add up. What is held at once follows the
- * finest sums given: the writer passes one host country's at a time (every key holds its
- * country, so the countries' rows are disjoint).
+ * The rollup rows that finest sums change (each reaches 16 + DAY_DIMS projections), summed
+ * exactly per key and metric, zero sums dropped, rows with nothing left dropped, in lock order
+ * (compareKeys: a fixed order). Sums given more than once for a key add up. What is held at once
+ * follows the finest sums given: the writer passes one host country's at a time (every key holds
+ * its country, so the countries' rows are disjoint).
  */
 export function rollupDelta(finest: readonly FinestSums[]): RollupDelta[] {
   const out: RollupDelta[] = [];
@@ -194,36 +177,49 @@ function packedSums(f: FinestSums): PackedSums {
   for (const [metric, value] of Object.entries(f.sums)) {
     addTo(metric.startsWith(DURATION_PREFIX) ? durations : counts, metric, parseDecimal(value));
   }
-  const { hostCountry, month, category, consulateId, hostCity } = f;
+  const { hostCountry, day, category, consulateId, hostCity } = f;
   return {
-    key: { dims: 7, category, consulateId, month, hostCountry, hostCity },
+    key: { dims: 7, category, consulateId, month: day, hostCountry, hostCity },
     counts,
     durations,
   };
 }
 
-/** The finest sums fanned out to the 16 projections (far fewer sums than entry by entry). */
+const KEPT_BY_DAY = new Set(DAY_DIMS);
+
+/** The finest sums (`month` holding their day) fanned out to the projections. */
 function projected(finest: readonly PackedSums[]): Map<string, PackedSums> {
   const rows = new Map<string, PackedSums>();
+  const add = (
+    dims: number,
+    month: string,
+    k: PackedSums['key'],
+    counts: Map<string, Decimal>,
+    durations: Map<string, Decimal>,
+  ) => {
+    const category = dims & RollupDimension.category ? k.category : '';
+    const consulateId = dims & RollupDimension.consulate ? k.consulateId : '';
+    const hostCity = dims & RollupDimension.city ? k.hostCity : '';
+    const id = `${dims}${SEPARATOR}${category}${SEPARATOR}${consulateId}${SEPARATOR}${month}${SEPARATOR}${k.hostCountry}${SEPARATOR}${hostCity}`;
+    let row = rows.get(id);
+    if (!row) {
+      row = {
+        key: { dims, category, consulateId, month, hostCountry: k.hostCountry, hostCity },
+        counts: new Map(),
+        durations: new Map(),
+      };
+      rows.set(id, row);
+    }
+    for (const [metric, sum] of counts) addTo(row.counts, metric, sum);
+    for (const [metric, sum] of durations) addTo(row.durations, metric, sum);
+  };
   for (const { key: k, counts, durations } of finest) {
+    const day = k.month;
+    const month = `${day.slice(0, 7)}-01`;
     for (let dims = 0; dims < 8; dims++) {
-      const category = dims & RollupDimension.category ? k.category : '';
-      const consulateId = dims & RollupDimension.consulate ? k.consulateId : '';
-      const hostCity = dims & RollupDimension.city ? k.hostCity : '';
-      for (const month of [ALL_TIME, k.month]) {
-        const id = `${dims}${SEPARATOR}${category}${SEPARATOR}${consulateId}${SEPARATOR}${month}${SEPARATOR}${k.hostCountry}${SEPARATOR}${hostCity}`;
-        let row = rows.get(id);
-        if (!row) {
-          row = {
-            key: { dims, category, consulateId, month, hostCountry: k.hostCountry, hostCity },
-            counts: new Map(),
-            durations: new Map(),
-          };
-          rows.set(id, row);
-        }
-        for (const [metric, sum] of counts) addTo(row.counts, metric, sum);
-        for (const [metric, sum] of durations) addTo(row.durations, metric, sum);
-      }
+      add(dims, ALL_TIME, k, counts, durations);
+      add(dims, month, k, counts, durations);
+      if (KEPT_BY_DAY.has(dims)) add(dims | ROLLUP_DAY, day, k, counts, durations);
     }
   }
   return rows;
@@ -247,11 +243,13 @@ function compareText(a: string, b: string): number {
 }
 
 /**
- * How many runs share a row, roughly: all-time rows more than month rows, coarse projections
- * more than fine ones (the all-time row of projection 0 is touched by nearly every run).
+ * How many runs share a row, roughly: all-time rows more than month rows, month rows more than
+ * day rows, coarse projections more than fine ones (the all-time row of projection 0 is touched
+ * by nearly every run).
  */
 function sharing(row: RollupDelta): number {
-  return (row.month === ALL_TIME ? 8 : 0) + (7 - row.dims);
+  const grain = row.month === ALL_TIME ? 16 : row.dims & ROLLUP_DAY ? 0 : 8;
+  return grain + (7 - (row.dims & 7));
 }
 
 /**

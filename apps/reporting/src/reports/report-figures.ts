@@ -7,7 +7,12 @@ import {
   RISK_INDICATORS,
   SLA_STAGES,
 } from '@casebridge/contracts';
-import { DURATION_MEASURES, DurationMeasure, histogramQuantile } from '../read-model/durations';
+import {
+  DURATION_MEASURES,
+  DurationMeasure,
+  Histogram,
+  histogramQuantile,
+} from '../read-model/durations';
 import { Metric } from '../read-model/metrics';
 import type { ExactFigures, MonthlyPoint } from './dto/host-country-report.response';
 
@@ -54,11 +59,14 @@ function histograms(
 
 /**
  * Turns summed bucket metrics into the figures a report shows; medians and p90 are estimated
- * from the duration distributions (within the bound stated in durations.ts).
+ * from the duration distributions (within the bound stated in durations.ts): `durations` when the
+ * caller has them apart (MetricSums), else the `duration:` members of `sums`.
  */
-export function buildFigures(sums: ReadonlyMap<string, string>): ExactFigures {
+export function buildFigures(
+  sums: ReadonlyMap<string, string>,
+  durations: Record<DurationMeasure, Histogram> = histograms(sums),
+): ExactFigures {
   const count = (metric: string) => Number(sums.get(metric) ?? 0);
-  const durations = histograms(sums);
   const quantile = (measure: DurationMeasure, p: number, unitSeconds: number) =>
     perUnit(histogramQuantile(durations[measure], p), unitSeconds);
   const byStatus = countsOf(CASE_STATUSES, Metric.status, sums);

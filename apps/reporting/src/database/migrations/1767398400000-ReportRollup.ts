@@ -93,8 +93,12 @@ export class ReportRollup1767398400000 implements MigrationInterface {
     }
     await q.query(`
       INSERT INTO report_rollup (${ROLLUP_KEY.join(', ')}, counts, durations)
-      ${rollupPackedSelect(`(SELECT ${BUCKET_COLUMNS} FROM daily_case_bucket
-        UNION ALL SELECT ${BUCKET_COLUMNS} FROM daily_resolution_bucket) AS d`)}`);
+      ${rollupPackedSelect(
+        `(SELECT ${BUCKET_COLUMNS} FROM daily_case_bucket
+        UNION ALL SELECT ${BUCKET_COLUMNS} FROM daily_resolution_bucket) AS d`,
+        // The day rows came later (1767916800000-DailyRollup).
+        ['all', 'month'],
+      )}`);
   }
 
   async down(q: QueryRunner): Promise<void> {

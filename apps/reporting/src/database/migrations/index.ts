@@ -6,6 +6,7 @@ import { PriorityVersion1767571200000 } from './1767571200000-PriorityVersion';
 import { WebhookSubscriptions1767657600000 } from './1767657600000-WebhookSubscriptions';
 import { ReportDelta1767744000000 } from './1767744000000-ReportDelta';
 import { DropFactScanIndexes1767830400000 } from './1767830400000-DropFactScanIndexes';
+import { DailyRollup1767916800000 } from './1767916800000-DailyRollup';
 
 /** Listed explicitly (no glob): the build is the single source of the migration set. */
 export const reportingMigrations = [
@@ -17,4 +18,5 @@ export const reportingMigrations = [
   WebhookSubscriptions1767657600000,
   ReportDelta1767744000000,
   DropFactScanIndexes1767830400000,
+  DailyRollup1767916800000,
 ];
