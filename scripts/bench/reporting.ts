@@ -227,6 +227,8 @@ function routes(): { route: string; accept: string }[] {
     '?category=unpaid_wages',
     '?consulateId=RU-MOW',
     '?from=2024-01-01&to=2024-12-31&category=unpaid_wages&consulateId=RU-MOW',
+    // Partial months by every dimension: a country's cities read the daily buckets there.
+    '?from=2024-03-15&to=2024-11-10&category=unpaid_wages&consulateId=RU-MOW',
   ];
   const list = '/v1/reports/host-countries';
   const out: { route: string; accept: string }[] = [];
