@@ -12,14 +12,14 @@ const entry = (metric: string, value: string, over: Partial<FinestSums> = {}): F
 });
 
 describe('rollupDelta', () => {
-  it('reaches the 16 projections of an entry and its 7 day rows, least shared rows first (the lock order)', () => {
+  it('reaches the 16 projections of an entry and its 5 day rows, least shared rows first (the lock order)', () => {
     const rows = rollupDelta([entry('received', '1')]);
-    expect(rows).toHaveLength(23);
+    expect(rows).toHaveLength(21);
     // Days before months before all time, fine projections before coarse: the rows every run
-    // shares last. Every subset but the finest is kept by day.
-    expect(DAY_DIMS).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    // shares last. By day: the subsets without the category beside the city or the consulate.
+    expect(DAY_DIMS).toEqual([0, 1, 2, 4, 6]);
     expect(rows.map((r) => [r.dims, r.month])).toEqual([
-      ...[6, 5, 4, 3, 2, 1, 0].map((d) => [d | ROLLUP_DAY, '2024-03-14']),
+      ...[6, 4, 2, 1, 0].map((d) => [d | ROLLUP_DAY, '2024-03-14']),
       ...[7, 6, 5, 4, 3, 2, 1, 0].map((d) => [d, '2024-03-01']),
       ...[7, 6, 5, 4, 3, 2, 1, 0].map((d) => [d, ALL_TIME]),
     ]);
@@ -30,7 +30,7 @@ describe('rollupDelta', () => {
       hostCity: 'Moscow',
       counts: '{"received":1}',
     });
-    expect(rows[22]).toEqual({
+    expect(rows[20]).toEqual({
       dims: 0,
       category: '',
       consulateId: '',
@@ -40,7 +40,7 @@ describe('rollupDelta', () => {
       counts: '{"received":1}',
       durations: '{}',
     });
-    expect(rows[7]).toMatchObject({
+    expect(rows[5]).toMatchObject({
       dims: 7,
       category: 'unpaid_wages',
       consulateId: 'RU-MOW',
@@ -84,7 +84,7 @@ describe('rollupDelta', () => {
       entry('assigned', '-1', { hostCountry: 'KZ' }),
       entry('assigned', '1', { hostCountry: 'KZ' }),
     ]);
-    expect(rows).toHaveLength(23);
+    expect(rows).toHaveLength(21);
     expect(rows[0].counts).toBe('{"claimed:EUR":0.30,"claimed:USD":12345678901234567891.05}');
     expect(rows[0].durations).toBe('{"duration:to_assignment:12":1}');
     expect(rollupDelta([entry('claimed:EUR', '-0.05')])[0].counts).toBe('{"claimed:EUR":-0.05}');
@@ -132,15 +132,16 @@ describe('rollupDelta', () => {
       durations: '{"duration:to_resolution:41":1}',
     });
     // Moscow and Kazan in March and Moscow in April, each in 8 projections; all time: 8 + 4;
-    // by day, the same in 7 projections: 7 + 3 on 14 March, 7 on 2 April.
+    // by day, the same in 5 projections: 5 + 2 on 14 March (projections 4 and 6 keep the city),
+    // 5 on 2 April.
     const months = rows.filter((r) => r.dims < ROLLUP_DAY && r.month !== ALL_TIME);
     expect(months).toHaveLength(8 + 4 + 8);
     expect(rows.filter((r) => r.month === ALL_TIME)).toHaveLength(8 + 4);
     expect(rows.filter((r) => r.dims >= ROLLUP_DAY && r.month === '2024-03-14')).toHaveLength(
-      7 + 3,
+      5 + 2,
     );
-    expect(rows.filter((r) => r.dims >= ROLLUP_DAY && r.month === '2024-04-02')).toHaveLength(7);
-    expect(rows).toHaveLength(20 + 12 + 17);
+    expect(rows.filter((r) => r.dims >= ROLLUP_DAY && r.month === '2024-04-02')).toHaveLength(5);
+    expect(rows).toHaveLength(20 + 12 + 12);
   });
 
   it('sums the days of a month into its month rows, and keeps each day apart in the day rows', () => {
@@ -158,8 +159,10 @@ describe('rollupDelta', () => {
     expect(at(ROLLUP_DAY, '2024-03-31')).toEqual(['{"received":2}']);
     // The detention entries cancel out: no row of that category anywhere.
     expect(rows.filter((r) => r.category === 'detention')).toEqual([]);
-    // The finest subset is not kept by day (the buckets are that).
-    expect(rows.filter((r) => r.dims === (7 | ROLLUP_DAY))).toEqual([]);
+    // The subsets not kept by day have no day rows (the buckets answer for them).
+    for (const dims of [3, 5, 7]) {
+      expect(rows.filter((r) => r.dims === (dims | ROLLUP_DAY))).toEqual([]);
+    }
   });
 
   it('refuses a value that is not a decimal', () => {

@@ -35,13 +35,15 @@ export const ALL_TIME = '-infinity';
 export const ROLLUP_DAY = 8;
 
 /**
- * The subsets kept by day as well. Every subset but the finest: a day's finest keys are nearly
- * one case each (a day row of them would be the bucket rows packed, with little to sum), so a
- * partial month grouped and filtered by all three dimensions reads the daily buckets, a few rows
- * of one country, category and consulate per day; the coarser subsets sum tens to thousands of
- * bucket rows a day into one.
+ * The subsets kept by day as well: those that sum many bucket keys of a day into few rows (a day
+ * of 1,000,000 cases over five years: 550 cases, about 4,700 bucket rows; its day rows of
+ * projection 0 are one per country). The subsets that keep the category with the city or the
+ * consulate, or all three, are not: their day keys hold a case or two each, so their day rows
+ * would cost the fold nearly a row per case and day (at 100,000 cases, all seven subsets by day
+ * cut ingest by a third) and save a report little: a partial month grouped or filtered by them
+ * reads the daily buckets of one category, and of one country or consulate.
  */
-export const DAY_DIMS: readonly number[] = [0, 1, 2, 3, 4, 5, 6];
+export const DAY_DIMS: readonly number[] = [0, 1, 2, 4, 6];
 
 const DURATION_PREFIX = 'duration:';
 
@@ -185,18 +187,21 @@ function packedSums(f: FinestSums): PackedSums {
   };
 }
 
-const KEPT_BY_DAY = new Set(DAY_DIMS);
-
-/** The finest sums (`month` holding their day) fanned out to the projections. */
+/**
+ * The finest sums (`month` holding their day) fanned out to the projections: each day's sums to
+ * its day rows and to the month's finest row, then each month's finest row (several days of a
+ * key summed) to the other month and all-time projections.
+ */
 function projected(finest: readonly PackedSums[]): Map<string, PackedSums> {
   const rows = new Map<string, PackedSums>();
+  const monthly: PackedSums[] = [];
   const add = (
     dims: number,
     month: string,
     k: PackedSums['key'],
     counts: Map<string, Decimal>,
     durations: Map<string, Decimal>,
-  ) => {
+  ): PackedSums => {
     const category = dims & RollupDimension.category ? k.category : '';
     const consulateId = dims & RollupDimension.consulate ? k.consulateId : '';
     const hostCity = dims & RollupDimension.city ? k.hostCity : '';
@@ -209,17 +214,22 @@ function projected(finest: readonly PackedSums[]): Map<string, PackedSums> {
         durations: new Map(),
       };
       rows.set(id, row);
+      if (dims === 7 && month !== ALL_TIME) monthly.push(row);
     }
     for (const [metric, sum] of counts) addTo(row.counts, metric, sum);
     for (const [metric, sum] of durations) addTo(row.durations, metric, sum);
+    return row;
   };
   for (const { key: k, counts, durations } of finest) {
     const day = k.month;
-    const month = `${day.slice(0, 7)}-01`;
-    for (let dims = 0; dims < 8; dims++) {
+    add(7, `${day.slice(0, 7)}-01`, k, counts, durations);
+    for (const dims of DAY_DIMS) add(dims | ROLLUP_DAY, day, k, counts, durations);
+  }
+  for (const { key: k, counts, durations } of monthly) {
+    add(7, ALL_TIME, k, counts, durations);
+    for (let dims = 0; dims < 7; dims++) {
+      add(dims, k.month, k, counts, durations);
       add(dims, ALL_TIME, k, counts, durations);
-      add(dims, month, k, counts, durations);
-      if (KEPT_BY_DAY.has(dims)) add(dims | ROLLUP_DAY, day, k, counts, durations);
     }
   }
   return rows;

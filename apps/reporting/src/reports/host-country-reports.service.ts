@@ -85,34 +85,36 @@ function periodSources(
   dims: number,
   rollup: SourceShape & { from?: string },
   daily: (Omit<SourceShape, 'where'> & { table: string; where: () => string[] })[],
-): string[] {
+): { rollup: string[]; daily: string[] } {
   const common = filterConditions(params, filters, country);
   // The rollup's key columns a projection does not keep hold '': naming them keeps the read on
   // one range of the key.
   const kept: string[] = [];
   if ((dims & RollupDimension.category) === 0) kept.push("category = ''");
   if ((dims & RollupDimension.consulate) === 0) kept.push("consulate_id = ''");
-  const sources: string[] = [];
+  const sources = { rollup: [] as string[], daily: [] as string[] };
   // Bound only when a rollup source is used: PostgreSQL refuses a parameter no clause types.
   const fromRollup = (projection: number, period: string) =>
     `SELECT ${rollup.select.replaceAll('@period', 'month')} FROM ${LIVE_TABLES.rollup} ${rollup.from ?? ''}
      WHERE ${[`dims = ${params.bind(projection)}`, ...kept, ...common, ...rollup.where, period].join(' AND ')}`;
-  if (parts.allTime) sources.push(fromRollup(dims, `month = '${ALL_TIME}'::date`));
+  if (parts.allTime) sources.rollup.push(fromRollup(dims, `month = '${ALL_TIME}'::date`));
   if (parts.months !== null) {
     const from = params.bind(parts.months.from);
     const to = params.bind(parts.months.to);
-    sources.push(fromRollup(dims, `month BETWEEN ${from}::date AND ${to}::date`));
+    sources.rollup.push(fromRollup(dims, `month BETWEEN ${from}::date AND ${to}::date`));
   }
   for (const days of parts.days) {
     const from = params.bind(days.from);
     const to = params.bind(days.to);
     if (DAY_DIMS.includes(dims)) {
       // A day row's `month` holds its day.
-      sources.push(fromRollup(dims | ROLLUP_DAY, `month BETWEEN ${from}::date AND ${to}::date`));
+      sources.rollup.push(
+        fromRollup(dims | ROLLUP_DAY, `month BETWEEN ${from}::date AND ${to}::date`),
+      );
       continue;
     }
     for (const { table, select, where } of daily) {
-      sources.push(
+      sources.daily.push(
         `SELECT ${select.replaceAll('@period', 'day')} FROM ${table}
          WHERE ${[`day BETWEEN ${from}::date AND ${to}::date`, ...common, ...where()].join(' AND ')}`,
       );
@@ -138,8 +140,8 @@ const READ_ATTEMPTS = 3;
 
 /**
  * Answers the host-country reports from the read model's rollup (all time, whole months, and the
- * days of partial edge months) and, for a partial month grouped and filtered by every dimension,
- * the daily buckets: every figure, medians and p90 included, is a sum of
+ * days of partial edge months) and, for a partial month of a projection not kept by day
+ * (DAY_DIMS), the daily buckets: every figure, medians and p90 included, is a sum of
  * maintained values, read in one consistent snapshot. No report reads the case facts.
  */
 @Injectable()
@@ -259,14 +261,22 @@ export class HostCountryReportsService {
         {
           table: LIVE_TABLES.caseBucket,
           select: `${column} AS grp, NULL::text AS counts, NULL::text AS durations, metric,
-                   value::text AS value`,
+                   value`,
           // Bound when used: PostgreSQL refuses a parameter no clause types.
           where: () => [`metric <> ${params.bind(Metric.resolved)}`],
         },
       ],
     );
+    // Bucket rows come one per key and metric: summed per group and metric in SQL first.
+    const statements = [...sources.rollup];
+    if (sources.daily.length > 0) {
+      statements.push(
+        `SELECT grp, NULL::text, NULL::text, metric, sum(value)::text
+         FROM (${sources.daily.join(' UNION ALL ')}) AS d GROUP BY grp, metric`,
+      );
+    }
     const result: Grouped<MetricSums> = { groups: new Map(), total: new MetricSums() };
-    if (sources.length === 0) return result;
+    if (statements.length === 0) return result;
     const rows = await m.query<
       {
         grp: string | null;
@@ -275,7 +285,7 @@ export class HostCountryReportsService {
         metric: string | null;
         value: string | null;
       }[]
-    >(sources.join(' UNION ALL '), params.values);
+    >(statements.join(' UNION ALL '), params.values);
     for (const row of rows) {
       const key = row.grp ?? '';
       let sums = result.groups.get(key);
@@ -312,7 +322,7 @@ export class HostCountryReportsService {
     const resolved = `${params.bind(Metric.resolved)}::text`;
     // Both series in one read: the rollup's rows hold both counts (the counts map only: the
     // series never reads the duration bins); the edge days come from each one's bucket table.
-    const sources = periodSources(
+    const { rollup, daily } = periodSources(
       params,
       months,
       filters,
@@ -339,6 +349,7 @@ export class HostCountryReportsService {
         },
       ],
     );
+    const sources = [...rollup, ...daily];
     const rows =
       sources.length === 0
         ? []

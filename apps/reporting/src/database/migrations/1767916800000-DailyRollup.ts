@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { ROLLUP_DAY, ROLLUP_KEY, rollupPackedSelect } from '../../read-model/rollup';
+import { DAY_DIMS, ROLLUP_DAY, ROLLUP_KEY, rollupPackedSelect } from '../../read-model/rollup';
 
 const BUCKET_COLUMNS = 'host_country, day, category, consulate_id, host_city, metric, value';
 
@@ -22,9 +22,15 @@ export class DailyRollup1767916800000 implements MigrationInterface {
         ['day'],
       )}`);
     await q.query('DROP INDEX IF EXISTS report_rollup_consulates_idx');
+    // The projections that group by consulate without fixing it (2 and 3), by month and by day.
+    const consulates = [
+      2,
+      3,
+      ...[2, 3].filter((d) => DAY_DIMS.includes(d)).map((d) => d | ROLLUP_DAY),
+    ];
     await q.query(`
       CREATE INDEX report_rollup_consulates_idx ON report_rollup (dims, category, host_country, month)
-      WHERE dims IN (2, 3, ${2 | ROLLUP_DAY}, ${3 | ROLLUP_DAY})`);
+      WHERE dims IN (${consulates.join(', ')})`);
   }
 
   async down(q: QueryRunner): Promise<void> {
