@@ -103,6 +103,18 @@ function periodSources(
     const to = params.bind(parts.months.to);
     sources.rollup.push(fromRollup(dims, `month BETWEEN ${from}::date AND ${to}::date`));
   }
+  // A bucket read without a country leaves the buckets' first key column open: naming the
+  // countries the model holds (the all-time rows of projection 0; every counted case is in one)
+  // reads a range of the primary key per country and day range, filtering category and consulate
+  // in the index, instead of every bucket row of the days (7 against 53 ms for 17 days at
+  // 1,000,000 cases).
+  const countries =
+    country === null
+      ? [
+          `host_country IN (SELECT host_country FROM ${LIVE_TABLES.rollup}
+             WHERE dims = 0 AND category = '' AND consulate_id = '' AND month = '${ALL_TIME}'::date)`,
+        ]
+      : [];
   for (const days of parts.days) {
     const from = params.bind(days.from);
     const to = params.bind(days.to);
@@ -116,7 +128,7 @@ function periodSources(
     for (const { table, select, where } of daily) {
       sources.daily.push(
         `SELECT ${select.replaceAll('@period', 'day')} FROM ${table}
-         WHERE ${[`day BETWEEN ${from}::date AND ${to}::date`, ...common, ...where()].join(' AND ')}`,
+         WHERE ${[...countries, `day BETWEEN ${from}::date AND ${to}::date`, ...common, ...where()].join(' AND ')}`,
       );
     }
   }
