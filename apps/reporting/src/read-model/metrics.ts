@@ -8,6 +8,9 @@ import type {
 } from '@casebridge/contracts';
 import type { DurationMeasure } from './durations';
 
+/** The prefix of the duration bins' metrics, which the rollup keeps in a map of their own. */
+export const DURATION_PREFIX = 'duration:';
+
 /**
  * Names of the additive metrics kept in the bucket tables. Counts are numbers of cases (or of
  * breaches); `claimed:`/`recovered:` hold money sums per ISO 4217 currency, and
@@ -29,5 +32,5 @@ export const Metric = {
   recovered: (currency: string) => `recovered:${currency}`,
   claimedCases: (currency: string) => `claimed_cases:${currency}`,
   recoveredCases: (currency: string) => `recovered_cases:${currency}`,
-  duration: (measure: DurationMeasure, bin: number) => `duration:${measure}:${bin}`,
+  duration: (measure: DurationMeasure, bin: number) => `${DURATION_PREFIX}${measure}:${bin}`,
 } as const;

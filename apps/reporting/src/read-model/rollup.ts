@@ -1,4 +1,5 @@
 import { addInto, Decimal, formatDecimal, isZero, parseDecimal } from './decimal';
+import { DURATION_PREFIX } from './metrics';
 
 /**
  * The report rollup: the bucket values summed by month and over all time, once for every subset
@@ -44,8 +45,6 @@ export const ROLLUP_DAY = 8;
  * reads the daily buckets of one category, and of one country or consulate.
  */
 export const DAY_DIMS: readonly number[] = [0, 1, 2, 4, 6];
-
-const DURATION_PREFIX = 'duration:';
 
 /** A projection's period: all time, the month, or (a day row) the day. */
 export type Grain = 'all' | 'month' | 'day';

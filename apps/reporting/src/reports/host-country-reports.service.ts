@@ -7,6 +7,7 @@ import { LIVE_TABLES, REPORTING_CONSUMER_GROUP } from '../read-model/read-model-
 import type {
   CityRow,
   ConsulateRow,
+  ExactFigures,
   HostCountryDetail,
   HostCountryReport,
   HostCountryRow,
@@ -17,7 +18,6 @@ import type { ReportFilters } from './dto/report-query.dto';
 import { ALL_TIME, DAY_DIMS, ROLLUP_DAY, RollupDimension } from '../read-model/rollup';
 import { MetricSums } from './metric-sums';
 import { buildFigures, monthlySeries } from './report-figures';
-import type { ExactFigures } from './dto/host-country-report.response';
 import { PeriodParts, periodParts } from './report-period';
 
 /** The dimension a report groups by: its column, and its bit in the rollup (none for country). */
@@ -74,8 +74,8 @@ interface SourceShape {
  * The rows of a period, as SELECTs to UNION ALL: the rollup's all-time or whole-month rows of
  * the projection `dims`, and for the partial months at the edges its day rows (ROLLUP_DAY) when
  * the projection is kept by day, else the rows of each daily bucket table of `daily`. `rollup`
- * says what to read from a packed rollup row (`from` may join its maps' members) and each of
- * `daily` what to read from its table's rows.
+ * says what to read from a packed rollup row and each of `daily` what to read from its table's
+ * rows.
  */
 function periodSources(
   params: Params,
@@ -83,7 +83,7 @@ function periodSources(
   filters: ReportFilters,
   country: string | null,
   dims: number,
-  rollup: SourceShape & { from?: string },
+  rollup: SourceShape,
   daily: (Omit<SourceShape, 'where'> & { table: string; where: () => string[] })[],
 ): { rollup: string[]; daily: string[] } {
   const common = filterConditions(params, filters, country);
@@ -95,7 +95,7 @@ function periodSources(
   const sources = { rollup: [] as string[], daily: [] as string[] };
   // Bound only when a rollup source is used: PostgreSQL refuses a parameter no clause types.
   const fromRollup = (projection: number, period: string) =>
-    `SELECT ${rollup.select.replaceAll('@period', 'month')} FROM ${LIVE_TABLES.rollup} ${rollup.from ?? ''}
+    `SELECT ${rollup.select.replaceAll('@period', 'month')} FROM ${LIVE_TABLES.rollup}
      WHERE ${[`dims = ${params.bind(projection)}`, ...kept, ...common, ...rollup.where, period].join(' AND ')}`;
   if (parts.allTime) sources.rollup.push(fromRollup(dims, `month = '${ALL_TIME}'::date`));
   if (parts.months !== null) {

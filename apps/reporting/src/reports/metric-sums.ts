@@ -1,7 +1,6 @@
 import { addInto, Decimal, formatDecimal, parseDecimal } from '../read-model/decimal';
 import { DURATION_MEASURES, DurationMeasure, Histogram } from '../read-model/durations';
-
-const DURATION_PREFIX = 'duration:';
+import { DURATION_PREFIX } from '../read-model/metrics';
 
 /**
  * A member of a packed `counts` map's text: its key (a JSON string) and its value's text (jsonb

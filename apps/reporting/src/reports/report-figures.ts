@@ -13,7 +13,7 @@ import {
   Histogram,
   histogramQuantile,
 } from '../read-model/durations';
-import { Metric } from '../read-model/metrics';
+import { DURATION_PREFIX, Metric } from '../read-model/metrics';
 import type { ExactFigures, MonthlyPoint } from './dto/host-country-report.response';
 
 export function round(value: number, decimals: number): number {
@@ -50,7 +50,7 @@ function histograms(
 ): Record<DurationMeasure, Map<number, number>> {
   const out = Object.fromEntries(DURATION_MEASURES.map((m) => [m, new Map<number, number>()]));
   for (const [metric, value] of sums) {
-    if (!metric.startsWith('duration:')) continue;
+    if (!metric.startsWith(DURATION_PREFIX)) continue;
     const [, measure, bin] = metric.split(':');
     out[measure]?.set(Number(bin), Number(value));
   }
