@@ -435,9 +435,16 @@ describe('host-country reports over the real event log', () => {
     const before = (
       await request(service.url).get(`${REPORT}?from=2026-01-01`).set(manager).expect(200)
     ).body;
+    // Asked before history B: the service keeps the rollup rows these answers read, parsed, and
+    // B's events rewrite them (the all-time rows): the answers after must read them anew.
+    const listBefore = (await request(service.url).get(REPORT).set(manager).expect(200)).body;
+    const kzBefore = (await request(service.url).get(`${REPORT}/KZ`).set(manager).expect(200)).body;
+    expect(listBefore.totals).toEqual(expectedReport(truthsA).totals);
+    expect(kzBefore.country).toEqual(expectedCountry(truthsA, 'KZ', {}).country);
     const historyB = scriptedHistory(7, 48, new Date('2025-06-01T00:00:00Z'), 60);
     const truthsB = historyB.map(truthOf);
     const eventsB = historyB.flatMap((c) => eventsOf(c, next));
+    expect(historyB.some((c) => c.hostCountry === 'KZ')).toBe(true);
     // Each case's events in a random order: assignments and status changes before the submission…
     await produce(shuffled(eventsB, next));
     // …and every event of both histories delivered again.
@@ -471,6 +478,15 @@ describe('host-country reports over the real event log', () => {
     expect(all.rows).toEqual(expectedAll.rows);
     expect(all.totals).toEqual(expectedAll.totals);
     expect(all.monthly).toEqual(expectedAll.monthly);
+    expect(all.totals.received).toBeGreaterThan(listBefore.totals.received);
+    const kz = (await request(service.url).get(`${REPORT}/KZ`).set(manager).expect(200)).body;
+    const expectedKz = expectedCountry([...truthsA, ...truthsB], 'KZ', {});
+    expect([kz.country, kz.monthly, kz.byCity, kz.byConsulate]).toEqual([
+      expectedKz.country,
+      expectedKz.monthly,
+      expectedKz.byCity,
+      expectedKz.byConsulate,
+    ]);
   });
 
   it.each<ExpectedFilters>([

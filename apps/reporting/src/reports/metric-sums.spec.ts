@@ -1,4 +1,4 @@
-import { MetricSums } from './metric-sums';
+import { MetricSums, PackedRow } from './metric-sums';
 
 const histogram = (
   sums: MetricSums,
@@ -71,5 +71,36 @@ describe('MetricSums', () => {
     expect(() => sums.addCounts('[1, 2]')).toThrow(/not a packed map/);
     expect(() => sums.addBins('{"duration:to_assignment:1": 1.5}')).toThrow(/not a duration bin/);
     expect(() => sums.addBins('{"duration:elsewhere:1": 1}')).toThrow(/not a duration bin/);
+  });
+
+  it('adds a parsed row again and again without changing it, as its texts would add', () => {
+    const counts = '{"received": 2, "resolved": 1, "claimed:EUR": 0.10}';
+    const durations = '{"duration:to_assignment:3": 2, "duration:to_resolution:7": 1}';
+    const row = PackedRow.parse(counts, durations, 'resolved');
+    const fromRow = new MetricSums();
+    const fromText = new MetricSums();
+    for (let i = 0; i < 3; i++) {
+      fromRow.addRow(row);
+      fromText.addCounts(counts, 'resolved');
+      fromText.addBins(durations);
+    }
+    expect(fromRow.sums()).toEqual(
+      new Map([
+        ['received', '6'],
+        ['claimed:EUR', '0.30'],
+      ]),
+    );
+    expect(fromRow.sums()).toEqual(fromText.sums());
+    expect(fromRow.histograms()).toEqual(fromText.histograms());
+    // The row's own values are untouched by the sums it was added to.
+    expect(row.values).toEqual([
+      { digits: 2, scale: 0 },
+      { digits: 10n, scale: 2 },
+    ]);
+    expect([...row.bins]).toEqual([0, 3, 2, 2, 7, 1]);
+    expect(row.bytes).toBeGreaterThan(row.bins.byteLength);
+    const empty = PackedRow.parse(null, null);
+    expect(empty.metrics).toEqual([]);
+    expect(empty.bins.length).toBe(0);
   });
 });

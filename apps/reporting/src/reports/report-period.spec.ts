@@ -1,4 +1,4 @@
-import { periodParts } from './report-period';
+import { daysOf, periodParts } from './report-period';
 
 describe('periodParts', () => {
   it('answers an unfiltered report from the all-time rows', () => {
@@ -92,5 +92,27 @@ describe('periodParts', () => {
         expect(covered(from, to)).toEqual(expected);
       }
     }
+  });
+
+  it('names every day of each edge range, in order', () => {
+    for (const [from, to] of [
+      ['2024-03-15', '2024-11-10'],
+      ['2024-02-03', '2024-02-29'],
+      ['0001-01-01', '0001-02-05'],
+      ['9999-12-02', '9999-12-31'],
+    ]) {
+      const parts = periodParts(from, to);
+      for (const range of parts.days) {
+        const days = daysOf(range);
+        expect(days[0]).toBe(range.from);
+        expect(days.at(-1)).toBe(range.to);
+        expect(new Set(days).size).toBe(days.length);
+        expect([...days].sort()).toEqual(days);
+        expect(days.every((d) => d.slice(0, 7) === range.from.slice(0, 7))).toBe(true);
+      }
+    }
+    expect(daysOf({ from: '2024-03-15', to: '2024-03-31' })).toHaveLength(17);
+    expect(daysOf({ from: '2024-11-01', to: '2024-11-10' })).toHaveLength(10);
+    expect(() => daysOf({ from: '2024-03-15', to: '2024-04-02' })).toThrow();
   });
 });

@@ -9,7 +9,10 @@ export interface PeriodParts {
   allTime: boolean;
   /** Whole months, as their first days, inclusive; null when the range holds none. */
   months: { from: string; to: string } | null;
-  /** The partial months at the edges, read from the daily buckets (at most two ranges). */
+  /**
+   * The partial months at the edges (at most two ranges, each within one month), read from the
+   * rollup's day rows or the daily buckets.
+   */
   days: { from: string; to: string }[];
 }
 
@@ -32,6 +35,22 @@ function lastOfMonth(day: string): string {
 function addMonths(firstDay: string, months: number): string {
   const [y, m] = firstDay.split('-').map(Number);
   return utcDay(y, m - 1 + months, 1);
+}
+
+/**
+ * Every day of an inclusive range within one month (a range of PeriodParts.days), in order: what
+ * a bucket read names one by one, so that each (country, day) is one seek of the buckets' key
+ * to its category and consulate rather than a scan of every bucket of the days.
+ */
+export function daysOf(range: { from: string; to: string }): string[] {
+  const [y, m, first] = range.from.split('-').map(Number);
+  const last = Number(range.to.slice(8, 10));
+  if (firstOfMonth(range.from) !== firstOfMonth(range.to) || last < first) {
+    throw new Error(`not a range within one month: ${range.from}..${range.to}`);
+  }
+  const out: string[] = [];
+  for (let d = first; d <= last; d++) out.push(utcDay(y, m - 1, d));
+  return out;
 }
 
 /**
