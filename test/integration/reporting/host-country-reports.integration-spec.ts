@@ -429,6 +429,45 @@ describe('host-country reports over the real event log', () => {
         expectedKz.byConsulate,
       ]);
     }
+    // Ranges that hold no whole month, filtered by category and consulate together: read from
+    // the daily buckets alone, monthly series included.
+    for (const range of [
+      { from: '2026-01-10', to: '2026-02-20' },
+      { from: '2026-02-03', to: '2026-02-17' },
+    ]) {
+      const filters: ExpectedFilters = {
+        ...range,
+        category: 'unpaid_wages',
+        consulateId: 'KZ-ALA',
+      };
+      const list = (
+        await request(service.url)
+          .get(`${REPORT}${query_(filters)}`)
+          .set(manager)
+          .expect(200)
+      ).body as Record<string, unknown>;
+      const expected = expectedReport(truthsA, filters);
+      expect([filters, list.rows, list.totals, list.monthly]).toEqual([
+        filters,
+        expected.rows,
+        expected.totals,
+        expected.monthly,
+      ]);
+      const detail = (
+        await request(service.url)
+          .get(`${REPORT}/KZ${query_(filters)}`)
+          .set(manager)
+          .expect(200)
+      ).body as Record<string, unknown>;
+      const expectedKz = expectedCountry(truthsA, 'KZ', filters);
+      expect([filters, detail.country, detail.monthly, detail.byCity, detail.byConsulate]).toEqual([
+        filters,
+        expectedKz.country,
+        expectedKz.monthly,
+        expectedKz.byCity,
+        expectedKz.byConsulate,
+      ]);
+    }
   });
 
   it('is changed neither by events arriving out of order across topics nor by duplicates', async () => {

@@ -93,11 +93,15 @@ function rollupSources(
   dims: number,
   rollup: SourceShape,
 ): string[] {
-  const common = filterConditions(params, filters, country);
   const kept = unkeptColumns(dims);
-  const fromRollup = (projection: number, period: string) =>
-    `SELECT ${rollup.select.replaceAll('@period', 'month')} FROM ${LIVE_TABLES.rollup}
+  // Bound once a source uses them: the caller's other sources share `params`, and PostgreSQL
+  // refuses a parameter no clause types.
+  let common: string[] | undefined;
+  const fromRollup = (projection: number, period: string) => {
+    common ??= filterConditions(params, filters, country);
+    return `SELECT ${rollup.select.replaceAll('@period', 'month')} FROM ${LIVE_TABLES.rollup}
      WHERE ${[`dims = ${params.bind(projection)}`, ...kept, ...common, ...rollup.where, period].join(' AND ')}`;
+  };
   const sources: string[] = [];
   if (parts.allTime) sources.push(fromRollup(dims, `month = '${ALL_TIME}'::date`));
   if (parts.months !== null) {
@@ -159,11 +163,14 @@ function dailySources(
 }
 
 /**
- * A rollup row version's name for RollupRowCache: its table, the transaction that wrote it and
- * its key. Only the last version a transaction writes of a key is ever visible to another one,
- * so a name stands for one content (until the transaction ids wrap around: the cache's TTL).
+ * A rollup row version's name for RollupRowCache: its table, the transaction that wrote it, the
+ * clock at the write (`written_at`) and its key. Only the last version a transaction writes of a
+ * key is ever visible to another one, so table, xmin and key name one content, until transaction
+ * ids wrap around after 2^32 or a failover to a standby that missed the last commits hands some
+ * out again; then the same name would need the clock to step back onto the very microsecond of
+ * that key's earlier write as well.
  */
-const ROW_NAME = `json_build_array(tableoid, xmin, ${ROLLUP_KEY.join(', ')})::text`;
+const ROW_NAME = `json_build_array(tableoid, xmin, written_at, ${ROLLUP_KEY.join(', ')})::text`;
 
 function figuresOf(sums: MetricSums): ExactFigures {
   return buildFigures(sums.sums(), sums.histograms());
@@ -266,6 +273,7 @@ export class HostCountryReportsService {
           await runner.query('COMMIT');
           return result;
         } catch (error) {
+          // As TypeORM's transaction() does; a broken connection is dropped by the pool.
           await runner.query('ROLLBACK').catch(() => undefined);
           throw error;
         }
@@ -351,8 +359,9 @@ export class HostCountryReportsService {
 
   /**
    * The parsed rows of these named rollup rows, in their order: kept ones from the cache, the
-   * others' maps read by ctid in the same snapshot (the table's lock, held since the names were
-   * read, keeps every row where it was), parsed and kept. `resolved` is left out: it counts by
+   * others' maps read by ctid in the same snapshot (a version this snapshot sees is never
+   * vacuumed or moved under it: VACUUM FULL, CLUSTER and the rebuild's swap wait for the table
+   * lock the names' read took), parsed and kept. `resolved` is left out: it counts by
    * resolution day, and the figures' resolved cases are their statuses.
    */
   private async packedRows(
