@@ -385,7 +385,8 @@ export class ReadModelWriter {
   /**
    * The rollup's share of one host country's finest sums: one packed row per projection key they
    * reach, upserted in key order; the maps are added key-wise in SQL (a map left unchanged is
-   * not rewritten), and the rows whose maps both end up empty are deleted.
+   * not rewritten), each row's `written_at` set anew (the reports' RollupRowCache names a row
+   * version by it), and the rows whose maps both end up empty are deleted.
    */
   private async addToRollup(
     manager: EntityManager,
@@ -419,7 +420,8 @@ export class ReadModelWriter {
                      $7::jsonb[], $8::jsonb[]) WITH ORDINALITY
            AS d(${columns}, counts, durations, i)
          ORDER BY i
-         ON CONFLICT (${columns}) DO UPDATE SET ${add('counts')}, ${add('durations')}
+         ON CONFLICT (${columns}) DO UPDATE SET ${add('counts')}, ${add('durations')},
+           written_at = clock_timestamp()
          RETURNING ${columns}, counts = '{}'::jsonb AND durations = '{}'::jsonb AS empty)
        SELECT ${ROLLUP_KEY.map((c) => `${c}::text AS ${c}`).join(', ')} FROM up WHERE empty`,
         [

@@ -7,6 +7,7 @@ import { WebhookSubscriptions1767657600000 } from './1767657600000-WebhookSubscr
 import { ReportDelta1767744000000 } from './1767744000000-ReportDelta';
 import { DropFactScanIndexes1767830400000 } from './1767830400000-DropFactScanIndexes';
 import { DailyRollup1767916800000 } from './1767916800000-DailyRollup';
+import { RollupWrittenAt1768003200000 } from './1768003200000-RollupWrittenAt';
 
 /** Listed explicitly (no glob): the build is the single source of the migration set. */
 export const reportingMigrations = [
@@ -19,4 +20,5 @@ export const reportingMigrations = [
   ReportDelta1767744000000,
   DropFactScanIndexes1767830400000,
   DailyRollup1767916800000,
+  RollupWrittenAt1768003200000,
 ];
