@@ -392,54 +392,23 @@ describe('host-country reports over the real event log', () => {
       const [a, b] = [pickDay(), pickDay()].sort();
       ranges.push(i % 4 === 0 ? { from: a } : i % 4 === 1 ? { to: b } : { from: a, to: b });
     }
-    for (const range of ranges) {
-      // Every projection: no filter, the category, the consulate, both (the list groups by
-      // country, the detail by city and by consulate), so every kind of day row is read, and
-      // the daily buckets where no day row is kept (city, category and consulate together).
-      const i = ranges.indexOf(range);
-      const filters: ExpectedFilters = {
+    // Every projection: no filter, the category, the consulate, both (the list groups by
+    // country, the detail by city and by consulate), so every kind of day row is read, and the
+    // daily buckets where no day row is kept (city, category and consulate together); last,
+    // ranges that hold no whole month filtered by category and consulate together, read from the
+    // daily buckets alone, monthly series included.
+    const cases: ExpectedFilters[] = [
+      ...ranges.map((range, i) => ({
         ...range,
-        ...(i % 3 === 0 ? { category: 'unpaid_wages' } : {}),
+        ...(i % 3 === 0 ? { category: 'unpaid_wages' as const } : {}),
         ...(i % 4 === 1 ? { consulateId: 'KZ-ALA' } : {}),
-      };
-      const list = (
-        await request(service.url)
-          .get(`${REPORT}${query_(filters)}`)
-          .set(manager)
-          .expect(200)
-      ).body as Record<string, unknown>;
-      const expected = expectedReport(truthsA, filters);
-      expect([filters, list.rows, list.totals, list.monthly]).toEqual([
-        filters,
-        expected.rows,
-        expected.totals,
-        expected.monthly,
-      ]);
-      const detail = (
-        await request(service.url)
-          .get(`${REPORT}/KZ${query_(filters)}`)
-          .set(manager)
-          .expect(200)
-      ).body as Record<string, unknown>;
-      const expectedKz = expectedCountry(truthsA, 'KZ', filters);
-      expect([filters, detail.country, detail.byCity, detail.byConsulate]).toEqual([
-        filters,
-        expectedKz.country,
-        expectedKz.byCity,
-        expectedKz.byConsulate,
-      ]);
-    }
-    // Ranges that hold no whole month, filtered by category and consulate together: read from
-    // the daily buckets alone, monthly series included.
-    for (const range of [
-      { from: '2026-01-10', to: '2026-02-20' },
-      { from: '2026-02-03', to: '2026-02-17' },
-    ]) {
-      const filters: ExpectedFilters = {
-        ...range,
-        category: 'unpaid_wages',
-        consulateId: 'KZ-ALA',
-      };
+      })),
+      ...[
+        { from: '2026-01-10', to: '2026-02-20' },
+        { from: '2026-02-03', to: '2026-02-17' },
+      ].map((range) => ({ ...range, category: 'unpaid_wages' as const, consulateId: 'KZ-ALA' })),
+    ];
+    for (const filters of cases) {
       const list = (
         await request(service.url)
           .get(`${REPORT}${query_(filters)}`)
