@@ -39,6 +39,13 @@ export function addInto(sum: Decimal, b: Decimal): void {
   sum.scale = scale;
 }
 
+/** Adds `value` to the sum of `metric` in `sums` (never sharing `value` itself). */
+export function addToSum(sums: Map<string, Decimal>, metric: string, value: Decimal): void {
+  const sum = sums.get(metric);
+  if (sum) addInto(sum, value);
+  else sums.set(metric, { ...value });
+}
+
 export function isZero({ digits }: Decimal): boolean {
   return typeof digits === 'number' ? digits === 0 : digits === 0n;
 }

@@ -1,4 +1,4 @@
-import { addInto, Decimal, formatDecimal, isZero, parseDecimal } from './decimal';
+import { addToSum, Decimal, formatDecimal, isZero, parseDecimal } from './decimal';
 import { DURATION_PREFIX } from './metrics';
 
 /**
@@ -176,7 +176,7 @@ function packedSums(f: FinestSums): PackedSums {
   const counts = new Map<string, Decimal>();
   const durations = new Map<string, Decimal>();
   for (const [metric, value] of Object.entries(f.sums)) {
-    addTo(metric.startsWith(DURATION_PREFIX) ? durations : counts, metric, parseDecimal(value));
+    addToSum(metric.startsWith(DURATION_PREFIX) ? durations : counts, metric, parseDecimal(value));
   }
   const { hostCountry, day, category, consulateId, hostCity } = f;
   return {
@@ -215,8 +215,8 @@ function projected(finest: readonly PackedSums[]): Map<string, PackedSums> {
       rows.set(id, row);
       if (dims === 7 && month !== ALL_TIME) monthly.push(row);
     }
-    for (const [metric, sum] of counts) addTo(row.counts, metric, sum);
-    for (const [metric, sum] of durations) addTo(row.durations, metric, sum);
+    for (const [metric, sum] of counts) addToSum(row.counts, metric, sum);
+    for (const [metric, sum] of durations) addToSum(row.durations, metric, sum);
     return row;
   };
   for (const { key: k, counts, durations } of finest) {
@@ -232,13 +232,6 @@ function projected(finest: readonly PackedSums[]): Map<string, PackedSums> {
     }
   }
   return rows;
-}
-
-/** Adds `value` to the sum of `metric` in `sums` (never sharing `value` itself). */
-function addTo(sums: Map<string, Decimal>, metric: string, value: Decimal): void {
-  const sum = sums.get(metric);
-  if (sum) addInto(sum, value);
-  else sums.set(metric, { ...value });
 }
 
 interface PackedSums {

@@ -71,7 +71,10 @@ interface SourceShape {
   where: string[];
 }
 
-/** The rollup's key columns a projection does not keep hold '': naming them keeps the read on one range of the key. */
+/**
+ * The rollup's key columns a projection does not keep hold '': naming them keeps the read on one
+ * range of the key.
+ */
 function unkeptColumns(dims: number): string[] {
   const kept: string[] = [];
   if ((dims & RollupDimension.category) === 0) kept.push("category = ''");

@@ -1,5 +1,10 @@
 import { MetricSums, PackedRow } from './metric-sums';
 
+/** A packed `counts` map's text (leaving out `skip`) or `durations` map's text, parsed and added. */
+const addCounts = (sums: MetricSums, text: string, skip?: string) =>
+  sums.addRow(PackedRow.parse(text, null, skip));
+const addBins = (sums: MetricSums, text: string) => sums.addRow(PackedRow.parse(null, text));
+
 const histogram = (
   sums: MetricSums,
   measure: 'to_assignment' | 'to_first_action' | 'to_resolution',
@@ -8,11 +13,12 @@ const histogram = (
 describe('MetricSums', () => {
   it('sums packed maps as PostgreSQL sums their members: exact decimals, the larger scale', () => {
     const sums = new MetricSums();
-    sums.addCounts(
+    addCounts(
+      sums,
       '{"received": 2, "resolved": 1, "claimed:EUR": 0.10, "claimed:UZS": 5}',
       'resolved',
     );
-    sums.addCounts('{"received": 3, "claimed:EUR": 0.20, "claimed:UZS": 900719925474099.5}');
+    addCounts(sums, '{"received": 3, "claimed:EUR": 0.20, "claimed:UZS": 900719925474099.5}');
     sums.add('received', '1');
     sums.add('claimed:EUR', '-0.30');
     expect(sums.sums()).toEqual(
@@ -26,12 +32,12 @@ describe('MetricSums', () => {
 
   it('sums the bins of packed duration maps per measure, from rows and from bucket members', () => {
     const sums = new MetricSums();
-    sums.addBins('{"duration:to_assignment:12": 4, "duration:to_resolution:40": 1}');
-    sums.addBins('{"duration:to_assignment:0": 1, "duration:to_assignment:12": 6}');
-    sums.addBins('{}');
+    addBins(sums, '{"duration:to_assignment:12": 4, "duration:to_resolution:40": 1}');
+    addBins(sums, '{"duration:to_assignment:0": 1, "duration:to_assignment:12": 6}');
+    addBins(sums, '{}');
     sums.add('duration:to_first_action:3', '2');
     // Not in jsonb's own form (no spaces, a negative count): read member by member.
-    sums.addBins('{"duration:to_assignment:12":-1}');
+    addBins(sums, '{"duration:to_assignment:12":-1}');
     expect(histogram(sums, 'to_assignment')).toEqual([
       [0, 1],
       [12, 9],
@@ -50,27 +56,27 @@ describe('MetricSums', () => {
 
   it('stays exact past 2^53 and across groups', () => {
     const a = new MetricSums();
-    for (let i = 0; i < 20; i++) a.addCounts('{"received": 900719925474099}');
+    for (let i = 0; i < 20; i++) addCounts(a, '{"received": 900719925474099}');
     const total = new MetricSums();
     total.addAll(a);
     total.addAll(a);
     expect(a.sums().get('received')).toBe('18014398509481980');
     expect(total.sums().get('received')).toBe('36028797018963960');
     // A bin never counts that many cases: refused rather than rounded.
-    a.addBins('{"duration:to_assignment:1": 9007199254740991}');
-    expect(() => a.addBins('{"duration:to_assignment:1": 1}')).toThrow(/past 2\^53/);
+    addBins(a, '{"duration:to_assignment:1": 9007199254740991}');
+    expect(() => addBins(a, '{"duration:to_assignment:1": 1}')).toThrow(/past 2\^53/);
   });
 
   it('reads escaped keys, and refuses what is not a packed map of decimals or bin counts', () => {
     const sums = new MetricSums();
-    sums.addCounts('{}');
-    sums.addCounts('{"a\\"b": 1}');
+    addCounts(sums, '{}');
+    addCounts(sums, '{"a\\"b": 1}');
     expect(sums.sums()).toEqual(new Map([['a"b', '1']]));
-    expect(() => sums.addCounts('{"received": "1"}')).toThrow(/not a decimal/);
-    expect(() => sums.addCounts('{"claimed:EUR": 1.5e-3}')).toThrow(/not a decimal/);
-    expect(() => sums.addCounts('[1, 2]')).toThrow(/not a packed map/);
-    expect(() => sums.addBins('{"duration:to_assignment:1": 1.5}')).toThrow(/not a duration bin/);
-    expect(() => sums.addBins('{"duration:elsewhere:1": 1}')).toThrow(/not a duration bin/);
+    expect(() => addCounts(sums, '{"received": "1"}')).toThrow(/not a decimal/);
+    expect(() => addCounts(sums, '{"claimed:EUR": 1.5e-3}')).toThrow(/not a decimal/);
+    expect(() => addCounts(sums, '[1, 2]')).toThrow(/not a packed map/);
+    expect(() => addBins(sums, '{"duration:to_assignment:1": 1.5}')).toThrow(/not a duration bin/);
+    expect(() => addBins(sums, '{"duration:elsewhere:1": 1}')).toThrow(/not a duration bin/);
   });
 
   it('adds a parsed row again and again without changing it, as its texts would add', () => {
@@ -81,8 +87,8 @@ describe('MetricSums', () => {
     const fromText = new MetricSums();
     for (let i = 0; i < 3; i++) {
       fromRow.addRow(row);
-      fromText.addCounts(counts, 'resolved');
-      fromText.addBins(durations);
+      addCounts(fromText, counts, 'resolved');
+      addBins(fromText, durations);
     }
     expect(fromRow.sums()).toEqual(
       new Map([

@@ -1,4 +1,4 @@
-import { addInto, Decimal, formatDecimal, parseDecimal } from '../read-model/decimal';
+import { addToSum, Decimal, formatDecimal, parseDecimal } from '../read-model/decimal';
 import { DURATION_MEASURES, DurationMeasure, Histogram } from '../read-model/durations';
 import { DURATION_PREFIX } from '../read-model/metrics';
 
@@ -73,21 +73,8 @@ export class MetricSums {
   /** Adds a parsed row. */
   addRow(row: PackedRow): void {
     const { metrics, values, bins } = row;
-    for (let i = 0; i < metrics.length; i++) this.addDecimal(metrics[i], values[i]);
+    for (let i = 0; i < metrics.length; i++) addToSum(this.counts, metrics[i], values[i]);
     for (let k = 0; k < bins.length; k += 3) this.addBin(bins[k], bins[k + 1], bins[k + 2]);
-  }
-
-  /** Adds a packed `counts` map's text, leaving out `skip`. */
-  addCounts(text: string, skip?: string): void {
-    this.addRow(PackedRow.parse(text, null, skip));
-  }
-
-  /**
-   * Adds a packed `durations` map's text as jsonb prints it (`{"duration:<measure>:<bin>": n,
-   * …}`); anything else is read member by member.
-   */
-  addBins(text: string): void {
-    this.addRow(PackedRow.parse(null, text));
   }
 
   /** Adds one metric's sum, an exact decimal string. */
@@ -97,12 +84,12 @@ export class MetricSums {
       this.addBin(m, bin, count);
       return;
     }
-    this.addDecimal(metric, parseDecimal(value));
+    addToSum(this.counts, metric, parseDecimal(value));
   }
 
   /** Adds every sum of `other`. */
   addAll(other: MetricSums): void {
-    for (const [metric, value] of other.counts) this.addDecimal(metric, value);
+    for (const [metric, value] of other.counts) addToSum(this.counts, metric, value);
     other.bins.forEach((counts, m) => counts.forEach((n, bin) => this.addBin(m, bin, n)));
   }
 
@@ -122,13 +109,6 @@ export class MetricSums {
       out[measure] = histogram;
     });
     return out;
-  }
-
-  /** Adds `value` to the sum of `metric` (never sharing `value` itself). */
-  private addDecimal(metric: string, value: Decimal): void {
-    const sum = this.counts.get(metric);
-    if (sum) addInto(sum, value);
-    else this.counts.set(metric, { ...value });
   }
 
   private addBin(m: number, bin: number, count: number): void {
